@@ -1,0 +1,88 @@
+# ae_add_lesson(NN FOLDER [DEPENDS MM ...]): the targets of one lesson (see DESIGN.md).
+#   lesson_NN         the learner's program: lessons/FOLDER/main.cpp + lessons/FOLDER/exercise.cpp
+#   solution_NN       the reference program: the same main.cpp + solutions/FOLDER/exercise.cpp
+#   test_lesson_NN    tests/lesson_FOLDER.cpp against the learner's exercise.cpp
+#   test_solution_NN  the same tests against the reference
+# lessons/FOLDER/given.cpp, if present, holds code the lesson provides (both builds link it).
+# Each doctest case becomes one CTest test, labelled lesson|solution and NN. Earlier lessons
+# listed in DEPENDS are linked as their *solutions*, so every lesson can be started on its own.
+# main.cpp and the test file are compiled once and linked twice: editing exercise.cpp
+# recompiles one file.
+
+# Every target reuses the library's precompiled header (same flags, so GCC accepts it).
+function(ae_use_pch target)
+  target_precompile_headers(${target} REUSE_FROM ae)
+endfunction()
+
+add_library(ae_doctest_main OBJECT ${PROJECT_SOURCE_DIR}/tests/doctest_main.cpp)
+target_link_libraries(ae_doctest_main PUBLIC ae doctest::doctest)
+ae_use_pch(ae_doctest_main)
+
+# Registers the cases of a doctest executable with CTest (discovered after each build) and
+# labels them. With the stub check on (AE_EXPECT_STUBS, as a CMake option or an environment
+# variable at ctest time), every learner test is expected to fail: none may pass on a stub.
+function(ae_register_tests target prefix labels)
+  doctest_discover_tests(${target}
+    TEST_PREFIX "${prefix}"
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    TEST_LIST ${target}_TESTS)
+  # Runs after doctest's own include file, so the list of test names is known.
+  set(_f ${CMAKE_CURRENT_BINARY_DIR}/${target}_properties.cmake)
+  set(_will_fail "")
+  if(labels MATCHES "^lesson")
+    set(_will_fail "if(\"${AE_EXPECT_STUBS}\" OR \"\$ENV{AE_EXPECT_STUBS}\")\n    set_tests_properties(\"\${t}\" PROPERTIES WILL_FAIL TRUE)\n  endif()\n")
+  endif()
+  file(WRITE ${_f}
+    "foreach(t IN LISTS ${target}_TESTS)\n"
+    "  set_tests_properties(\"\${t}\" PROPERTIES LABELS \"${labels}\" TIMEOUT 900)\n"
+    "  ${_will_fail}"
+    "endforeach()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${_f})
+endfunction()
+
+function(ae_add_lesson id folder)
+  cmake_parse_arguments(ARG "" "" "DEPENDS" ${ARGN})
+  set(lesson_dir ${PROJECT_SOURCE_DIR}/lessons/${folder})
+  set(solution_dir ${PROJECT_SOURCE_DIR}/solutions/${folder})
+  set(test_src ${PROJECT_SOURCE_DIR}/tests/lesson_${folder}.cpp)
+
+  # The two implementations of exercise.hpp.
+  foreach(kind lesson solution)
+    set(lib ${kind}_${id}_exercise)
+    add_library(${lib} STATIC ${${kind}_dir}/exercise.cpp)
+    # given.cpp: code the lesson provides around the exercise (same in both builds).
+    if(EXISTS ${lesson_dir}/given.cpp)
+      target_sources(${lib} PRIVATE ${lesson_dir}/given.cpp)
+    endif()
+    # Its own exercise.hpp as "exercise.hpp"; earlier lessons' as "01_linear_pca/exercise.hpp".
+    target_include_directories(${lib} PRIVATE ${lesson_dir} PUBLIC ${PROJECT_SOURCE_DIR}/lessons)
+    set_target_properties(${lib} PROPERTIES ARCHIVE_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/lib)
+    target_link_libraries(${lib} PUBLIC ae)
+    ae_use_pch(${lib})
+    foreach(dep IN LISTS ARG_DEPENDS)
+      target_link_libraries(${lib} PUBLIC solution_${dep}_exercise)
+    endforeach()
+  endforeach()
+
+  # main.cpp and the tests: compiled once, linked against either implementation. They see
+  # exercise.hpp of this lesson, and earlier lessons' as "01_linear_pca/exercise.hpp".
+  set(include_dirs ${lesson_dir} ${PROJECT_SOURCE_DIR}/lessons)
+  add_library(lesson_${id}_main OBJECT ${lesson_dir}/main.cpp)
+  add_library(lesson_${id}_tests OBJECT ${test_src})
+  foreach(obj lesson_${id}_main lesson_${id}_tests)
+    target_include_directories(${obj} PRIVATE ${include_dirs})
+    target_link_libraries(${obj} PRIVATE ae doctest::doctest)
+    ae_use_pch(${obj})
+  endforeach()
+
+  foreach(kind lesson solution)
+    add_executable(${kind}_${id} $<TARGET_OBJECTS:lesson_${id}_main>)
+    target_link_libraries(${kind}_${id} PRIVATE ${kind}_${id}_exercise)
+    add_executable(test_${kind}_${id} $<TARGET_OBJECTS:lesson_${id}_tests>
+                   $<TARGET_OBJECTS:ae_doctest_main>)
+    target_link_libraries(test_${kind}_${id} PRIVATE ${kind}_${id}_exercise doctest::doctest)
+    set_target_properties(${kind}_${id} test_${kind}_${id} PROPERTIES
+      RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
+    ae_register_tests(test_${kind}_${id} "${kind}_${id}: " "${kind};${id}")
+  endforeach()
+endfunction()

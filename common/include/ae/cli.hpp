@@ -1,0 +1,60 @@
+// The command line every lesson program shares (--help on each), and guarded_main, which turns
+// errors into clear messages and exit codes: 0 ok, 1 error, 2 usage or exercise not written
+// yet, 3 training diverged.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "ae/data.hpp"
+
+namespace ae {
+
+struct Options {
+    int epochs = 10;
+    int quick_epochs = 3;  // --quick uses this unless --epochs is given
+    int batch_size = 256;
+    float lr = 1e-3f;
+    int latent = 32;
+    uint64_t seed = 42;
+    std::string data_dir;
+    std::string out;       // default out/<lesson folder>
+    std::string device = "auto";
+    bool quick = false;
+    bool no_progress = false;
+    size_t train_limit = 0;  // 0 = all training images
+
+    DataRequest data_request() const;
+};
+
+struct LessonInfo {
+    std::string id;      // "01"
+    std::string folder;  // "01_linear_pca"
+    std::string title;   // one line for --help
+};
+
+// Adds the common flags to app. Lesson programs add their own flags before calling parse.
+class CommandLine {
+public:
+    CommandLine(const LessonInfo& info, Options defaults);
+    CLI::App& app() { return app_; }
+    Options& options() { return opt_; }
+    // Parses argv. Returns -1 to go on, or the exit code to return from main (0 for --help,
+    // 2 for a bad flag, after printing the error and the usage).
+    int parse(int argc, char** argv);
+
+private:
+    LessonInfo info_;
+    Options opt_;
+    CLI::App app_;
+    CLI::Option* epochs_flag_ = nullptr;
+};
+
+// Runs body and maps exceptions to messages and exit codes (see top of file).
+int guarded_main(const std::function<int()>& body);
+
+// The device a lesson runs on: "cpu" or "cuda". Prints once why, when auto picks the CPU.
+std::string resolve_device(const std::string& requested);
+
+}  // namespace ae

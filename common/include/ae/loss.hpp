@@ -1,0 +1,38 @@
+// Losses and their gradients. Each returns the value and d(value)/d(prediction).
+// Reductions (stated, because they set the scale of gradients and learning rates):
+//   Reduction::Mean          mean over all N*D entries     (MSE per pixel, lessons 01-04)
+//   Reduction::SumPerExample sum over the D features, mean over the N examples
+//                            (nats per image, the VAE of lesson 05)
+#pragma once
+#include "ae/tensor.hpp"
+
+namespace ae {
+
+enum class Reduction { Mean, SumPerExample };
+
+struct LossValue {
+    double value = 0;
+    Matrix grad;  // same shape as the prediction
+};
+
+// Squared error: (pred - target)^2.
+LossValue mse_loss(const Matrix& pred, const Matrix& target, Reduction r = Reduction::Mean);
+
+// Binary cross-entropy of sigmoid(logits) against targets in [0, 1], computed from the logits
+// without ever forming log(sigmoid): max(z, 0) - z t + log(1 + exp(-|z|)). Gradient:
+// sigmoid(z) - t. Targets may be grey levels (Fashion-MNIST), not only 0/1.
+LossValue bce_with_logits_loss(const Matrix& logits, const Matrix& target,
+                               Reduction r = Reduction::Mean);
+
+// KL( N(mu, diag(exp(logvar))) || N(0, I) ) = 1/2 sum_z (mu^2 + exp(logvar) - 1 - logvar),
+// summed over the Z latent dimensions, mean over the N examples.
+struct KlValue {
+    double value = 0;
+    Matrix grad_mu, grad_logvar;  // (N, Z) each
+};
+KlValue kl_standard_normal(const Matrix& mu, const Matrix& logvar);
+
+// Elementwise sigmoid, numerically safe for large |z|.
+Matrix sigmoid(const Matrix& z);
+
+}  // namespace ae

@@ -1,0 +1,48 @@
+// Matrices, labels and seeded random numbers: the vocabulary of every lesson.
+// Shapes follow one convention everywhere: N batch, D input, H hidden, Z latent, K components.
+#pragma once
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <xtensor/xtensor.hpp>
+
+namespace ae {
+
+using Matrix = xt::xtensor<float, 2>;   // row-major; one example per row
+using Vector = xt::xtensor<float, 1>;
+using MatrixD = xt::xtensor<double, 2>;  // for gradient checks and exact references
+using Labels = std::vector<int>;
+
+// A seeded random number generator; the same seed gives the same run on the same machine.
+class Rng {
+public:
+    explicit Rng(uint64_t seed = 42) : gen_(seed) {}
+    float uniform();  // one draw in [0, 1)
+    float normal();   // one draw from N(0, 1)
+    size_t index(size_t n);  // uniform in [0, n)
+    Matrix uniform(size_t rows, size_t cols, float lo = 0.f, float hi = 1.f);
+    Matrix normal(size_t rows, size_t cols, float mean = 0.f, float stddev = 1.f);
+    std::vector<size_t> permutation(size_t n);
+    Rng split();  // an independent stream, e.g. for noise, so data order stays reproducible
+    std::mt19937_64& engine() { return gen_; }
+
+private:
+    std::mt19937_64 gen_;
+};
+
+// rows idx[begin..end) of x, in that order: (end - begin, D)
+Matrix gather_rows(const Matrix& x, const std::vector<size_t>& idx, size_t begin, size_t end);
+Matrix gather_rows(const Matrix& x, const std::vector<size_t>& idx);
+Labels gather(const Labels& labels, const std::vector<size_t>& idx);
+
+// "(256, 784)"
+std::string shape_str(const Matrix& m);
+// Throws ae::ShapeError "<what>: expected (rows, cols), got (r, c)"; 0 means "any".
+void require_shape(const Matrix& m, size_t rows, size_t cols, const std::string& what);
+
+// True if every entry is finite.
+bool all_finite(const Matrix& m);
+
+}  // namespace ae

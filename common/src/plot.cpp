@@ -1,0 +1,245 @@
+// Image grids (stb_image_write) and gnuplot charts (see ae/plot.hpp).
+#include "ae/plot.hpp"
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "ae/error.hpp"
+#include "ae/io.hpp"
+
+namespace fs = std::filesystem;
+
+namespace ae {
+
+bool gnuplot_available() {
+    static const bool available = std::system("gnuplot --version > /dev/null 2>&1") == 0;
+    return available;
+}
+
+namespace {
+
+// Ten colours that stay distinct for ten classes (matplotlib's tab10).
+const char* kTab10[10] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                          "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+
+std::string csv_path(const std::string& png) { return fs::path(png).replace_extension(".csv").string(); }
+
+std::string esc(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+std::string range(double lo, double hi) {
+    auto f = [](double v) { return std::isnan(v) ? std::string("*") : std::to_string(v); };
+    return "[" + f(lo) + ":" + f(hi) + "]";
+}
+
+std::string preamble(const Chart& c) {
+    std::ostringstream s;
+    s << "set terminal pngcairo size " << c.width << "," << c.height
+      << " enhanced font 'Sans,11'\n"
+      << "set datafile separator ','\n"
+      << "set title \"" << esc(c.title) << "\" noenhanced\n"
+      << "set xlabel \"" << esc(c.xlabel) << "\" noenhanced\n"
+      << "set ylabel \"" << esc(c.ylabel) << "\" noenhanced\n"
+      << "set grid\nset key " << c.key << " noenhanced box opaque\n"
+      << "set xrange " << range(c.xmin, c.xmax) << "\nset yrange " << range(c.ymin, c.ymax) << "\n";
+    if (c.logx) s << "set logscale x\n";
+    if (c.logy) s << "set logscale y\n";
+    return s.str();
+}
+
+// Runs gnuplot on script (which reads data files already written) and writes png atomically.
+bool render(const std::string& png, const std::string& script) {
+    if (!gnuplot_available()) {
+        static bool told = false;
+        if (!told) {
+            std::cerr << "note: gnuplot is not installed, so charts are written as CSV only (next to "
+                         "where the PNG would be).\n      Install it with: sudo apt-get install "
+                         "gnuplot-nox (or bash scripts/install-deps.sh)\n";
+            told = true;
+        }
+        return false;
+    }
+    bool ok = false;
+    atomic_write(png, [&](const std::string& tmp) {
+        const std::string gp = tmp + ".gp";
+        write_text(gp, "set output \"" + esc(tmp) + "\"\n" + script);
+        const int rc = std::system(("gnuplot \"" + gp + "\" 2> \"" + gp + ".err\"").c_str());
+        std::error_code ec;
+        std::string err;
+        if (rc != 0) err = read_text(gp + ".err");
+        fs::remove(gp, ec);
+        fs::remove(gp + ".err", ec);
+        if (rc != 0) throw Error("gnuplot failed drawing " + png + ":\n" + err);
+        ok = true;
+    });
+    return ok;
+}
+
+}  // namespace
+
+bool line_chart(const std::string& png, const Chart& chart, const std::vector<Series>& series) {
+    // One CSV with x,y pairs per series side by side (series may differ in length: padded blank).
+    size_t n = 0;
+    for (const auto& s : series) n = std::max(n, s.x.size());
+    std::ostringstream csv;
+    csv.precision(8);
+    for (size_t k = 0; k < series.size(); ++k) {
+        csv << (k ? "," : "") << "\"" << series[k].title << " x\",\"" << series[k].title << " y\"";
+    }
+    csv << "\n";
+    for (size_t i = 0; i < n; ++i) {
+        for (size_t k = 0; k < series.size(); ++k) {
+            if (k) csv << ",";
+            if (i < series[k].x.size()) {
+                const double y = series[k].y[i];
+                csv << series[k].x[i] << ",";
+                if (std::isfinite(y)) csv << y; else csv << "NaN";
+            } else {
+                csv << ",";
+            }
+        }
+        csv << "\n";
+    }
+    const std::string data = csv_path(png);
+    write_text(data, csv.str());
+    std::ostringstream s;
+    s << preamble(chart) << "set datafile missing NaN\nplot ";
+    for (size_t k = 0; k < series.size(); ++k) {
+        s << (k ? ", " : "") << "\"" << esc(data) << "\" using " << 2 * k + 1 << ":" << 2 * k + 2
+          << " skip 1 with " << series[k].style << " lw 2 title \"" << esc(series[k].title) << "\"";
+    }
+    s << "\n";
+    return render(png, s.str());
+}
+
+bool scatter_by_class(const std::string& png, const Chart& chart, const Matrix& xy,
+                      const Labels& labels, const std::vector<std::string>& class_names) {
+    require_shape(xy, labels.size(), 2, "scatter_by_class: points");
+    std::ostringstream csv;
+    csv << "x,y,label\n";
+    for (size_t i = 0; i < labels.size(); ++i) csv << xy(i, 0) << "," << xy(i, 1) << "," << labels[i] << "\n";
+    const std::string data = csv_path(png);
+    write_text(data, csv.str());
+    std::ostringstream s;
+    Chart c = chart;
+    if (c.key == "top right") c.key = "outside right top";
+    s << preamble(c) << "plot ";
+    for (size_t k = 0; k < class_names.size(); ++k) {
+        s << (k ? ", " : "") << "\"" << esc(data) << "\" using 1:($3==" << k
+          << " ? $2 : 1/0) skip 1 with points pt 7 ps 0.4 lc rgb '" << kTab10[k % 10]
+          << "' title \""
+          << esc(class_names[k]) << "\"";
+    }
+    s << "\n";
+    return render(png, s.str());
+}
+
+bool histogram_chart(const std::string& png, const Chart& chart,
+                     const std::vector<std::pair<std::string, std::vector<double>>>& samples,
+                     int bins, bool density) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (const auto& [name, v] : samples) {
+        for (double x : v) {
+            if (!std::isfinite(x)) continue;
+            lo = std::min(lo, x);
+            hi = std::max(hi, x);
+        }
+    }
+    if (!std::isfinite(lo)) lo = 0, hi = 1;
+    if (hi <= lo) hi = lo + 1;
+    const double width = (hi - lo) / bins;
+    std::vector<Series> series;
+    for (const auto& [name, v] : samples) {
+        std::vector<double> counts(bins, 0.0);
+        for (double x : v) {
+            if (!std::isfinite(x)) continue;
+            const int b = std::min(bins - 1, static_cast<int>((x - lo) / width));
+            counts[b] += 1;
+        }
+        Series s{name, {}, {}, "steps"};
+        for (int b = 0; b < bins; ++b) {
+            s.x.push_back(lo + b * width);
+            s.y.push_back(density && !v.empty() ? counts[b] / (v.size() * width) : counts[b]);
+        }
+        s.x.push_back(hi);  // close the last step
+        s.y.push_back(s.y.back());
+        series.push_back(std::move(s));
+    }
+    return line_chart(png, chart, series);
+}
+
+bool bar_chart(const std::string& png, const Chart& chart, const std::vector<std::string>& categories,
+               const std::vector<std::string>& series_names,
+               const std::vector<std::vector<double>>& values) {
+    std::ostringstream csv;
+    csv << "category";
+    for (const auto& n : series_names) csv << ",\"" << n << "\"";
+    csv << "\n";
+    for (size_t c = 0; c < categories.size(); ++c) {
+        csv << "\"" << categories[c] << "\"";
+        for (const auto& v : values) csv << "," << v.at(c);
+        csv << "\n";
+    }
+    const std::string data = csv_path(png);
+    write_text(data, csv.str());
+    std::ostringstream s;
+    s << preamble(chart) << "set style data histograms\nset style histogram clustered gap 1\n"
+      << "set style fill solid 0.8 border -1\nset xtics rotate by -30 noenhanced\n"
+      << "set yrange [" << (std::isnan(chart.ymin) ? std::string("0") : std::to_string(chart.ymin))
+      << ":*]\nplot ";
+    for (size_t k = 0; k < series_names.size(); ++k) {
+        s << (k ? ", " : "") << "\"" << esc(data) << "\" using " << k + 2
+          << (k == 0 ? ":xtic(1)" : "") << " skip 1 title \"" << esc(series_names[k]) << "\"";
+    }
+    s << "\n";
+    return render(png, s.str());
+}
+
+void save_image_grid(const std::string& png, const Matrix& images, size_t cols, size_t h, size_t w,
+                     int scale, bool normalize) {
+    const size_t n = images.shape()[0];
+    require_shape(images, 0, h * w, "save_image_grid: images");
+    if (n == 0 || cols == 0) throw Error("save_image_grid(" + png + "): no images to draw");
+    cols = std::min(cols, n);
+    const size_t rows = (n + cols - 1) / cols, gap = 1;
+    const size_t W = cols * (w * scale + gap) + gap, H = rows * (h * scale + gap) + gap;
+    std::vector<unsigned char> pix(W * H, 96);  // grey gaps between the images
+    for (size_t k = 0; k < n; ++k) {
+        const float* img = images.data() + k * h * w;
+        float lo = 0.f, hi = 1.f;
+        if (normalize) {
+            lo = *std::min_element(img, img + h * w);
+            hi = *std::max_element(img, img + h * w);
+            if (hi - lo < 1e-12f) hi = lo + 1.f;
+        }
+        const size_t ox = gap + (k % cols) * (w * scale + gap), oy = gap + (k / cols) * (h * scale + gap);
+        for (size_t y = 0; y < h * scale; ++y) {
+            for (size_t x = 0; x < w * scale; ++x) {
+                float v = (img[(y / scale) * w + x / scale] - lo) / (hi - lo);
+                v = std::isfinite(v) ? std::min(1.f, std::max(0.f, v)) : 0.f;
+                pix[(oy + y) * W + ox + x] = static_cast<unsigned char>(std::lround(v * 255.f));
+            }
+        }
+    }
+    atomic_write(png, [&](const std::string& tmp) {
+        if (!stbi_write_png(tmp.c_str(), static_cast<int>(W), static_cast<int>(H), 1, pix.data(),
+                            static_cast<int>(W))) {
+            throw Error("cannot write " + png);
+        }
+    });
+}
+
+}  // namespace ae

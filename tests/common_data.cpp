@@ -1,0 +1,167 @@
+// Tests of the IDX reader and data loader, including damaged files: each error must name the
+// file and say what is wrong.
+#include <doctest/doctest.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "ae/data.hpp"
+#include "ae/error.hpp"
+#include "ae/io.hpp"
+
+namespace fs = std::filesystem;
+using namespace ae;
+
+namespace {
+
+std::string tmp_dir(const std::string& name) {
+    const fs::path d = fs::temp_directory_path() / ("ae_test_" + name + "_" + std::to_string(::getpid()));
+    fs::create_directories(d);
+    return d.string();
+}
+
+std::string be32(uint32_t v) {
+    return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+}
+
+void write_raw(const std::string& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+void write_gz(const std::string& path, const std::string& bytes) {
+    gzFile f = gzopen(path.c_str(), "wb");
+    gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
+    gzclose(f);
+}
+
+std::string images_bytes(uint32_t n, uint32_t rows, uint32_t cols, size_t payload) {
+    return be32(0x803) + be32(n) + be32(rows) + be32(cols) + std::string(payload, char(255));
+}
+
+template <class F>
+std::string error_of(F f) {
+    try {
+        f();
+    } catch (const DataError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("common data: reads the committed sample, 500/100 images per class, pixels in [0, 1]") {
+    DataRequest req;
+    req.sample = true;
+    const DataSplit d = load_data(req);
+    CHECK(d.is_sample);
+    CHECK(d.train.size() == 5000);
+    CHECK(d.test.size() == 1000);
+    CHECK(d.train.dim() == 784);
+    CHECK(xt::amin(d.train.images)() >= 0.f);
+    CHECK(xt::amax(d.train.images)() == doctest::Approx(1.f));
+    std::vector<int> count(10, 0);
+    for (int l : d.train.labels) count.at(l)++;
+    for (int c : count) CHECK(c == 500);
+    // Fashion-MNIST's mean pixel is 0.286; a balanced sample lands close to it.
+    CHECK(xt::mean(d.train.images)() == doctest::Approx(0.286).epsilon(0.05));
+    CHECK(d.class_names.size() == 10);
+}
+
+TEST_CASE("common data: plain and gzip IDX files give the same images") {
+    const std::string dir = tmp_dir("plain");
+    const std::string bytes = be32(0x803) + be32(2) + be32(2) + be32(2) + std::string("\x00\xff\x80\x01\x02\x03\x04\x05", 8);
+    write_raw(dir + "/a", bytes);
+    write_gz(dir + "/a.gz", bytes);
+    size_t rows = 0, cols = 0;
+    const Matrix a = read_idx_images(dir + "/a", &rows, &cols), b = read_idx_images(dir + "/a.gz");
+    CHECK(rows == 2);
+    CHECK(cols == 2);
+    CHECK(a.shape()[0] == 2);
+    CHECK(a.shape()[1] == 4);
+    CHECK(a == b);
+    CHECK(a(0, 1) == doctest::Approx(1.0));
+    CHECK(a(0, 2) == doctest::Approx(128.0 / 255.0));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("common data: damaged IDX files are clear errors naming the file") {
+    const std::string dir = tmp_dir("damaged");
+    SUBCASE("missing file: says where and how to install") {
+        const std::string msg = error_of([&] { read_idx_images(dir + "/nope.gz"); });
+        CHECK(msg.find(dir + "/nope.gz") != std::string::npos);
+        CHECK(msg.find("not found") != std::string::npos);
+        CHECK(msg.find("apt-get install dataset-fashion-mnist") != std::string::npos);
+    }
+    SUBCASE("wrong magic number (a label file read as images)") {
+        write_gz(dir + "/labels.gz", be32(0x801) + be32(3) + "\x01\x02\x03");
+        const std::string msg = error_of([&] { read_idx_images(dir + "/labels.gz"); });
+        CHECK(msg.find("magic number is 0x801, expected 0x803") != std::string::npos);
+        CHECK(msg.find(dir + "/labels.gz") != std::string::npos);
+    }
+    SUBCASE("truncated payload") {
+        write_gz(dir + "/short.gz", images_bytes(10, 28, 28, 784 * 3));
+        const std::string msg = error_of([&] { read_idx_images(dir + "/short.gz"); });
+        CHECK(msg.find("truncated") != std::string::npos);
+        CHECK(msg.find("expected 7840 bytes") != std::string::npos);
+        CHECK(msg.find("found 2352") != std::string::npos);
+    }
+    SUBCASE("truncated header") {
+        write_gz(dir + "/hdr.gz", be32(0x803) + "\x00\x00");
+        CHECK(error_of([&] { read_idx_images(dir + "/hdr.gz"); }).find("truncated") != std::string::npos);
+    }
+    SUBCASE("extra bytes after the promised images") {
+        write_gz(dir + "/long.gz", images_bytes(1, 2, 2, 6));
+        CHECK(error_of([&] { read_idx_images(dir + "/long.gz"); }).find("unexpected bytes") !=
+              std::string::npos);
+    }
+    SUBCASE("a corrupt gzip stream") {
+        std::string gz;
+        write_gz(dir + "/ok.gz", images_bytes(50, 28, 28, 50 * 784));
+        gz = read_text(dir + "/ok.gz");
+        for (size_t i = gz.size() / 2; i < gz.size() / 2 + 64; ++i) gz[i] = char(gz[i] ^ 0x5a);
+        write_raw(dir + "/bad.gz", gz);
+        const std::string msg = error_of([&] { read_idx_images(dir + "/bad.gz"); });
+        CHECK(msg.find(dir + "/bad.gz") != std::string::npos);
+        CHECK((msg.find("damaged") != std::string::npos || msg.find("truncated") != std::string::npos));
+    }
+    SUBCASE("label out of range") {
+        write_gz(dir + "/l.gz", be32(0x801) + be32(2) + "\x01\x0c");
+        CHECK(error_of([&] { read_idx_labels(dir + "/l.gz"); }).find("label 12 at position 1") !=
+              std::string::npos);
+    }
+    SUBCASE("images and labels of different lengths") {
+        write_gz(dir + "/train-images-idx3-ubyte.gz", images_bytes(3, 28, 28, 3 * 784));
+        write_gz(dir + "/train-labels-idx1-ubyte.gz", be32(0x801) + be32(2) + "\x01\x02");
+        write_gz(dir + "/t10k-images-idx3-ubyte.gz", images_bytes(3, 28, 28, 3 * 784));
+        write_gz(dir + "/t10k-labels-idx1-ubyte.gz", be32(0x801) + be32(3) + "\x01\x02\x03");
+        DataRequest req;
+        req.dir = dir;
+        const std::string msg = error_of([&] { load_data(req); });
+        CHECK(msg.find("has 3 images but") != std::string::npos);
+        CHECK(msg.find("has 2 labels") != std::string::npos);
+    }
+    SUBCASE("--data-dir without the files") {
+        DataRequest req;
+        req.dir = dir + "/empty";
+        const std::string msg = error_of([&] { load_data(req); });
+        CHECK(msg.find("--data-dir " + dir + "/empty") != std::string::npos);
+        CHECK(msg.find("apt-get install dataset-fashion-mnist") != std::string::npos);
+    }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("common data: class selection and balanced subsets") {
+    Dataset ds;
+    ds.images = xt::zeros<float>({size_t{6}, size_t{4}});
+    for (size_t i = 0; i < 6; ++i) ds.images(i, 0) = static_cast<float>(i);
+    ds.labels = {0, 1, 0, 2, 1, 0};
+    const Dataset only0 = select_classes(ds, {0});
+    CHECK(only0.labels == Labels{0, 0, 0});
+    CHECK(only0.images(2, 0) == 5.f);
+    const Dataset one_each = balanced_subset(ds, 1);
+    CHECK(one_each.labels == Labels{0, 1, 2});
+    CHECK(one_each.images(2, 0) == 3.f);
+}

@@ -1,0 +1,90 @@
+// Tests of the optimizers, the minibatch loop and the BLAS helpers.
+#include <doctest/doctest.h>
+
+#include "ae/error.hpp"
+#include "ae/linalg.hpp"
+#include "ae/optim.hpp"
+#include "ae/train.hpp"
+
+using namespace ae;
+
+TEST_CASE("common optim: Adam's first two steps match a hand computation") {
+    Matrix w = {{1.f, -1.f}}, g = {{0.5f, -2.f}};
+    Adam adam(0.1f);
+    adam.step({{"w", &w, &g}});
+    // Step 1: m_hat = g, v_hat = g^2, so each weight moves by lr * sign(g).
+    CHECK(w(0, 0) == doctest::Approx(0.9f).epsilon(1e-6));
+    CHECK(w(0, 1) == doctest::Approx(-0.9f).epsilon(1e-6));
+    g = {{1.f, 0.f}};
+    adam.step({{"w", &w, &g}});
+    // Step 2, first entry: m = 0.9*0.05 + 0.1*1 = 0.145, v = 0.999*0.00025 + 0.001 = 0.00124975;
+    // m_hat = 0.145/0.19 = 0.763158, v_hat = 0.00124975/0.001999 = 0.625188.
+    CHECK(w(0, 0) == doctest::Approx(0.9 - 0.1 * 0.763158 / (std::sqrt(0.625188) + 1e-8)).epsilon(1e-5));
+    // Second entry: m = -0.18, v = 0.003996; m_hat = -0.947368, v_hat = 1.998999.
+    CHECK(w(0, 1) == doctest::Approx(-0.9 + 0.1 * 0.947368 / std::sqrt(1.998999)).epsilon(1e-5));
+}
+
+TEST_CASE("common optim: SGD with momentum and weight decay") {
+    Matrix w = {{1.f}}, g = {{1.f}};
+    Sgd sgd(0.1f, 0.9f);
+    sgd.step({{"w", &w, &g}});
+    CHECK(w(0, 0) == doctest::Approx(0.9f));
+    sgd.step({{"w", &w, &g}});  // v = 0.9 * 1 + 1 = 1.9
+    CHECK(w(0, 0) == doctest::Approx(0.71f));
+    Matrix u = {{2.f}}, z = {{0.f}};
+    Sgd decay(0.1f, 0.f, 0.5f);
+    decay.step({{"u", &u, &z}});
+    CHECK(u(0, 0) == doctest::Approx(1.9f));
+}
+
+TEST_CASE("common optim: a gradient of the wrong shape is a clear error") {
+    Matrix w = {{1.f, 2.f}}, g = {{1.f}};
+    Adam adam;
+    CHECK_THROWS_WITH_AS(adam.step({{"enc.W", &w, &g}}),
+                         doctest::Contains("enc.W is (1, 2) but its gradient is (1, 1)"), ShapeError);
+}
+
+TEST_CASE("common linalg: gemm with every transpose combination equals the naive product") {
+    Rng rng(5);
+    const Matrix a = rng.normal(4, 3), b = rng.normal(3, 5);
+    Matrix ref = xt::zeros<float>({size_t{4}, size_t{5}});
+    for (size_t i = 0; i < 4; ++i)
+        for (size_t j = 0; j < 5; ++j)
+            for (size_t k = 0; k < 3; ++k) ref(i, j) += a(i, k) * b(k, j);
+    const Matrix at = xt::transpose(a), bt = xt::transpose(b);
+    CHECK(xt::allclose(matmul(a, b), ref, 1e-5, 1e-5));
+    CHECK(xt::allclose(matmul(at, b, true, false), ref, 1e-5, 1e-5));
+    CHECK(xt::allclose(matmul(a, bt, false, true), ref, 1e-5, 1e-5));
+    CHECK(xt::allclose(matmul(at, bt, true, true), ref, 1e-5, 1e-5));
+    Matrix c = ref;
+    gemm(a, false, b, false, c, 2.f, 1.f);  // c = ref + 2 ab = 3 ref
+    CHECK(xt::allclose(c, 3.f * ref, 1e-5, 1e-5));
+    CHECK_THROWS_AS(matmul(a, a), ShapeError);
+    CHECK(xt::allclose(column_sums(a), xt::sum(a, {0}), 1e-5, 1e-5));
+}
+
+TEST_CASE("common train: every example once per epoch, seeded order, NaN stops with advice") {
+    Matrix x = xt::zeros<float>({size_t{10}, size_t{1}});
+    for (size_t i = 0; i < 10; ++i) x(i, 0) = static_cast<float>(i);
+    FitOptions o;
+    o.epochs = 2;
+    o.batch_size = 3;
+    o.progress = o.verbose = false;
+    std::vector<float> seen;
+    const History h = fit(x, o, [&](const Matrix& b, const std::vector<size_t>& idx, Rng&) {
+        for (size_t i = 0; i < b.shape()[0]; ++i) {
+            CHECK(b(i, 0) == static_cast<float>(idx[i]));
+            seen.push_back(b(i, 0));
+        }
+        return 1.0;
+    });
+    REQUIRE(seen.size() == 20);
+    std::vector<float> first(seen.begin(), seen.begin() + 10);
+    std::sort(first.begin(), first.end());
+    for (size_t i = 0; i < 10; ++i) CHECK(first[i] == static_cast<float>(i));
+    CHECK(h.epochs.size() == 2);
+    CHECK(h.train_loss()[1] == doctest::Approx(1.0));
+    o.lr = 0.5f;
+    CHECK_THROWS_WITH_AS(fit(x, o, [](const Matrix&, const std::vector<size_t>&, Rng&) { return NAN; }),
+                         doctest::Contains("--lr 0.05"), TrainingDiverged);
+}

@@ -1,0 +1,142 @@
+// Helpers shared by the tests: independent double-precision references (Gram-Schmidt,
+// projectors, central differences) and comparisons that say what was expected and what came.
+#pragma once
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ae/tensor.hpp"
+
+namespace test {
+
+using MatD = std::vector<std::vector<double>>;
+
+inline MatD to_double(const ae::Matrix& m) {
+    MatD out(m.shape()[0], std::vector<double>(m.shape()[1]));
+    for (size_t i = 0; i < m.shape()[0]; ++i)
+        for (size_t j = 0; j < m.shape()[1]; ++j) out[i][j] = m(i, j);
+    return out;
+}
+
+// Rows of A (K, D) made orthonormal by Gram-Schmidt in double (twice, for stability).
+inline ae::Matrix orthonormal_rows(const ae::Matrix& A) {
+    MatD q = to_double(A);
+    for (int pass = 0; pass < 2; ++pass) {
+        for (size_t i = 0; i < q.size(); ++i) {
+            for (size_t j = 0; j < i; ++j) {
+                double dot = 0;
+                for (size_t c = 0; c < q[i].size(); ++c) dot += q[i][c] * q[j][c];
+                for (size_t c = 0; c < q[i].size(); ++c) q[i][c] -= dot * q[j][c];
+            }
+            double norm = 0;
+            for (double v : q[i]) norm += v * v;
+            norm = std::sqrt(norm);
+            for (double& v : q[i]) v /= norm;
+        }
+    }
+    ae::Matrix out(A.shape());
+    for (size_t i = 0; i < q.size(); ++i)
+        for (size_t j = 0; j < q[i].size(); ++j) out(i, j) = static_cast<float>(q[i][j]);
+    return out;
+}
+
+// Mean cos^2 of the principal angles between the row spaces of A and B (same K):
+// with orthonormal bases Qa, Qb it is |Qa Qb^T|_F^2 / K.
+inline double mean_cos2(const ae::Matrix& A, const ae::Matrix& B) {
+    const MatD qa = to_double(orthonormal_rows(A)), qb = to_double(orthonormal_rows(B));
+    double sum = 0;
+    for (const auto& a : qa) {
+        for (const auto& b : qb) {
+            double dot = 0;
+            for (size_t c = 0; c < a.size(); ++c) dot += a[c] * b[c];
+            sum += dot * dot;
+        }
+    }
+    return sum / static_cast<double>(std::min(qa.size(), qb.size()));
+}
+
+// |P_A - P_B|_F / sqrt(2K) in [0, 1]: 0 when the row spaces agree (signs and bases do not matter).
+inline double projector_distance(const ae::Matrix& A, const ae::Matrix& B) {
+    const double k = static_cast<double>(std::min(A.shape()[0], B.shape()[0]));
+    // |P_A - P_B|_F^2 = K_A + K_B - 2 |Qa Qb^T|_F^2
+    const double d2 = static_cast<double>(A.shape()[0] + B.shape()[0]) - 2 * k * mean_cos2(A, B);
+    return std::sqrt(std::max(0.0, d2) / (2 * k));
+}
+
+// Sample variance (N - 1) of column j.
+inline double column_variance(const ae::Matrix& x, size_t j) {
+    const size_t n = x.shape()[0];
+    double mean = 0, sq = 0;
+    for (size_t i = 0; i < n; ++i) mean += x(i, j);
+    mean /= static_cast<double>(n);
+    for (size_t i = 0; i < n; ++i) sq += (x(i, j) - mean) * (x(i, j) - mean);
+    return sq / static_cast<double>(n - 1);
+}
+
+// Every entry of got within tol (absolute + relative to |expected|) of expected; on failure
+// reports the shape or the first wrong entry, expected vs got.
+template <class E>
+void check_close(const ae::Matrix& got, const E& expected_expr, double tol, const std::string& what) {
+    const ae::Matrix expected = expected_expr;
+    if (got.shape() != expected.shape()) {
+        FAIL_CHECK(what << ": expected shape " << ae::shape_str(expected) << ", got "
+                        << ae::shape_str(got));
+        return;
+    }
+    for (size_t i = 0; i < got.shape()[0]; ++i) {
+        for (size_t j = 0; j < got.shape()[1]; ++j) {
+            const double g = got(i, j), e = expected(i, j);
+            if (!(std::abs(g - e) <= tol * (1 + std::abs(e)))) {
+                FAIL_CHECK(what << ": entry (" << i << ", " << j << ") expected " << e << ", got "
+                                << g << " (tolerance " << tol << ")");
+                return;
+            }
+        }
+    }
+}
+
+// Compares an analytic gradient (float) with central differences of loss() over the double
+// parameter `param` (perturbed in place). Error measure: |a - n| / max(|a| + |n|, floor), with
+// floor = 1e-3 x the largest |n|, so entries that are ~0 compare on the gradient's own scale.
+// float32 gradients are good to ~1e-5 in it, so tol = 1e-3 flags only real mistakes.
+inline void check_gradient(const ae::Matrix& analytic, MatD& param,
+                           const std::function<double()>& loss, const std::string& what,
+                           double tol = 1e-3, double h = 1e-5) {
+    if (analytic.shape()[0] != param.size() || analytic.shape()[1] != param[0].size()) {
+        FAIL_CHECK(what << ": expected shape (" << param.size() << ", " << param[0].size()
+                        << "), got " << ae::shape_str(analytic));
+        return;
+    }
+    MatD numeric = param;
+    double largest = 0;
+    for (size_t i = 0; i < param.size(); ++i) {
+        for (size_t j = 0; j < param[i].size(); ++j) {
+            const double saved = param[i][j];
+            param[i][j] = saved + h;
+            const double up = loss();
+            param[i][j] = saved - h;
+            const double down = loss();
+            param[i][j] = saved;
+            numeric[i][j] = (up - down) / (2 * h);
+            largest = std::max(largest, std::abs(numeric[i][j]));
+        }
+    }
+    const double floor = std::max(1e-3 * largest, 1e-12);
+    double worst = 0, wa = 0, wn = 0;
+    size_t wi = 0, wj = 0;
+    for (size_t i = 0; i < param.size(); ++i) {
+        for (size_t j = 0; j < param[i].size(); ++j) {
+            const double a = analytic(i, j), n = numeric[i][j];
+            const double rel = std::abs(a - n) / std::max(std::abs(a) + std::abs(n), floor);
+            if (rel > worst) worst = rel, wi = i, wj = j, wa = a, wn = n;
+        }
+    }
+    INFO(what << ": worst entry (" << wi << ", " << wj << "): yours " << wa
+              << ", central difference " << wn << ", relative error " << worst);
+    CHECK(worst < tol);
+}
+
+}  // namespace test
