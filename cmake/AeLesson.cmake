@@ -45,6 +45,13 @@ function(ae_add_lesson id folder)
   set(lesson_dir ${PROJECT_SOURCE_DIR}/lessons/${folder})
   set(solution_dir ${PROJECT_SOURCE_DIR}/solutions/${folder})
   set(test_src ${PROJECT_SOURCE_DIR}/tests/lesson_${folder}.cpp)
+  # A lesson is built once its four files exist (lessons are written one at a time).
+  foreach(f ${lesson_dir}/main.cpp ${lesson_dir}/exercise.cpp ${solution_dir}/exercise.cpp ${test_src})
+    if(NOT EXISTS ${f})
+      message(STATUS "Lesson ${id}: ${f} not there yet, lesson skipped")
+      return()
+    endif()
+  endforeach()
 
   # The two implementations of exercise.hpp.
   foreach(kind lesson solution)
