@@ -56,14 +56,18 @@ void pictures(const std::string& out, const DataSplit& data, const Pca& p, const
     line_chart(out + "/principal_angles.png", ca, {cos});
 
     // Bases: PCA components vs AE decoder rows (stretched to [0, 1] each: signs are arbitrary).
-    save_image_grid(out + "/pca_components.png", head(p.components, 16), 8, 28, 28, 3, true);
-    save_image_grid(out + "/ae_decoder_rows.png", head(model.Wd, 16), 8, 28, 28, 3, true);
+    save_image_grid(out + "/pca_components.png", head(p.components, 16), 8, 28, 28, 3, true, {},
+                    "The first 16 principal components (largest variance first)");
+    save_image_grid(out + "/ae_decoder_rows.png", head(model.Wd, 16), 8, 28, 28, 3, true, {},
+                    "The first 16 rows of the linear AE's decoder Wd: a basis of the same subspace");
 
     // Reconstructions: originals, PCA, linear AE (one row of 10 each).
     const Matrix x = head(data.test.images, 10);
     const Matrix grid = xt::concatenate(
         xt::xtuple(x, pca_decode(p, pca_encode(p, x)), forward(model, x).x_hat), 0);
-    save_image_grid(out + "/reconstructions.png", grid, 10, 28, 28, 3);
+    save_image_grid(out + "/reconstructions.png", grid, 10, 28, 28, 3, false,
+                    {"original", "PCA-" + std::to_string(p.components.shape()[0]), "linear AE"},
+                    "Test images and their reconstructions");
 }
 
 }  // namespace

@@ -40,8 +40,10 @@ bool bar_chart(const std::string& png, const Chart& chart, const std::vector<std
 
 // images: (N, h*w) with values in [0, 1] (clipped) -> one PNG, `cols` images per row,
 // `scale` pixels per image pixel, 1 px grey gaps. normalize: stretch each image to [0, 1].
+// row_labels (one per row, e.g. "original", "reconstruction") and title are drawn as text.
 void save_image_grid(const std::string& png, const Matrix& images, size_t cols, size_t h = 28,
-                     size_t w = 28, int scale = 2, bool normalize = false);
+                     size_t w = 28, int scale = 2, bool normalize = false,
+                     const std::vector<std::string>& row_labels = {}, const std::string& title = "");
 
 bool gnuplot_available();
 
