@@ -118,10 +118,13 @@ TEST_CASE("common data: damaged IDX files are clear errors naming the file") {
               std::string::npos);
     }
     SUBCASE("a corrupt gzip stream") {
-        std::string gz;
-        write_gz(dir + "/ok.gz", images_bytes(50, 28, 28, 50 * 784));
-        gz = read_text(dir + "/ok.gz");
-        for (size_t i = gz.size() / 2; i < gz.size() / 2 + 64; ++i) gz[i] = char(gz[i] ^ 0x5a);
+        // Varied pixels, so the compressed stream is long enough to damage in its middle.
+        std::string payload(50 * 784, '\0');
+        for (size_t i = 0; i < payload.size(); ++i) payload[i] = char((i * 2654435761u) >> 13);
+        write_gz(dir + "/ok.gz", be32(0x803) + be32(50) + be32(28) + be32(28) + payload);
+        std::string gz = read_text(dir + "/ok.gz");
+        REQUIRE(gz.size() > 1000);
+        for (size_t i = gz.size() / 3; i < gz.size() / 3 + 64; ++i) gz[i] = char(gz[i] ^ 0x5a);
         write_raw(dir + "/bad.gz", gz);
         const std::string msg = error_of([&] { read_idx_images(dir + "/bad.gz"); });
         CHECK(msg.find(dir + "/bad.gz") != std::string::npos);
