@@ -166,14 +166,17 @@ Labels read_idx_labels(const std::string& path) {
     return labels;
 }
 
-std::string sample_data_dir() { return (fs::path(AE_SOURCE_DIR) / "data" / "fashion-mnist-sample").string(); }
+std::string sample_data_dir() {
+    return (fs::path(AE_SOURCE_DIR) / "data" / "fashion-mnist-sample").string();
+}
 
 std::string find_data_dir(const std::string& requested, bool sample) {
     if (!requested.empty()) {
         if (has_data(requested)) return requested;
-        throw DataError("--data-dir " + requested +
-                        ": no train-images-idx3-ubyte(.gz) and t10k-images-idx3-ubyte(.gz) there.\n  " +
-                        kInstall);
+        throw DataError(
+            "--data-dir " + requested +
+            ": no train-images-idx3-ubyte(.gz) and t10k-images-idx3-ubyte(.gz) there.\n  " +
+            kInstall);
     }
     std::vector<std::string> tried;
     auto try_dir = [&](const std::string& d) {
@@ -184,7 +187,8 @@ std::string find_data_dir(const std::string& requested, bool sample) {
         if (const char* env = std::getenv("AE_DATA_DIR"); env && *env) {
             if (try_dir(env)) return env;
         }
-        if (try_dir("/usr/share/datasets/fashion-mnist")) return "/usr/share/datasets/fashion-mnist";
+        if (try_dir("/usr/share/datasets/fashion-mnist"))
+            return "/usr/share/datasets/fashion-mnist";
     }
     if (try_dir(sample_data_dir())) return sample_data_dir();
     std::string msg = "Fashion-MNIST not found. Looked in:\n";
@@ -200,7 +204,8 @@ std::vector<std::string> fashion_mnist_class_names() {
 Dataset select_classes(const Dataset& ds, const std::vector<int>& classes) {
     std::vector<size_t> keep;
     for (size_t i = 0; i < ds.size(); ++i) {
-        if (std::find(classes.begin(), classes.end(), ds.labels[i]) != classes.end()) keep.push_back(i);
+        if (std::find(classes.begin(), classes.end(), ds.labels[i]) != classes.end())
+            keep.push_back(i);
     }
     Dataset out = ds;
     out.images = gather_rows(ds.images, keep);
@@ -249,8 +254,11 @@ DataSplit load_data(const DataRequest& req) {
 
 std::string DataSplit::describe() const {
     std::ostringstream s;
-    s << (is_sample ? "the committed sample of Fashion-MNIST" : "the data set") << " ("
-      << train.size() << " train, " << test.size() << " test images) from " << dir;
+    const bool fashion = class_names == fashion_mnist_class_names();
+    s << (is_sample ? "the committed sample of Fashion-MNIST"
+          : fashion ? "Fashion-MNIST"
+                    : "MNIST-format data")
+      << " (" << train.size() << " train, " << test.size() << " test images) from " << dir;
     if (is_sample) s << " [install dataset-fashion-mnist for the full set]";
     return s.str();
 }

@@ -30,7 +30,9 @@ namespace {
 const char* kTab10[10] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
-std::string csv_path(const std::string& png) { return fs::path(png).replace_extension(".csv").string(); }
+std::string csv_path(const std::string& png) {
+    return fs::path(png).replace_extension(".csv").string();
+}
 
 std::string esc(const std::string& s) {
     std::string out;
@@ -48,8 +50,7 @@ std::string range(double lo, double hi) {
 
 std::string preamble(const Chart& c) {
     std::ostringstream s;
-    s << "set terminal pngcairo size " << c.width << "," << c.height
-      << " enhanced font 'Sans,11'\n"
+    s << "set terminal pngcairo size " << c.width << "," << c.height << " enhanced font 'Sans,11'\n"
       << "set datafile separator ','\n"
       << "set title \"" << esc(c.title) << "\" noenhanced\n"
       << "set xlabel \"" << esc(c.xlabel) << "\" noenhanced\n"
@@ -66,9 +67,10 @@ bool render(const std::string& png, const std::string& script) {
     if (!gnuplot_available()) {
         static bool told = false;
         if (!told) {
-            std::cerr << "note: gnuplot is not installed, so charts are written as CSV only (next to "
-                         "where the PNG would be).\n      Install it with: sudo apt-get install "
-                         "gnuplot-nox (or bash scripts/install-deps.sh)\n";
+            std::cerr
+                << "note: gnuplot is not installed, so charts are written as CSV only (next to "
+                   "where the PNG would be).\n      Install it with: sudo apt-get install "
+                   "gnuplot-nox (or bash scripts/install-deps.sh)\n";
             told = true;
         }
         return false;
@@ -107,7 +109,10 @@ bool line_chart(const std::string& png, const Chart& chart, const std::vector<Se
             if (i < series[k].x.size()) {
                 const double y = series[k].y[i];
                 csv << series[k].x[i] << ",";
-                if (std::isfinite(y)) csv << y; else csv << "NaN";
+                if (std::isfinite(y))
+                    csv << y;
+                else
+                    csv << "NaN";
             } else {
                 csv << ",";
             }
@@ -131,7 +136,8 @@ bool scatter_by_class(const std::string& png, const Chart& chart, const Matrix& 
     require_shape(xy, labels.size(), 2, "scatter_by_class: points");
     std::ostringstream csv;
     csv << "x,y,label\n";
-    for (size_t i = 0; i < labels.size(); ++i) csv << xy(i, 0) << "," << xy(i, 1) << "," << labels[i] << "\n";
+    for (size_t i = 0; i < labels.size(); ++i)
+        csv << xy(i, 0) << "," << xy(i, 1) << "," << labels[i] << "\n";
     const std::string data = csv_path(png);
     write_text(data, csv.str());
     std::ostringstream s;
@@ -141,8 +147,7 @@ bool scatter_by_class(const std::string& png, const Chart& chart, const Matrix& 
     for (size_t k = 0; k < class_names.size(); ++k) {
         s << (k ? ", " : "") << "\"" << esc(data) << "\" using 1:($3==" << k
           << " ? $2 : 1/0) skip 1 with points pt 7 ps 0.4 lc rgb '" << kTab10[k % 10]
-          << "' title \""
-          << esc(class_names[k]) << "\"";
+          << "' title \"" << esc(class_names[k]) << "\"";
     }
     s << "\n";
     return render(png, s.str());
@@ -182,7 +187,8 @@ bool histogram_chart(const std::string& png, const Chart& chart,
     return line_chart(png, chart, series);
 }
 
-bool bar_chart(const std::string& png, const Chart& chart, const std::vector<std::string>& categories,
+bool bar_chart(const std::string& png, const Chart& chart,
+               const std::vector<std::string>& categories,
                const std::vector<std::string>& series_names,
                const std::vector<std::vector<double>>& values) {
     std::ostringstream csv;
@@ -199,8 +205,7 @@ bool bar_chart(const std::string& png, const Chart& chart, const std::vector<std
     std::ostringstream s;
     s << preamble(chart) << "set style data histograms\nset style histogram clustered gap 1\n"
       << "set style fill solid 0.8 border -1\nset xtics rotate by -30 noenhanced\n"
-      << "set yrange [" << (std::isnan(chart.ymin) ? std::string("0") : std::to_string(chart.ymin))
-      << ":*]\nplot ";
+      << "set yrange " << range(std::isnan(chart.ymin) ? 0.0 : chart.ymin, chart.ymax) << "\nplot ";
     for (size_t k = 0; k < series_names.size(); ++k) {
         s << (k ? ", " : "") << "\"" << esc(data) << "\" using " << k + 2
           << (k == 0 ? ":xtic(1)" : "") << " skip 1 title \"" << esc(series_names[k]) << "\"";
@@ -228,8 +233,10 @@ struct Canvas {
         const float* v = reinterpret_cast<const float*>(buf.data());  // 4 floats per vertex
         for (int q = 0; q < quads; ++q) {
             const float* quad = v + q * 16;  // 4 vertices: x, y, z, colour
-            const size_t xa = x0 + static_cast<size_t>(quad[0] * kTextScale), ya = y0 + static_cast<size_t>(quad[1] * kTextScale);
-            const size_t xb = x0 + static_cast<size_t>(quad[8] * kTextScale), yb = y0 + static_cast<size_t>(quad[9] * kTextScale);
+            const size_t xa = x0 + static_cast<size_t>(quad[0] * kTextScale),
+                         ya = y0 + static_cast<size_t>(quad[1] * kTextScale);
+            const size_t xb = x0 + static_cast<size_t>(quad[8] * kTextScale),
+                         yb = y0 + static_cast<size_t>(quad[9] * kTextScale);
             for (size_t y = ya; y < yb && y < H; ++y)
                 for (size_t x = xa; x < xb && x < W; ++x) pix[y * W + x] = ink;
         }
@@ -245,9 +252,11 @@ void save_image_grid(const std::string& png, const Matrix& images, size_t cols, 
     require_shape(images, 0, h * w, "save_image_grid: images");
     if (n == 0 || cols == 0) throw Error("save_image_grid(" + png + "): no images to draw");
     cols = std::min(cols, n);
-    const size_t rows = (n + cols - 1) / cols, gap = 1, cell_w = w * scale + gap, cell_h = h * scale + gap;
+    const size_t rows = (n + cols - 1) / cols, gap = 1, cell_w = w * scale + gap,
+                 cell_h = h * scale + gap;
     size_t left = 0;
-    for (const auto& l : row_labels) left = std::max(left, static_cast<size_t>(Canvas::text_width(l)) + 12);
+    for (const auto& l : row_labels)
+        left = std::max(left, static_cast<size_t>(Canvas::text_width(l)) + 12);
     const size_t top = title.empty() ? 0 : 24;
     const size_t grid_w = cols * cell_w + gap;
     Canvas canvas(left + std::max(grid_w, static_cast<size_t>(Canvas::text_width(title)) + 12),
@@ -270,7 +279,8 @@ void save_image_grid(const std::string& png, const Matrix& images, size_t cols, 
             for (size_t x = 0; x < w * scale; ++x) {
                 float v = (img[(y / scale) * w + x / scale] - lo) / (hi - lo);
                 v = std::isfinite(v) ? std::min(1.f, std::max(0.f, v)) : 0.f;
-                canvas.pix[(oy + y) * canvas.W + ox + x] = static_cast<unsigned char>(std::lround(v * 255.f));
+                canvas.pix[(oy + y) * canvas.W + ox + x] =
+                    static_cast<unsigned char>(std::lround(v * 255.f));
             }
         }
     }
