@@ -1,5 +1,5 @@
 // Layers and Sequential (see ae/nn.hpp). Products go to BLAS through ae::gemm; elementwise
-// loops are written on raw pointers so that -O3 vectorises them.
+// loops are xsimd loops on raw buffers (simd.hpp). Speed: bench/README.md.
 #include "ae/nn.hpp"
 
 #include <cmath>
@@ -7,6 +7,7 @@
 #include "ae/error.hpp"
 #include "ae/linalg.hpp"
 #include "ae/loss.hpp"
+#include "simd.hpp"
 
 namespace ae {
 
@@ -25,84 +26,137 @@ Matrix Dense::forward(const Matrix& x) {
         throw ShapeError(name() + ": input must have " + std::to_string(in()) + " columns, got " +
                          shape_str(x));
     }
-    x_ = x;
+    x_ = x;  // same shape as last time: the buffer is reused, only the values are copied
     Matrix y({x.shape()[0], out()});
     gemm(x, false, W, false, y);  // (N, in) (in, out)
     add_row(y, b);
     return y;
 }
 
-Matrix Dense::backward(const Matrix& grad_out) {
+void Dense::accumulate_param_grads(const Matrix& grad_out) {
     require_shape(grad_out, x_.shape()[0], out(), name() + " backward: grad_out");
     gemm(x_, true, grad_out, false, dW, 1.f, 1.f);  // dW += x^T g: (in, N) (N, out)
-    db += column_sums(grad_out);
+    // db += column sums of g, row by row (contiguous, vectorised), without a temporary.
+    const size_t n = grad_out.shape()[0], d = out();
+    float* db_ = db.data();
+    for (size_t i = 0; i < n; ++i) {
+        const float* g = grad_out.data() + i * d;
+        for (size_t j = 0; j < d; ++j) db_[j] += g[j];
+    }
+}
+
+Matrix Dense::backward(const Matrix& grad_out) {
+    accumulate_param_grads(grad_out);
     Matrix grad_in({grad_out.shape()[0], in()});
     gemm(grad_out, false, W, true, grad_in);  // g W^T: (N, out) (out, in)
     return grad_in;
 }
 
-std::vector<Param> Dense::params() { return {{"W", &W, &dW}, {"b", &b, &db}}; }
+void Dense::backward_params_only(const Matrix& grad_out) {
+    accumulate_param_grads(grad_out);
+}
+
+std::vector<Param> Dense::params() {
+    return {{"W", &W, &dW}, {"b", &b, &db}};
+}
 
 std::string Dense::name() const {
     return "Dense(" + std::to_string(in()) + ", " + std::to_string(out()) + ")";
 }
 
+// The activations below: xsimd loops (simd.hpp) over raw buffers; T is a SIMD batch or float.
+// Each caches what its derivative needs (the output where f' is a function of it).
+
 Matrix ReLU::forward(const Matrix& x) {
-    y_ = Matrix(x.shape());
+    y_.resize(x.shape());
     const float* in = x.data();
-    float* out = y_.data();
-    for (size_t i = 0; i < x.size(); ++i) out[i] = in[i] > 0.f ? in[i] : 0.f;
+    float* y = y_.data();
+    simd::for_each(x.size(), [&](size_t i, auto t) {
+        using T = decltype(t);
+        simd::store(y + i, xsimd::max(simd::load<T>(in + i), T(0.f)));
+    });
     return y_;
 }
 
 Matrix ReLU::backward(const Matrix& grad_out) {
+    require_shape(grad_out, y_.shape()[0], y_.shape()[1], "ReLU backward: grad_out");
     Matrix g(grad_out.shape());
-    const float* go = grad_out.data();
-    const float* y = y_.data();
+    const float *go = grad_out.data(), *y = y_.data();
     float* out = g.data();
-    for (size_t i = 0; i < g.size(); ++i) out[i] = y[i] > 0.f ? go[i] : 0.f;
+    simd::for_each(g.size(), [&](size_t i, auto t) {
+        using T = decltype(t);
+        simd::store(out + i,
+                    simd::pick(simd::load<T>(y + i) > T(0.f), simd::load<T>(go + i), T(0.f)));
+    });
     return g;
 }
 
 Matrix LeakyReLU::forward(const Matrix& x) {
     x_ = x;
     Matrix y(x.shape());
-    for (size_t i = 0; i < x.size(); ++i) y.data()[i] = x.data()[i] > 0.f ? x.data()[i] : slope_ * x.data()[i];
+    const float* in = x.data();
+    float* out = y.data();
+    simd::for_each(x.size(), [&](size_t i, auto t) {
+        using T = decltype(t);
+        const T v = simd::load<T>(in + i);
+        simd::store(out + i, simd::pick(v > T(0.f), v, T(slope_) * v));
+    });
     return y;
 }
 
 Matrix LeakyReLU::backward(const Matrix& grad_out) {
+    require_shape(grad_out, x_.shape()[0], x_.shape()[1], "LeakyReLU backward: grad_out");
     Matrix g(grad_out.shape());
-    for (size_t i = 0; i < g.size(); ++i)
-        g.data()[i] = x_.data()[i] > 0.f ? grad_out.data()[i] : slope_ * grad_out.data()[i];
+    const float *go = grad_out.data(), *x = x_.data();
+    float* out = g.data();
+    simd::for_each(g.size(), [&](size_t i, auto t) {
+        using T = decltype(t);
+        const T v = simd::load<T>(go + i);
+        simd::store(out + i, simd::pick(simd::load<T>(x + i) > T(0.f), v, T(slope_) * v));
+    });
     return g;
 }
 
 Matrix Sigmoid::forward(const Matrix& x) {
-    y_ = sigmoid(x);
-    return y_;
+    Matrix y = sigmoid(x);
+    y_ = y;  // a copy into the buffer of the last call: no allocation, no page faults
+    return y;
 }
 
 Matrix Sigmoid::backward(const Matrix& grad_out) {
+    require_shape(grad_out, y_.shape()[0], y_.shape()[1], "Sigmoid backward: grad_out");
     Matrix g(grad_out.shape());
-    for (size_t i = 0; i < g.size(); ++i) {
-        const float y = y_.data()[i];
-        g.data()[i] = grad_out.data()[i] * y * (1.f - y);
-    }
+    const float *go = grad_out.data(), *y = y_.data();
+    float* out = g.data();
+    simd::for_each(g.size(), [&](size_t i, auto t) {
+        using T = decltype(t);
+        const T v = simd::load<T>(y + i);
+        simd::store(out + i, simd::load<T>(go + i) * v * (T(1.f) - v));  // s' = s (1 - s)
+    });
     return g;
 }
 
 Matrix Tanh::forward(const Matrix& x) {
-    y_ = xt::tanh(x);
+    y_.resize(x.shape());
+    const float* in = x.data();
+    float* y = y_.data();
+    simd::for_each(x.size(), [&](size_t i, auto t) {
+        using T = decltype(t);
+        simd::store(y + i, xsimd::tanh(simd::load<T>(in + i)));
+    });
     return y_;
 }
 
 Matrix Tanh::backward(const Matrix& grad_out) {
+    require_shape(grad_out, y_.shape()[0], y_.shape()[1], "Tanh backward: grad_out");
     Matrix g(grad_out.shape());
-    for (size_t i = 0; i < g.size(); ++i) {
-        const float y = y_.data()[i];
-        g.data()[i] = grad_out.data()[i] * (1.f - y * y);
-    }
+    const float *go = grad_out.data(), *y = y_.data();
+    float* out = g.data();
+    simd::for_each(g.size(), [&](size_t i, auto t) {
+        using T = decltype(t);
+        const T v = simd::load<T>(y + i);
+        simd::store(out + i, simd::load<T>(go + i) * (T(1.f) - v * v));  // tanh' = 1 - tanh^2
+    });
     return g;
 }
 
@@ -118,6 +172,14 @@ Matrix Sequential::backward(const Matrix& grad_out) {
     Matrix g = layers_.back()->backward(grad_out);
     for (size_t i = layers_.size() - 1; i-- > 0;) g = layers_[i]->backward(g);
     return g;
+}
+
+void Sequential::backward_params_only(const Matrix& grad_out) {
+    if (layers_.empty()) return;
+    if (layers_.size() == 1) return layers_[0]->backward_params_only(grad_out);
+    Matrix g = layers_.back()->backward(grad_out);
+    for (size_t i = layers_.size() - 1; i-- > 1;) g = layers_[i]->backward(g);
+    layers_[0]->backward_params_only(g);
 }
 
 std::vector<Param> Sequential::params() {

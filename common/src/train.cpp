@@ -49,12 +49,14 @@ namespace {
 }  // namespace
 
 History fit(const Matrix& x, const FitOptions& o, const StepFn& step, const EpochFn& on_epoch_end) {
-    const size_t n = x.shape()[0];
+    const size_t n = x.shape()[0], d = x.shape()[1];
     if (n == 0) throw Error(o.name + ": no training examples");
-    if (o.batch_size <= 0) throw Error(o.name + ": --batch-size must be positive, got " + std::to_string(o.batch_size));
+    if (o.batch_size <= 0)
+        throw Error(o.name + ": --batch-size must be positive, got " +
+                    std::to_string(o.batch_size));
     const size_t bs = static_cast<size_t>(o.batch_size);
     const size_t batches = (n + bs - 1) / bs;
-    Rng order_rng(o.seed);          // the data order
+    Rng order_rng(o.seed);             // the data order
     Rng step_rng = order_rng.split();  // noise and sampling inside steps
     History history;
     for (int epoch = 1; epoch <= o.epochs; ++epoch) {
@@ -65,10 +67,15 @@ History fit(const Matrix& x, const FitOptions& o, const StepFn& step, const Epoc
         double sum = 0;
         size_t seen = 0;
         std::vector<size_t> idx;
+        Matrix batch;  // reused: rows are copied in, no allocation per step
         for (size_t b = 0; b < batches; ++b) {
             const size_t begin = b * bs, end = std::min(n, begin + bs);
-            idx.assign(perm.begin() + static_cast<long>(begin), perm.begin() + static_cast<long>(end));
-            const Matrix batch = gather_rows(x, perm, begin, end);
+            idx.assign(perm.begin() + static_cast<long>(begin),
+                       perm.begin() + static_cast<long>(end));
+            batch.resize({end - begin, d});
+            for (size_t i = begin; i < end; ++i) {
+                std::copy_n(x.data() + perm[i] * d, d, batch.data() + (i - begin) * d);
+            }
             const double loss = step(batch, idx, step_rng);
             if (!std::isfinite(loss)) diverged(o, "loss is " + std::to_string(loss), epoch, b + 1);
             sum += loss * static_cast<double>(end - begin);
@@ -88,7 +95,8 @@ History fit(const Matrix& x, const FitOptions& o, const StepFn& step, const Epoc
         }
         history.epochs.push_back(log);
         if (o.verbose) {
-            std::printf("%s epoch %3d/%d  train loss %.6g", o.name.c_str(), epoch, o.epochs, log.train_loss);
+            std::printf("%s epoch %3d/%d  train loss %.6g", o.name.c_str(), epoch, o.epochs,
+                        log.train_loss);
             for (const auto& [k, v] : log.metrics) std::printf("  %s %.6g", k.c_str(), v);
             std::printf("  (%.1fs)\n", log.seconds);
             std::fflush(stdout);

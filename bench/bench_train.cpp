@@ -1,0 +1,165 @@
+// Training throughput of the deep autoencoder 784-256-64-32-64-256-784 on the CPU (ae::nn,
+// MSE, Adam), compared in the same process with OpenBLAS sgemm at the same matrix shapes.
+// Run: build/bin/bench_train [--epochs 3] [--quick] [--threads N] [--linear-output]
+// Prints progress on stderr and ONE JSON line on stdout (fields: bench/README.md).
+#include <algorithm>
+#include <ctime>
+#include <cstdio>
+#include <iostream>
+
+#include "ae/cli.hpp"
+#include "ae/linalg.hpp"
+#include "ae/loss.hpp"
+#include "ae/nn.hpp"
+#include "ae/optim.hpp"
+#include "ae/progress.hpp"
+#include "ae/train.hpp"
+
+// OpenBLAS's own API (cblas.h cannot be included beside xtensor-blas, which declares cblas).
+extern "C" {
+int openblas_get_num_threads(void);
+void openblas_set_num_threads(int);
+}
+
+using namespace ae;
+
+namespace {
+
+const std::vector<size_t> kWidths = {784, 256, 64, 32, 64, 256, 784};
+
+// ReLU after every hidden layer, a linear code (32), sigmoid or linear output.
+Sequential build_model(Rng& rng, bool linear_output) {
+    Sequential m;
+    for (size_t i = 0; i + 1 < kWidths.size(); ++i) {
+        const bool last = i + 2 == kWidths.size(), code = kWidths[i + 1] == 32;
+        m.add<Dense>(kWidths[i], kWidths[i + 1], rng, last || code ? Init::Xavier : Init::He);
+        if (last && !linear_output) m.add<Sigmoid>();
+        if (!last && !code) m.add<ReLU>();
+    }
+    return m;
+}
+
+// Floating-point operations of one step on n examples: 2*n*in*out per product; per Dense layer
+// the forward product, dW = x^T g and (except the first layer) the input gradient g W^T.
+double step_flops(size_t n) {
+    double f = 0;
+    for (size_t i = 0; i + 1 < kWidths.size(); ++i) {
+        const double p = 2.0 * static_cast<double>(n * kWidths[i] * kWidths[i + 1]);
+        f += (i == 0 ? 2 : 3) * p;
+    }
+    return f;
+}
+
+// The same products as a training step, on preallocated matrices, through the same ae::gemm:
+// the rate BLAS alone reaches at these shapes (what training could reach with free elementwise
+// work). Returns GFLOP/s per wall second and per CPU second (all threads), over >= `seconds`.
+struct Rate {
+    double wall = 0, cpu = 0;
+};
+double cpu_seconds() {
+    return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+}
+
+Rate sgemm_gflops(size_t n, double seconds) {
+    Rng rng(7);
+    std::vector<Matrix> acts, grads, weights, dws;
+    for (size_t i = 0; i < kWidths.size(); ++i) {
+        acts.push_back(rng.normal(n, kWidths[i]));
+        grads.push_back(rng.normal(n, kWidths[i]));
+    }
+    for (size_t i = 0; i + 1 < kWidths.size(); ++i) {
+        weights.push_back(rng.normal(kWidths[i], kWidths[i + 1], 0.f, 0.05f));
+        dws.push_back(xt::zeros<float>({kWidths[i], kWidths[i + 1]}));
+    }
+    auto one_step = [&] {
+        for (size_t i = 0; i + 1 < kWidths.size(); ++i)
+            gemm(acts[i], false, weights[i], false, acts[i + 1]);
+        for (size_t i = kWidths.size() - 1; i-- > 0;) {
+            gemm(acts[i], true, grads[i + 1], false, dws[i], 1.f, 1.f);  // accumulates, like Dense
+            if (i > 0) gemm(grads[i + 1], false, weights[i], true, grads[i]);
+        }
+    };
+    for (int i = 0; i < 20; ++i) one_step();  // warm up the thread pool and caches
+    Timer t;
+    const double cpu0 = cpu_seconds();
+    long steps = 0;
+    while (t.seconds() < seconds) {
+        for (int i = 0; i < 20; ++i) one_step();
+        steps += 20;
+    }
+    const double gflop = static_cast<double>(steps) * step_flops(n) / 1e9;
+    return {gflop / t.seconds(), gflop / (cpu_seconds() - cpu0)};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return guarded_main([&] {
+        Options defaults;
+        defaults.epochs = 3;
+        defaults.quick_epochs = 3;
+        defaults.batch_size = 256;
+        defaults.lr = 1e-3f;
+        CommandLine cli(
+            {"bench", "bench_train", "Training throughput of the deep AE vs OpenBLAS sgemm"},
+            defaults);
+        int threads = 0;
+        bool linear_output = false;
+        cli.app().add_option("--threads", threads, "OpenBLAS threads (0 = OpenBLAS's default)");
+        cli.app().add_flag("--linear-output", linear_output,
+                           "linear output layer instead of sigmoid");
+        if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+        const Options& opt = cli.options();
+        if (threads > 0) openblas_set_num_threads(threads);
+
+        const DataSplit data = load_data(opt.data_request());
+        const Matrix& x = data.train.images;
+        std::cerr << "Data: " << data.describe() << "\n";
+        Rng rng(opt.seed);
+        Sequential model = build_model(rng, linear_output);
+        const auto params = model.params();
+        Adam adam(opt.lr);
+        FitOptions fo;
+        fo.epochs = opt.epochs;
+        fo.batch_size = opt.batch_size;
+        fo.seed = opt.seed;
+        fo.lr = opt.lr;
+        fo.name = "bench";
+        fo.progress = !opt.no_progress;
+        fo.verbose = false;
+        const double cpu0 = cpu_seconds();
+        const History h = fit(x, fo, [&](const Matrix& batch, const std::vector<size_t>&, Rng&) {
+            zero_grad(params);
+            const Matrix y = model.forward(batch);
+            const LossValue loss = mse_loss(y, batch);
+            model.backward_params_only(loss.grad);  // no gradient for the images themselves
+            adam.step(params);
+            return loss.value;
+        });
+        // CPU time of all threads: with one BLAS thread it does not grow when others share the
+        // cores, so ratio_cpu is the figure to trust on a busy machine.
+        const double cpu_epoch = (cpu_seconds() - cpu0) / std::max(1, opt.epochs);
+
+        // Median epoch: robust to the first epoch's warm-up and to a noisy neighbour.
+        std::vector<double> secs;
+        for (const auto& e : h.epochs) secs.push_back(e.seconds);
+        std::sort(secs.begin(), secs.end());
+        const double epoch_s = secs.empty() ? 0 : secs[secs.size() / 2];
+        const size_t n = x.shape()[0], bs = static_cast<size_t>(opt.batch_size);
+        const double flops = static_cast<double>(n / bs) * step_flops(bs) + step_flops(n % bs);
+        const double train_gflops = flops / epoch_s / 1e9, train_cpu = flops / cpu_epoch / 1e9;
+        const Rate blas = sgemm_gflops(bs, 2.0);
+        std::printf(
+            "{\"bench\": \"train_deep_ae\", \"model\": \"784-256-64-32-64-256-784\", "
+            "\"output\": \"%s\", \"images\": %zu, \"batch\": %zu, \"epochs\": %d, "
+            "\"seconds_per_epoch\": %.3f, \"images_per_second\": %.0f, \"train_gflops\": %.1f, "
+            "\"sgemm_gflops\": %.1f, \"ratio\": %.3f, \"cpu_seconds_per_epoch\": %.3f, "
+            "\"train_gflops_cpu\": %.1f, \"sgemm_gflops_cpu\": %.1f, \"ratio_cpu\": %.3f, "
+            "\"blas_threads\": %d, \"final_train_loss\": %.5f}\n",
+            linear_output ? "linear" : "sigmoid", n, bs, opt.epochs, epoch_s, n / epoch_s,
+            train_gflops, blas.wall, train_gflops / blas.wall, cpu_epoch, train_cpu, blas.cpu,
+            train_cpu / blas.cpu, openblas_get_num_threads(),
+            h.epochs.empty() ? 0.0 : h.epochs.back().train_loss);
+        return 0;
+    });
+}

@@ -1,0 +1,196 @@
+// Checkpoints (see ae/checkpoint.hpp). Layout, little-endian:
+//   "AECKPT\r\n" (8 bytes) | u32 version | u64 total file size | u32 description length + bytes
+//   | u32 count | count x (u32 name length + bytes, u64 rows, u64 cols) | float32 data, in order
+//   | u32 CRC-32 (zlib) of every byte before it.
+// The file is read whole and parsed with bounds checks, so no damaged file can crash the loader.
+#include "ae/checkpoint.hpp"
+
+#include <zlib.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "ae/error.hpp"
+#include "ae/io.hpp"
+
+namespace ae {
+namespace {
+
+constexpr char kCkptMagic[8] = {'A', 'E', 'C', 'K', 'P', 'T', '\r', '\n'};
+constexpr uint32_t kCkptVersion = 1;
+
+// Appends the raw bytes of a trivially copyable value (the format is little-endian, like x86).
+template <class T>
+void ckpt_put(std::string& buf, const T& v) {
+    buf.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+uint32_t ckpt_crc(const char* data, size_t n) {
+    uLong crc = crc32(0L, Z_NULL, 0);
+    // zlib takes uInt lengths: feed large buffers in chunks.
+    while (n > 0) {
+        const uInt chunk = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
+        crc = crc32(crc, reinterpret_cast<const Bytef*>(data), chunk);
+        data += chunk;
+        n -= chunk;
+    }
+    return static_cast<uint32_t>(crc);
+}
+
+// Reads values from a byte buffer; running past the end is a DataError, never a crash.
+class CkptReader {
+  public:
+    CkptReader(const std::string& buf, size_t end, const std::string& path)
+        : buf_(buf), end_(end), path_(path) {}
+    template <class T>
+    T get(const char* what) {
+        T v;
+        std::memcpy(&v, need(sizeof v, what), sizeof v);
+        return v;
+    }
+    std::string str(const char* what) {
+        const auto n = get<uint32_t>(what);
+        return std::string(need(n, what), n);
+    }
+    const char* need(size_t n, const char* what) {
+        if (n > end_ - pos_) {
+            throw DataError("checkpoint " + path_ + " is damaged: it ends inside " + what +
+                            " (byte " + std::to_string(pos_) + ")");
+        }
+        const char* p = buf_.data() + pos_;
+        pos_ += n;
+        return p;
+    }
+    size_t pos() const { return pos_; }
+
+  private:
+    const std::string& buf_;
+    size_t end_, pos_ = 0;
+    const std::string& path_;
+};
+
+struct CkptEntry {
+    std::string name;
+    size_t rows = 0, cols = 0;
+};
+
+std::string ckpt_describe(const std::string& name, size_t rows, size_t cols) {
+    return "'" + name + "' (" + std::to_string(rows) + ", " + std::to_string(cols) + ")";
+}
+
+// Every name and shape in order; the first difference is the error.
+void ckpt_match(const std::vector<CkptEntry>& saved, const std::vector<Param>& params,
+                const std::string& path) {
+    const std::string where = "checkpoint " + path + " does not match the model: ";
+    for (size_t i = 0; i < std::min(saved.size(), params.size()); ++i) {
+        const auto& s = saved[i];
+        const Matrix& v = *params[i].value;
+        if (s.name != params[i].name || s.rows != v.shape()[0] || s.cols != v.shape()[1]) {
+            throw DataError(where + "parameter " + std::to_string(i) + ": expected " +
+                            ckpt_describe(params[i].name, v.shape()[0], v.shape()[1]) +
+                            " (the model), found " + ckpt_describe(s.name, s.rows, s.cols) +
+                            " (the file). Was it saved by another architecture or --latent?");
+        }
+    }
+    if (saved.size() != params.size()) {
+        const bool more_in_file = saved.size() > params.size();
+        const size_t i = std::min(saved.size(), params.size());
+        const std::string first = more_in_file ? saved[i].name : params[i].name;
+        throw DataError(where + "expected " + std::to_string(params.size()) +
+                        " parameters (the model), found " + std::to_string(saved.size()) +
+                        " (the file); the first " + (more_in_file ? "extra" : "missing") +
+                        " one is '" + first + "'");
+    }
+}
+
+std::string ckpt_read_file(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw DataError("cannot open checkpoint " + path + " (does it exist? train first)");
+    std::string buf((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    if (f.bad()) throw DataError("error while reading checkpoint " + path);
+    return buf;
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, const std::vector<Param>& params,
+                     const std::string& description) {
+    std::string buf(kCkptMagic, sizeof kCkptMagic);
+    ckpt_put(buf, kCkptVersion);
+    const size_t size_at = buf.size();
+    ckpt_put(buf, uint64_t{0});  // total size, filled in below
+    ckpt_put(buf, static_cast<uint32_t>(description.size()));
+    buf += description;
+    ckpt_put(buf, static_cast<uint32_t>(params.size()));
+    for (const auto& p : params) {
+        ckpt_put(buf, static_cast<uint32_t>(p.name.size()));
+        buf += p.name;
+        ckpt_put(buf, static_cast<uint64_t>(p.value->shape()[0]));
+        ckpt_put(buf, static_cast<uint64_t>(p.value->shape()[1]));
+    }
+    for (const auto& p : params) {
+        buf.append(reinterpret_cast<const char*>(p.value->data()), p.value->size() * sizeof(float));
+    }
+    const uint64_t total = buf.size() + sizeof(uint32_t);
+    std::memcpy(&buf[size_at], &total, sizeof total);
+    ckpt_put(buf, ckpt_crc(buf.data(), buf.size()));
+    atomic_write(path, [&](const std::string& tmp) {
+        std::ofstream f(tmp, std::ios::binary);
+        if (!f) throw Error("cannot open " + path + " for writing (is the directory writable?)");
+        f.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+        f.close();
+        if (!f) throw Error("error while writing " + path + " (disk full?)");
+    });
+}
+
+std::string load_checkpoint(const std::string& path, const std::vector<Param>& params) {
+    const std::string buf = ckpt_read_file(path);
+    if (buf.size() < sizeof kCkptMagic || std::memcmp(buf.data(), kCkptMagic, sizeof kCkptMagic)) {
+        throw DataError("checkpoint " + path + " is not an ae checkpoint (wrong magic bytes)");
+    }
+    CkptReader header(buf, buf.size(), path);
+    header.need(sizeof kCkptMagic, "the magic");
+    const auto version = header.get<uint32_t>("the version");
+    if (version != kCkptVersion) {
+        throw DataError("checkpoint " + path + " has format version " + std::to_string(version) +
+                        ", this program reads version " + std::to_string(kCkptVersion));
+    }
+    const auto total = header.get<uint64_t>("the header");
+    if (total != buf.size()) {
+        throw DataError("checkpoint " + path + " is " +
+                        (buf.size() < total ? "truncated" : "damaged") + ": expected " +
+                        std::to_string(total) + " bytes, found " + std::to_string(buf.size()) +
+                        " (an interrupted copy? save it again)");
+    }
+    const size_t body = buf.size() - sizeof(uint32_t);
+    uint32_t stored = 0;
+    std::memcpy(&stored, buf.data() + body, sizeof stored);
+    if (stored != ckpt_crc(buf.data(), body)) {
+        throw DataError("checkpoint " + path +
+                        " is damaged: its checksum does not match its contents");
+    }
+    CkptReader r(buf, body, path);
+    r.need(header.pos(), "the header");
+    const std::string description = r.str("the description");
+    const auto count = r.get<uint32_t>("the parameter count");
+    std::vector<CkptEntry>
+        saved;  // grown entry by entry: a bad count runs out of bytes, not memory
+    for (uint32_t i = 0; i < count; ++i) {
+        CkptEntry e;
+        e.name = r.str("the manifest");
+        e.rows = r.get<uint64_t>("the manifest");
+        e.cols = r.get<uint64_t>("the manifest");
+        saved.push_back(std::move(e));
+    }
+    ckpt_match(saved, params, path);
+    for (const auto& p : params) {
+        const size_t bytes = p.value->size() * sizeof(float);
+        std::memcpy(p.value->data(), r.need(bytes, ("the data of " + p.name).c_str()), bytes);
+    }
+    if (r.pos() != body)
+        throw DataError("checkpoint " + path + " is damaged: extra bytes after the data");
+    return description;
+}
+
+}  // namespace ae
