@@ -1,0 +1,294 @@
+// Tests of lesson 05 (the variational autoencoder). They run against your exercise.cpp
+// (./workshop check 05) and against the reference solution (./workshop test). References are
+// independent of your code: closed forms, Monte Carlo, and a double-precision VAE written here.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <random>
+
+#include "ae/data.hpp"
+#include "ae/loss.hpp"
+#include "exercise.hpp"
+#include "test_util.hpp"
+
+using namespace ae;
+using namespace ae::l05;
+using test::MatD;
+
+namespace {
+
+double bce_d(double logit, double t) {
+    return std::max(logit, 0.0) - logit * t + std::log1p(std::exp(-std::abs(logit)));
+}
+
+// y = x W + b (ReLU optional), in double.
+MatD dense_d(const MatD& x, const MatD& W, const MatD& b, bool relu) {
+    MatD y(x.size(), std::vector<double>(W[0].size()));
+    for (size_t i = 0; i < x.size(); ++i) {
+        for (size_t k = 0; k < W[0].size(); ++k) {
+            double s = b[0][k];
+            for (size_t j = 0; j < W.size(); ++j) s += x[i][j] * W[j][k];
+            y[i][k] = relu ? std::max(s, 0.0) : s;
+        }
+    }
+    return y;
+}
+
+// The five Dense layers of a Vae, in params() order: trunk.0, mu.0, logvar.0, decoder.0, decoder.2.
+std::vector<Dense*> dense_layers(Vae& m) {
+    return {&static_cast<Dense&>(m.trunk[0]), &static_cast<Dense&>(m.mu_head[0]),
+            &static_cast<Dense&>(m.logvar_head[0]), &static_cast<Dense&>(m.decoder[0]),
+            &static_cast<Dense&>(m.decoder[2])};
+}
+
+// The VAE loss mean_i [ sum_j BCE + beta KL_i ] with fixed eps, in double. P: W, b of each layer.
+double vae_loss_d(const std::vector<MatD>& P, const MatD& x, const MatD& eps, double beta) {
+    const MatD h = dense_d(x, P[0], P[1], true);
+    const MatD mu = dense_d(h, P[2], P[3], false), lv = dense_d(h, P[4], P[5], false);
+    MatD z = mu;
+    double kl = 0;
+    for (size_t i = 0; i < z.size(); ++i) {
+        for (size_t k = 0; k < z[i].size(); ++k) {
+            z[i][k] += std::exp(lv[i][k] / 2) * eps[i][k];
+            kl += 0.5 * (mu[i][k] * mu[i][k] + std::exp(lv[i][k]) - 1 - lv[i][k]);
+        }
+    }
+    const MatD logits = dense_d(dense_d(z, P[6], P[7], true), P[8], P[9], false);
+    double recon = 0;
+    for (size_t i = 0; i < x.size(); ++i)
+        for (size_t j = 0; j < x[i].size(); ++j) recon += bce_d(logits[i][j], x[i][j]);
+    return (recon + beta * kl) / double(x.size());
+}
+
+// A "VAE" whose decoder is one Dense(Z, Z) layer with W = I, b = 0: decode(z) = sigmoid(z), so
+// the logits of what sample_prior and interpolate return are the codes themselves.
+Vae identity_decoder_vae(size_t z) {
+    Rng rng(1);
+    Vae m;
+    m.d = m.z = z, m.h = 1;
+    Dense& out = m.decoder.add<Dense>(z, z, rng);
+    out.W = xt::eye<float>(z);
+    return m;
+}
+Matrix logit(const Matrix& p) {
+    return xt::log(p / (1.f - p));
+}
+bool has_shape(const Matrix& m, size_t rows, size_t cols) {
+    return m.shape()[0] == rows && m.shape()[1] == cols;
+}
+
+}  // namespace
+
+TEST_CASE("05 reparameterize (step 1a): z = mu + exp(logvar / 2) eps on hand-computed values") {
+    const Matrix mu = {{1.f, -2.f}, {0.f, 0.5f}};
+    const Matrix logvar = {{0.f, float(2 * std::log(3.0))},
+                           {float(2 * std::log(0.5)), 0.f}};  // sigma 1, 3, 0.5, 1
+    const Matrix eps = {{0.5f, -1.f}, {2.f, 0.f}};
+    test::check_close(reparameterize(mu, logvar, eps), Matrix{{1.5f, -5.f}, {1.f, 0.5f}}, 1e-5,
+                      "reparameterize(mu, logvar, eps)");
+}
+
+TEST_CASE(
+    "05 reparameterize_backward (step 1b): gradients match central differences with fixed eps") {
+    Rng rng(3);
+    const Matrix mu = rng.normal(4, 3), logvar = rng.normal(4, 3, 0.f, 0.7f),
+                 eps = rng.normal(4, 3);
+    const Matrix w = rng.normal(4, 3);  // L = sum w * z, so dL/dz = w
+    const ReparamGrads g = reparameterize_backward(logvar, eps, w);
+    MatD mud = test::to_double(mu), lvd = test::to_double(logvar);
+    const MatD ed = test::to_double(eps), wd = test::to_double(w);
+    auto loss = [&] {
+        double s = 0;
+        for (size_t i = 0; i < 4; ++i)
+            for (size_t k = 0; k < 3; ++k)
+                s += wd[i][k] * (mud[i][k] + std::exp(lvd[i][k] / 2) * ed[i][k]);
+        return s;
+    };
+    // Double-precision differences are exact to ~1e-9; 1e-3 only absorbs float32 rounding.
+    test::check_gradient(g.mu, mud, loss, "reparameterize_backward().mu");
+    test::check_gradient(g.logvar, lvd, loss, "reparameterize_backward().logvar");
+}
+
+TEST_CASE("05 kl_divergence (step 2): closed-form cases") {
+    // One dimension each: mu = 2, logvar = 0 -> (4 + 1 - 1 - 0) / 2 = 2; mu = 0, logvar = 0 -> 0;
+    // mu = 0, logvar = ln 2 -> (2 - 1 - ln 2) / 2.
+    const Matrix mu = {{2.f}, {0.f}, {0.f}}, logvar = {{0.f}, {0.f}, {float(std::log(2.0))}};
+    const Kl kl = kl_divergence(mu, logvar);
+    const double third = (1 - std::log(2.0)) / 2;
+    test::check_close(kl.per_example, Matrix{{2.f}, {0.f}, {float(third)}}, 1e-6,
+                      "kl_divergence().per_example");
+    CHECK_MESSAGE(kl.mean == doctest::Approx((2 + third) / 3).epsilon(1e-6),
+                  "kl_divergence().mean over the 3 examples");
+    // Several dimensions add up: two copies of (2, 0) give 4.
+    CHECK(kl_divergence(Matrix{{2.f, 2.f}}, Matrix{{0.f, 0.f}}).mean == doctest::Approx(4.0));
+}
+
+TEST_CASE("05 kl_divergence (step 2): agrees with a Monte Carlo estimate and with the library") {
+    const Matrix mu = {{0.5f, -1.f, 0.2f}}, logvar = {{0.3f, -0.5f, 1.f}};
+    // KL = E_q[log q(z) - log p(z)] = E[sum_k (z_k^2 - eps_k^2 - logvar_k) / 2], z = mu + sigma
+    // eps.
+    std::mt19937_64 gen(11);
+    std::normal_distribution<double> normal;
+    const int n = 200000;
+    double sum = 0, sq = 0;
+    for (int s = 0; s < n; ++s) {
+        double v = 0;
+        for (size_t k = 0; k < 3; ++k) {
+            const double e = normal(gen), z = mu(0, k) + std::exp(logvar(0, k) / 2) * e;
+            v += 0.5 * (z * z - e * e - logvar(0, k));
+        }
+        sum += v, sq += v * v;
+    }
+    const double mc = sum / n, se = std::sqrt((sq / n - mc * mc) / n);
+    const Kl kl = kl_divergence(mu, logvar);
+    INFO("Monte Carlo KL ", mc, " +- ", se, " (standard error); yours ", kl.mean);
+    CHECK(std::abs(kl.mean - mc) < 4 * se);  // fails by chance with probability < 1e-4
+    CHECK(kl.mean == doctest::Approx(kl_standard_normal(mu, logvar).value).epsilon(1e-5));
+}
+
+TEST_CASE("05 kl_divergence (step 2): gradients of the mean match central differences") {
+    Rng rng(5);
+    const Matrix mu = rng.normal(5, 3), logvar = rng.normal(5, 3, 0.f, 0.8f);
+    const Kl kl = kl_divergence(mu, logvar);
+    MatD mud = test::to_double(mu), lvd = test::to_double(logvar);
+    auto loss = [&] {
+        double s = 0;
+        for (size_t i = 0; i < 5; ++i)
+            for (size_t k = 0; k < 3; ++k)
+                s += 0.5 * (mud[i][k] * mud[i][k] + std::exp(lvd[i][k]) - 1 - lvd[i][k]);
+        return s / 5;
+    };
+    test::check_gradient(kl.grad_mu, mud, loss, "kl_divergence().grad_mu");
+    test::check_gradient(kl.grad_logvar, lvd, loss, "kl_divergence().grad_logvar");
+}
+
+TEST_CASE("05 vae_loss (step 3): per-image sums, the mean over images, beta, and the gradients") {
+    Rng rng(8);
+    const Matrix logits = rng.normal(3, 5, 0.f, 3.f), x = rng.uniform(3, 5);  // grey-level targets
+    const Matrix mu = rng.normal(3, 2), logvar = rng.normal(3, 2, 0.f, 0.5f);
+    const float beta = 2.5f;
+    const VaeLoss l = vae_loss(logits, x, mu, logvar, beta);
+    REQUIRE_MESSAGE(has_shape(l.recon, 3, 1),
+                    "vae_loss().recon must be (N, 1), got " << shape_str(l.recon));
+    const Kl kl = kl_divergence(mu, logvar);
+    double recon_mean = 0;
+    for (size_t i = 0; i < 3; ++i) {
+        double r = 0;  // nats: summed over the 5 pixels of image i
+        for (size_t j = 0; j < 5; ++j) r += bce_d(logits(i, j), x(i, j));
+        INFO("image ", i);
+        CHECK(l.recon(i, 0) == doctest::Approx(r).epsilon(1e-5));
+        recon_mean += r / 3;
+    }
+    CHECK_MESSAGE(l.recon_mean == doctest::Approx(recon_mean).epsilon(1e-5),
+                  "recon_mean: mean over N of per-image sums");
+    test::check_close(l.kl, kl.per_example, 1e-5, "vae_loss().kl");
+    CHECK_MESSAGE(l.total == doctest::Approx(recon_mean + beta * kl.mean).epsilon(1e-5),
+                  "total = recon_mean + beta kl_mean");
+    MatD ld = test::to_double(logits);
+    const MatD xd = test::to_double(x);
+    auto recon = [&] {
+        double s = 0;
+        for (size_t i = 0; i < 3; ++i)
+            for (size_t j = 0; j < 5; ++j) s += bce_d(ld[i][j], xd[i][j]);
+        return s / 3;
+    };
+    test::check_gradient(l.grad_logits, ld, recon, "vae_loss().grad_logits");
+    test::check_close(l.grad_mu, beta * kl.grad_mu, 1e-5,
+                      "vae_loss().grad_mu = beta x the KL gradient");
+    test::check_close(l.grad_logvar, beta * kl.grad_logvar, 1e-5,
+                      "vae_loss().grad_logvar = beta x the KL gradient");
+}
+
+TEST_CASE(
+    "05 loss_and_gradients (step 4): the whole VAE loss gradient-checked in double precision") {
+    Rng rng(21);
+    Vae m = make_vae(6, 5, 3, rng);
+    std::vector<Dense*> layers = dense_layers(m);
+    for (Dense* l : layers) l->b = rng.normal(1, l->out(), 0.f, 0.3f);  // not only zero biases
+    const Matrix x = rng.uniform(4, 6), eps = rng.normal(4, 3);
+    const float beta = 1.5f;
+    const std::vector<Param> params = m.params();
+    zero_grad(params);
+    const VaeLoss l = loss_and_gradients(m, x, eps, beta);
+    std::vector<MatD> P;
+    for (Dense* d : layers) P.push_back(test::to_double(d->W)), P.push_back(test::to_double(d->b));
+    const MatD xd = test::to_double(x), ed = test::to_double(eps);
+    auto loss = [&] { return vae_loss_d(P, xd, ed, beta); };
+    CHECK_MESSAGE(l.total == doctest::Approx(loss()).epsilon(1e-5),
+                  "loss_and_gradients().total is the loss");
+    const char* names[] = {"trunk.0", "mu.0", "logvar.0", "decoder.0", "decoder.2"};
+    for (size_t i = 0; i < layers.size(); ++i) {
+        test::check_gradient(layers[i]->dW, P[2 * i], loss, std::string(names[i]) + ".W gradient");
+        test::check_gradient(layers[i]->db, P[2 * i + 1], loss,
+                             std::string(names[i]) + ".b gradient");
+    }
+}
+
+TEST_CASE(
+    "05 loss_and_gradients (step 4): training lowers the negative ELBO, checkpoint round-trips") {
+    DataRequest req;
+    req.sample = true;
+    req.max_train = 2000;
+    const DataSplit data = load_data(req);
+    Rng rng(4);
+    Vae m = make_vae(data.train.dim(), 64, 8, rng);
+    const Matrix x = xt::view(data.test.images, xt::range(0, 300), xt::all());
+    const double before = evaluate_elbo(m, x).negative_elbo_mean;
+    FitOptions fo;
+    fo.epochs = 4, fo.batch_size = 64, fo.progress = false, fo.verbose = false;
+    train_vae(m, data.train.images, fo, 2e-3f, 1.f);
+    const Elbo after = evaluate_elbo(m, x);
+    INFO("test -ELBO before ", before, " nats, after ", after.negative_elbo_mean, " (recon ",
+         after.recon_mean, ", KL ", after.kl_mean, ")");
+    // Untrained logits are ~0: 784 ln 2 = 543 nats. A working VAE is far below that after a few
+    // hundred steps; the entropy floor of these images (~190) bounds it from below.
+    CHECK(after.negative_elbo_mean < before - 150);
+    CHECK(after.negative_elbo_mean > pixel_entropy_floor(x));
+    CHECK_MESSAGE(after.kl_mean > 1, "the codes carry information (KL > 1 nat)");
+    // The checkpoint lessons 06 and 07 load gives back the same model (same per-image scores).
+    const std::string path =
+        (std::filesystem::temp_directory_path() / "ae_test_05_vae.ckpt").string();
+    save_vae(m, path, "test");
+    Vae back = load_vae(path, data.train.dim(), 64, 8);
+    const std::vector<double> again = negative_elbo_per_image(back, x);
+    REQUIRE(again.size() == after.negative_elbo.size());
+    for (size_t i = 0; i < again.size(); i += 50)
+        CHECK(again[i] == doctest::Approx(after.negative_elbo[i]));
+}
+
+TEST_CASE("05 sample_prior (step 5): shape, range, and codes drawn from N(0, I)") {
+    Vae m = identity_decoder_vae(2);
+    Rng rng(9);
+    const Matrix s = sample_prior(m, 20000, rng);
+    REQUIRE_MESSAGE(has_shape(s, 20000, 2), "sample_prior() must be (n, D), got " << shape_str(s));
+    CHECK_MESSAGE(xt::amin(s)() >= 0.f, "pixel probabilities >= 0");
+    CHECK_MESSAGE(xt::amax(s)() <= 1.f, "pixel probabilities <= 1");
+    // The decoder is sigmoid(z): the logits of the samples are the codes; 20000 draws estimate
+    // mean 0 +- 0.03 and variance 1 +- 0.04 at 3 standard errors.
+    const Matrix z = logit(xt::clip(s, 1e-6f, 1 - 1e-6f));
+    for (size_t k = 0; k < 2; ++k) {
+        const Matrix col = xt::view(z, xt::all(), xt::range(k, k + 1));
+        INFO("latent dimension ", k);
+        CHECK(std::abs(xt::mean(col)()) < 0.03);
+        CHECK(test::column_variance(col, 0) == doctest::Approx(1.0).epsilon(0.05));
+    }
+    Rng rng2(9);
+    CHECK_MESSAGE(xt::amax(xt::abs(sample_prior(m, 5, rng2) - sample_prior(m, 5, rng2)))() > 0,
+                  "two calls draw different codes");
+}
+
+TEST_CASE("05 interpolate (step 6): evenly spaced points on the line from z0 to z1, decoded") {
+    Vae m = identity_decoder_vae(3);
+    const Matrix z0 = {{-1.f, 0.f, 2.f}}, z1 = {{1.f, 1.f, -2.f}};
+    const Matrix img = interpolate(m, z0, z1, 5);
+    REQUIRE_MESSAGE(has_shape(img, 5, 3),
+                    "interpolate() must be (steps, D), got " << shape_str(img));
+    // Logits of row k = z0 + (k / 4) (z1 - z0).
+    const Matrix expected = {{-1.f, 0.f, 2.f},
+                             {-0.5f, 0.25f, 1.f},
+                             {0.f, 0.5f, 0.f},
+                             {0.5f, 0.75f, -1.f},
+                             {1.f, 1.f, -2.f}};
+    test::check_close(logit(img), expected, 1e-4, "logits of interpolate(z0, z1, 5)");
+}
