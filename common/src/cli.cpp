@@ -3,7 +3,9 @@
 
 #include <cstdio>
 #include <iostream>
+#include <utility>
 
+#include "ae/device.hpp"
 #include "ae/error.hpp"
 #include "ae/progress.hpp"
 
@@ -25,18 +27,26 @@ CommandLine::CommandLine(const LessonInfo& info, Options defaults)
         "committed sample in data/. Pictures and summary.json go to --out.\n"
         "Exit codes: 0 ok, 1 error, 2 bad flag or exercise not written yet, 3 training diverged.");
     epochs_flag_ = app_.add_option("--epochs", opt_.epochs, "passes over the training set")
-                       ->capture_default_str()->check(CLI::Range(0, 100000));
+                       ->capture_default_str()
+                       ->check(CLI::Range(0, 100000));
     app_.add_option("--batch-size", opt_.batch_size, "examples per optimisation step")
-        ->capture_default_str()->check(CLI::Range(1, 1 << 20));
-    app_.add_option("--lr", opt_.lr, "learning rate")->capture_default_str()->check(CLI::PositiveNumber);
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1 << 20));
+    app_.add_option("--lr", opt_.lr, "learning rate")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     app_.add_option("--latent", opt_.latent, "size Z of the code (bottleneck)")
-        ->capture_default_str()->check(CLI::Range(1, 4096));
-    app_.add_option("--seed", opt_.seed, "random seed (same seed, same run)")->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(1, 4096));
+    app_.add_option("--seed", opt_.seed, "random seed (same seed, same run)")
+        ->capture_default_str();
     app_.add_option("--data-dir", opt_.data_dir, "folder with the IDX files (default: search)");
     app_.add_option("--out", opt_.out, "output folder")->capture_default_str();
     app_.add_option("--device", opt_.device, "auto, cpu or cuda")
-        ->capture_default_str()->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-    app_.add_option("--train-limit", opt_.train_limit, "use only the first N training images (0 = all)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    app_.add_option("--train-limit", opt_.train_limit,
+                    "use only the first N training images (0 = all)")
         ->capture_default_str();
     app_.add_flag("--quick", opt_.quick,
                   "small run on the committed data sample (" + std::to_string(opt_.quick_epochs) +
@@ -80,10 +90,24 @@ int guarded_main(const std::function<int()>& body) {
 namespace ae {
 
 std::string resolve_device(const std::string& requested) {
-    // The CUDA training path hooks in here (ae/cuda); this build has none yet.
-    if (requested == "cuda") {
-        throw Error("--device cuda: this build has no CUDA training path. Use --device cpu or auto.");
+    // auto: the GPU when this build has CUDA and a device is there; otherwise the CPU, saying
+    // why once per run. cuda: the GPU or a clear error (guarded_main exits with 1).
+    if (requested == "cpu") return "cpu";
+    if (requested != "auto" && requested != "cuda") {
+        throw Error("--device " + requested + ": expected auto, cpu or cuda");
     }
+    if (cuda_available()) {
+        static bool said_gpu = false;
+        if (!std::exchange(said_gpu, true))
+            std::cout << "Device: GPU, " << cuda_device_summary() << "\n";
+        return "cuda";
+    }
+    if (requested == "cuda") {
+        throw Error("--device cuda: " + cuda_device_summary() + ". Use --device cpu (or auto).");
+    }
+    static bool said_cpu = false;
+    if (!std::exchange(said_cpu, true))
+        std::cout << "Device: CPU; " << cuda_device_summary() << "\n";
     return "cpu";
 }
 

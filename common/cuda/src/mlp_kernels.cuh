@@ -1,0 +1,158 @@
+// The GPU kernels of the MLP trainer (mlp_trainer.cu) and their launchers. The CPU reference
+// they must match is common/src/{nn,loss,optim}.cpp: Dense + activations, MSE and BCE-with-
+// logits (mean over N*D), Adam with the bias correction folded into the step size.
+// Every kernel is a grid-stride loop over the elements it owns; shapes are checked by the caller.
+#pragma once
+#include <cuda_runtime.h>
+#include <curand_kernel.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "ae/cuda/mlp.hpp"
+
+namespace ae::cuda::kernels {
+
+// ---------------------------------------------------------------- GPU kernels
+
+__device__ inline float activate(Act a, float z) {
+    switch (a) {
+        case Act::ReLU:
+            return z > 0.f ? z : 0.f;
+        case Act::Sigmoid:
+            return z >= 0.f ? 1.f / (1.f + __expf(-z)) : __expf(z) / (1.f + __expf(z));
+        case Act::Tanh:
+            return tanhf(z);
+        default:
+            return z;
+    }
+}
+// d act / d z, written with the output y = act(z), which is what the forward pass keeps.
+__device__ inline float activate_grad(Act a, float y) {
+    switch (a) {
+        case Act::ReLU:
+            return y > 0.f ? 1.f : 0.f;
+        case Act::Sigmoid:
+            return y * (1.f - y);
+        case Act::Tanh:
+            return 1.f - y * y;
+        default:
+            return 1.f;
+    }
+}
+
+// Rows perm[begin + r] of data (n, D) into target (rows, D); with noise, the corrupted copy
+// into input. perm == nullptr: rows begin + r. The noise stream is Philox with subsequence =
+// element and offset = the global step (read on the device, so a replayed graph draws anew).
+__global__ void gather_rows_noise(const float* data, const uint32_t* perm, size_t begin, int rows,
+                                  int D, float* target, float* input, NoiseConfig noise,
+                                  const long long* d_step_base, int step_in_epoch) {
+    const size_t total = static_cast<size_t>(rows) * D;
+    const bool corrupt =
+        noise.gaussian_sigma > 0.f || noise.mask_prob > 0.f || noise.salt_pepper_prob > 0.f;
+    const long long step = corrupt ? *d_step_base + step_in_epoch : 0;
+    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < total;
+         i += size_t(gridDim.x) * blockDim.x) {
+        const size_t r = i / D, c = i % D;
+        const size_t src = perm ? perm[begin + r] : begin + r;
+        const float x = data[src * D + c];
+        target[i] = x;
+        if (!corrupt) continue;
+        curandStatePhilox4_32_10_t st;
+        curand_init(noise.seed, i, static_cast<unsigned long long>(step) * 4ull, &st);
+        float v = x;
+        if (noise.gaussian_sigma > 0.f) {
+            v = fminf(fmaxf(v + noise.gaussian_sigma * curand_normal(&st), 0.f), 1.f);
+        }
+        if (noise.mask_prob > 0.f && curand_uniform(&st) <= noise.mask_prob) v = 0.f;
+        if (noise.salt_pepper_prob > 0.f) {
+            const float u = curand_uniform(&st);  // (0, 1]: below p/2 pepper, below p salt
+            if (u <= noise.salt_pepper_prob) v = u <= 0.5f * noise.salt_pepper_prob ? 0.f : 1.f;
+        }
+        input[i] = v;
+    }
+}
+
+// y (rows, out) = act(y + b), in place on the product the GEMM wrote.
+__global__ void bias_activate(float* y, const float* b, int rows, int out, Act act) {
+    const size_t total = static_cast<size_t>(rows) * out;
+    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < total;
+         i += size_t(gridDim.x) * blockDim.x) {
+        y[i] = activate(act, y[i] + b[i % out]);
+    }
+}
+
+// g *= act'(y), elementwise (the backward pass of an activation).
+__global__ void activation_backward(float* g, const float* y, size_t total, Act act) {
+    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < total;
+         i += size_t(gridDim.x) * blockDim.x) {
+        g[i] *= activate_grad(act, y[i]);
+    }
+}
+
+// The loss of the output y (rows, D) against target, and its gradient with respect to the
+// last layer's pre-activation (the activation's backward is fused in). loss_sum += the sum of
+// the elementwise losses times loss_scale (1/D: then loss_sum / rows is the batch mean).
+__global__ void loss_and_grad(const float* y, const float* target, size_t total, LossKind loss,
+                              Act last, float grad_scale, float loss_scale, float* g,
+                              double* loss_sum) {
+    double local = 0;
+    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < total;
+         i += size_t(gridDim.x) * blockDim.x) {
+        const float z = y[i], t = target[i];
+        float dl;
+        if (loss == LossKind::Mse) {
+            const float e = z - t;
+            local += double(e) * e;
+            dl = 2.f * e;
+        } else {  // BCE on logits z: max(z, 0) - z t + log(1 + exp(-|z|)); gradient sigmoid(z) - t
+            local += fmaxf(z, 0.f) - z * t + log1pf(__expf(-fabsf(z)));
+            dl = activate(Act::Sigmoid, z) - t;
+        }
+        g[i] = grad_scale * dl * activate_grad(last, z);
+    }
+    for (int off = 16; off > 0; off /= 2) local += __shfl_down_sync(0xffffffffu, local, off);
+    if ((threadIdx.x & 31) == 0) atomicAdd(loss_sum, local * loss_scale);
+}
+
+// Adam over every parameter at once (they live in one flat buffer). t = *d_step_base +
+// step_in_epoch, 1-based, read on the device so that a replayed graph keeps counting.
+__global__ void adam_update(float* w, const float* g, float* m, float* v, size_t n, AdamConfig a,
+                            const long long* d_step_base, int step_in_epoch) {
+    const float t = static_cast<float>(*d_step_base + step_in_epoch);
+    const float c1 = 1.f - powf(a.beta1, t), c2 = 1.f - powf(a.beta2, t);
+    const float step = a.lr * sqrtf(c2) / c1, eps_hat = a.eps * sqrtf(c2);
+    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n;
+         i += size_t(gridDim.x) * blockDim.x) {
+        float wi = w[i];
+        if (a.weight_decay != 0.f) wi -= a.lr * a.weight_decay * wi;  // AdamW, decoupled
+        const float gi = g[i];
+        const float mi = a.beta1 * m[i] + (1.f - a.beta1) * gi;
+        const float vi = a.beta2 * v[i] + (1.f - a.beta2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        w[i] = wi - step * mi / (sqrtf(vi) + eps_hat);
+    }
+}
+
+__global__ void add_to_counter(long long* c, long long by) {
+    *c += by;
+}
+
+__global__ void fill_value(float* p, size_t n, float value) {
+    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n;
+         i += size_t(gridDim.x) * blockDim.x) {
+        p[i] = value;
+    }
+}
+
+// ---------------------------------------------------------------- launch configuration
+
+constexpr int kThreads = 256;
+// Enough blocks to fill the GPU, capped: the grid-stride loop covers the rest.
+inline int blocks_for(size_t n) {
+    const size_t b = (n + kThreads - 1) / kThreads;
+    return static_cast<int>(std::max<size_t>(1, std::min<size_t>(b, 2048)));
+}
+
+}  // namespace ae::cuda::kernels

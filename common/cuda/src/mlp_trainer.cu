@@ -1,0 +1,340 @@
+// MlpTrainer (ae/cuda/mlp.hpp): one training step of an MLP autoencoder on the GPU. Products
+// go to cuBLAS, everything elementwise to the kernels of mlp_kernels.cuh; the weights, their
+// gradients and Adam's moments each live in one flat device buffer (one Adam launch per step).
+// Reference: the CPU path (ae::Sequential + ae::Adam); tests/gpu_train.cpp compares the two.
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "ae/cuda/buffer.hpp"
+#include "ae/cuda/check.hpp"
+#include "ae/cuda/mlp.hpp"
+#include "mlp_kernels.cuh"
+
+namespace ae::cuda {
+
+using kernels::blocks_for;
+using kernels::kThreads;
+
+struct MlpTrainer::Impl {
+    MlpLayout layout;
+    LossKind loss;
+    AdamConfig adam;
+    NoiseConfig noise;
+    int max_batch = 0, D = 0;
+    std::vector<size_t> w_off, b_off;  // offsets of W_l and b_l in the flat buffers
+    DeviceBuffer<float> d_params, d_grads, d_m, d_v;
+    std::vector<DeviceBuffer<float>> d_y, d_g;  // per layer: outputs (rows, out), gradients
+    DeviceBuffer<float> d_target, d_input, d_ones, d_staging, d_data;
+    DeviceBuffer<uint32_t> d_perm;
+    DeviceBuffer<long long> d_step_base;  // Adam steps completed before this epoch
+    DeviceBuffer<double> d_loss_sum;
+    size_t n_data = 0;
+    long steps = 0, launches = 0, launches_per_step = 0;
+    cudaStream_t stream = nullptr;
+    cublasHandle_t blas = nullptr;
+    DeviceBuffer<char> d_blas_workspace;
+    cudaGraphExec_t graph = nullptr;
+    int graph_batch = 0;
+    bool warm = false;  // an epoch ran uncaptured: cuBLAS and lazily loaded kernels are set up
+
+    ~Impl() {  // no throws from here: failures while tearing down are not actionable
+        if (graph) cudaGraphExecDestroy(graph);
+        if (blas) cublasDestroy(blas);
+        if (stream) cudaStreamDestroy(stream);
+    }
+
+    // Row-major C (M, N) = alpha op(A) op(B) + beta C; ld* are the stored row lengths. cuBLAS
+    // is column-major, where a stored row-major X reads as X^T: so compute C^T = op(B)^T op(A)^T.
+    void gemm(bool ta, bool tb, int M, int N, int K, const float* A, int lda, const float* B,
+              int ldb, float* C, int ldc, float beta = 0.f) {
+        const float alpha = 1.f;
+        CUBLAS_CHECK(cublasSgemm(blas, tb ? CUBLAS_OP_T : CUBLAS_OP_N,
+                                 ta ? CUBLAS_OP_T : CUBLAS_OP_N, N, M, K, &alpha, B, ldb, A, lda,
+                                 &beta, C, ldc));
+        ++launches;
+    }
+
+    const float* input_of(size_t l) const {
+        if (l > 0) return d_y[l - 1].data();
+        return noise.active() ? d_input.data() : d_target.data();
+    }
+    int in(size_t l) const { return layout.sizes[l]; }
+    int out(size_t l) const { return layout.sizes[l + 1]; }
+
+    void forward(int rows) {
+        for (size_t l = 0; l < layout.layers(); ++l) {
+            float* y = d_y[l].data();
+            gemm(false, false, rows, out(l), in(l), input_of(l), in(l), d_params.data() + w_off[l],
+                 out(l), y, out(l));
+            kernels::bias_activate<<<blocks_for(size_t(rows) * out(l)), kThreads, 0, stream>>>(
+                y, d_params.data() + b_off[l], rows, out(l), layout.acts[l]);
+            CUDA_CHECK_LAUNCH();
+            ++launches;
+        }
+    }
+
+    void backward(int rows) {
+        const size_t L = layout.layers();
+        const size_t total = size_t(rows) * D;
+        kernels::loss_and_grad<<<blocks_for(total), kThreads, 0, stream>>>(
+            d_y[L - 1].data(), d_target.data(), total, loss, layout.acts[L - 1],
+            1.f / static_cast<float>(total), 1.f / static_cast<float>(D), d_g[L - 1].data(),
+            d_loss_sum.data());
+        CUDA_CHECK_LAUNCH();
+        ++launches;
+        for (size_t l = L; l-- > 0;) {
+            const float* gz = d_g[l].data();  // dL/d(pre-activation of layer l): (rows, out)
+            // dW = A^T gz: (in, rows) (rows, out);  db = gz^T 1: column sums
+            gemm(true, false, in(l), out(l), rows, input_of(l), in(l), gz, out(l),
+                 d_grads.data() + w_off[l], out(l));
+            const float one = 1.f, zero = 0.f;
+            CUBLAS_CHECK(cublasSgemv(blas, CUBLAS_OP_N, out(l), rows, &one, gz, out(l),
+                                     d_ones.data(), 1, &zero, d_grads.data() + b_off[l], 1));
+            ++launches;
+            if (l == 0) break;
+            // dL/d(output of layer l-1) = gz W^T: (rows, out) (out, in), then through its
+            // activation
+            float* g_prev = d_g[l - 1].data();
+            gemm(false, true, rows, in(l), out(l), gz, out(l), d_params.data() + w_off[l], out(l),
+                 g_prev, in(l));
+            if (layout.acts[l - 1] != Act::Identity) {
+                const size_t n = size_t(rows) * in(l);
+                kernels::activation_backward<<<blocks_for(n), kThreads, 0, stream>>>(
+                    g_prev, d_y[l - 1].data(), n, layout.acts[l - 1]);
+                CUDA_CHECK_LAUNCH();
+                ++launches;
+            }
+        }
+    }
+
+    // One step on rows perm[begin..begin+rows) of src (or rows begin.. when perm is null).
+    void step(const float* src, const uint32_t* perm, size_t begin, int rows, int step_in_epoch) {
+        if (rows <= 0 || rows > max_batch) {
+            throw std::invalid_argument("MlpTrainer: batch of " + std::to_string(rows) +
+                                        " rows, the trainer holds at most " +
+                                        std::to_string(max_batch));
+        }
+        const long before = launches;
+        const size_t total = size_t(rows) * D;
+        kernels::gather_rows_noise<<<blocks_for(total), kThreads, 0, stream>>>(
+            src, perm, begin, rows, D, d_target.data(), d_input.data(), noise, d_step_base.data(),
+            step_in_epoch);
+        CUDA_CHECK_LAUNCH();
+        ++launches;
+        forward(rows);
+        backward(rows);
+        kernels::adam_update<<<blocks_for(d_params.size()), kThreads, 0, stream>>>(
+            d_params.data(), d_grads.data(), d_m.data(), d_v.data(), d_params.size(), adam,
+            d_step_base.data(), step_in_epoch);
+        CUDA_CHECK_LAUNCH();
+        ++launches;
+        launches_per_step = launches - before;
+    }
+
+    void bump_step_base(long long by) {
+        kernels::add_to_counter<<<1, 1, 0, stream>>>(d_step_base.data(), by);
+        CUDA_CHECK_LAUNCH();
+        steps += by;
+    }
+
+    // The whole epoch as launches on the stream (captured into a graph or run directly).
+    void issue_epoch(int batch) {
+        CUDA_CHECK(cudaMemsetAsync(d_loss_sum.data(), 0, sizeof(double), stream));
+        const size_t batches = (n_data + batch - 1) / batch;
+        for (size_t b = 0; b < batches; ++b) {
+            const size_t begin = b * batch;
+            const int rows = static_cast<int>(std::min(n_data, begin + batch) - begin);
+            step(d_data.data(), d_perm.data(), begin, rows, static_cast<int>(b + 1));
+        }
+        kernels::add_to_counter<<<1, 1, 0, stream>>>(d_step_base.data(),
+                                                     static_cast<long long>(batches));
+        CUDA_CHECK_LAUNCH();
+    }
+};
+
+MlpTrainer::MlpTrainer(const MlpLayout& layout, LossKind loss, const AdamConfig& adam,
+                       const NoiseConfig& noise, int max_batch)
+    : impl_(std::make_unique<Impl>()) {
+    Impl& s = *impl_;
+    if (layout.sizes.size() != layout.acts.size() + 1 || layout.acts.empty()) {
+        throw std::invalid_argument("MlpTrainer: sizes must have one more entry than acts");
+    }
+    if (layout.sizes.front() != layout.sizes.back()) {
+        throw std::invalid_argument(
+            "MlpTrainer: an autoencoder's output size must equal its input size");
+    }
+    if (max_batch <= 0) throw std::invalid_argument("MlpTrainer: max_batch must be positive");
+    s.layout = layout;
+    s.loss = loss;
+    s.adam = adam;
+    s.noise = noise;
+    s.max_batch = max_batch;
+    s.D = layout.sizes.front();
+    size_t n = 0;
+    for (size_t l = 0; l < layout.layers(); ++l) {
+        s.w_off.push_back(n);
+        n += size_t(s.in(l)) * s.out(l);
+        s.b_off.push_back(n);
+        n += size_t(s.out(l));
+        s.d_y.emplace_back(size_t(max_batch) * s.out(l));
+        s.d_g.emplace_back(size_t(max_batch) * s.out(l));
+    }
+    for (auto* b : {&s.d_params, &s.d_grads, &s.d_m, &s.d_v}) b->resize(n);
+    s.d_params.zero();
+    s.d_grads.zero();
+    s.d_m.zero();
+    s.d_v.zero();
+    s.d_target.resize(size_t(max_batch) * s.D);
+    s.d_input.resize(size_t(max_batch) * s.D);
+    s.d_staging.resize(size_t(max_batch) * s.D);
+    s.d_ones.resize(size_t(max_batch));
+    s.d_step_base.resize(1);
+    s.d_step_base.zero();
+    s.d_loss_sum.resize(1);
+    CUDA_CHECK(cudaStreamCreate(&s.stream));
+    CUBLAS_CHECK(cublasCreate(&s.blas));
+    CUBLAS_CHECK(cublasSetStream(s.blas, s.stream));
+    // A fixed workspace: cuBLAS must not allocate while a graph is being captured.
+    s.d_blas_workspace.resize(size_t(32) << 20);
+    CUBLAS_CHECK(cublasSetWorkspace(s.blas, s.d_blas_workspace.data(), s.d_blas_workspace.size()));
+    kernels::fill_value<<<blocks_for(max_batch), kThreads, 0, s.stream>>>(s.d_ones.data(),
+                                                                          max_batch, 1.f);
+    CUDA_CHECK_LAUNCH();
+    CUDA_CHECK(cudaStreamSynchronize(s.stream));
+}
+
+MlpTrainer::~MlpTrainer() = default;
+
+namespace {
+void check_layer(size_t l, size_t layers) {
+    if (l >= layers) {
+        throw std::out_of_range("MlpTrainer: layer " + std::to_string(l) + " of " +
+                                std::to_string(layers));
+    }
+}
+}  // namespace
+
+void MlpTrainer::set_params(size_t l, const float* W, const float* b) {
+    Impl& s = *impl_;
+    check_layer(l, s.layout.layers());
+    CUDA_CHECK(cudaStreamSynchronize(s.stream));
+    const size_t nw = size_t(s.in(l)) * s.out(l), nb = size_t(s.out(l));
+    CUDA_CHECK(
+        cudaMemcpy(s.d_params.data() + s.w_off[l], W, nw * sizeof(float), cudaMemcpyHostToDevice));
+    CUDA_CHECK(
+        cudaMemcpy(s.d_params.data() + s.b_off[l], b, nb * sizeof(float), cudaMemcpyHostToDevice));
+}
+
+namespace {
+void copy_layer(const DeviceBuffer<float>& buf, size_t w_off, size_t b_off, size_t nw, size_t nb,
+                float* W, float* b, cudaStream_t stream) {
+    CUDA_CHECK(cudaStreamSynchronize(stream));
+    CUDA_CHECK(cudaMemcpy(W, buf.data() + w_off, nw * sizeof(float), cudaMemcpyDeviceToHost));
+    CUDA_CHECK(cudaMemcpy(b, buf.data() + b_off, nb * sizeof(float), cudaMemcpyDeviceToHost));
+}
+}  // namespace
+
+void MlpTrainer::get_params(size_t l, float* W, float* b) const {
+    const Impl& s = *impl_;
+    check_layer(l, s.layout.layers());
+    copy_layer(s.d_params, s.w_off[l], s.b_off[l], size_t(s.in(l)) * s.out(l), s.out(l), W, b,
+               s.stream);
+}
+
+void MlpTrainer::get_grads(size_t l, float* dW, float* db) const {
+    const Impl& s = *impl_;
+    check_layer(l, s.layout.layers());
+    copy_layer(s.d_grads, s.w_off[l], s.b_off[l], size_t(s.in(l)) * s.out(l), s.out(l), dW, db,
+               s.stream);
+}
+
+double MlpTrainer::step_host(const float* batch, size_t rows) {
+    Impl& s = *impl_;
+    if (rows == 0 || rows > size_t(s.max_batch)) {
+        throw std::invalid_argument("MlpTrainer::step_host: " + std::to_string(rows) +
+                                    " rows, at most " + std::to_string(s.max_batch));
+    }
+    CUDA_CHECK(cudaStreamSynchronize(s.stream));
+    s.d_staging.upload(batch, rows * size_t(s.D));
+    CUDA_CHECK(cudaMemsetAsync(s.d_loss_sum.data(), 0, sizeof(double), s.stream));
+    s.step(s.d_staging.data(), nullptr, 0, static_cast<int>(rows), 1);
+    s.bump_step_base(1);
+    double sum = 0;
+    CUDA_CHECK(cudaMemcpyAsync(&sum, s.d_loss_sum.data(), sizeof(double), cudaMemcpyDeviceToHost,
+                               s.stream));
+    CUDA_CHECK(cudaStreamSynchronize(s.stream));
+    return sum / static_cast<double>(rows);
+}
+
+void MlpTrainer::upload_data(const float* x, size_t n) {
+    Impl& s = *impl_;
+    CUDA_CHECK(cudaStreamSynchronize(s.stream));
+    s.d_data.resize(n * size_t(s.D));
+    s.d_data.upload(x, n * size_t(s.D));
+    s.d_perm.resize(n);
+    s.n_data = n;
+    if (s.graph) CUDA_CHECK(cudaGraphExecDestroy(s.graph));  // it baked in the old pointers
+    s.graph = nullptr;
+}
+
+double MlpTrainer::run_epoch(const std::vector<uint32_t>& perm, int batch_size, bool graph) {
+    Impl& s = *impl_;
+    if (perm.size() != s.n_data || s.n_data == 0) {
+        throw std::invalid_argument("MlpTrainer::run_epoch: order of " +
+                                    std::to_string(perm.size()) + " rows for " +
+                                    std::to_string(s.n_data) + " resident rows");
+    }
+    if (batch_size <= 0 || batch_size > s.max_batch) {
+        throw std::invalid_argument("MlpTrainer::run_epoch: batch size " +
+                                    std::to_string(batch_size) + " outside [1, " +
+                                    std::to_string(s.max_batch) + "]");
+    }
+    CUDA_CHECK(cudaStreamSynchronize(s.stream));
+    s.d_perm.upload(perm.data(), perm.size());  // the graph reads the order from here
+    const long batches = static_cast<long>((s.n_data + batch_size - 1) / batch_size);
+    if (!graph || !s.warm) {
+        // Uncaptured: a graph must not see first-use set-up (module loading, cuBLAS heuristics).
+        s.issue_epoch(batch_size);
+        s.warm = true;
+    } else {
+        if (s.graph && s.graph_batch != batch_size) {
+            CUDA_CHECK(cudaGraphExecDestroy(s.graph));
+            s.graph = nullptr;
+        }
+        if (!s.graph) {
+            cudaGraph_t g = nullptr;
+            CUDA_CHECK(cudaStreamBeginCapture(s.stream, cudaStreamCaptureModeThreadLocal));
+            try {
+                s.issue_epoch(batch_size);
+            } catch (...) {
+                cudaStreamEndCapture(s.stream, &g);
+                if (g) cudaGraphDestroy(g);
+                throw;
+            }
+            CUDA_CHECK(cudaStreamEndCapture(s.stream, &g));
+            const cudaError_t e = cudaGraphInstantiate(&s.graph, g, 0);
+            cudaGraphDestroy(g);
+            CUDA_CHECK(e);
+            s.graph_batch = batch_size;
+        }
+        CUDA_CHECK(cudaGraphLaunch(s.graph, s.stream));
+    }
+    s.steps += batches;
+    double sum = 0;
+    CUDA_CHECK(cudaMemcpyAsync(&sum, s.d_loss_sum.data(), sizeof(double), cudaMemcpyDeviceToHost,
+                               s.stream));
+    CUDA_CHECK(cudaStreamSynchronize(s.stream));
+    return sum / static_cast<double>(s.n_data);
+}
+
+long MlpTrainer::steps() const {
+    return impl_->steps;
+}
+long MlpTrainer::launches_per_step() const {
+    return impl_->launches_per_step;
+}
+
+}  // namespace ae::cuda

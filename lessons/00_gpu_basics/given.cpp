@@ -1,0 +1,104 @@
+// Given: the CPU emulation of a CUDA grid for lesson 00, so that your per-thread functions run
+// (and are tested) without a GPU. Also the stand-ins for the GPU functions in a build without
+// CUDA. Used by the lesson program and the tests; nothing to write here.
+#include <algorithm>
+#include <vector>
+
+#include "ae/error.hpp"
+#include "exercise.hpp"
+
+namespace ae::l00 {
+
+void emulate_saxpy(Launch l, size_t n, float a, const float* x, float* y) {
+    for (unsigned b = 0; b < l.blocks; ++b)
+        for (unsigned t = 0; t < l.threads; ++t)
+            saxpy_thread(Thread1D{b, l.threads, t, l.blocks}, n, a, x, y);
+}
+
+void emulate_relu(Launch l, size_t n, const float* x, float* y) {
+    for (unsigned b = 0; b < l.blocks; ++b)
+        for (unsigned t = 0; t < l.threads; ++t)
+            relu_thread(Thread1D{b, l.threads, t, l.blocks}, n, x, y);
+}
+
+namespace {
+unsigned tiles_for(int n) {
+    return static_cast<unsigned>((n + kTile - 1) / kTile);
+}
+}  // namespace
+
+void emulate_matmul_naive(int M, int N, int K, const float* A, const float* B, float* C) {
+    for (unsigned by = 0; by < tiles_for(M); ++by)
+        for (unsigned bx = 0; bx < tiles_for(N); ++bx)
+            for (unsigned ty = 0; ty < kTile; ++ty)
+                for (unsigned tx = 0; tx < kTile; ++tx)
+                    matmul_naive_thread({bx, by, tx, ty}, M, N, K, A, B, C);
+}
+
+// One block at a time, its shared tiles in local arrays; each loop over the block's threads
+// ends where the kernel has a __syncthreads().
+void emulate_matmul_tiled(int M, int N, int K, const float* A, const float* B, float* C) {
+    float sA[kTile][kTile], sB[kTile][kTile];
+    std::vector<float> acc(kTile * kTile);  // each thread's register
+    for (unsigned by = 0; by < tiles_for(M); ++by) {
+        for (unsigned bx = 0; bx < tiles_for(N); ++bx) {
+            std::fill(acc.begin(), acc.end(), 0.f);
+            for (int s = 0; s < static_cast<int>(tiles_for(K)); ++s) {
+                for (unsigned ty = 0; ty < kTile; ++ty)
+                    for (unsigned tx = 0; tx < kTile; ++tx)
+                        load_tiles({bx, by, tx, ty}, s, M, N, K, A, B, sA, sB);
+                for (unsigned ty = 0; ty < kTile; ++ty)
+                    for (unsigned tx = 0; tx < kTile; ++tx)
+                        acc[ty * kTile + tx] =
+                            tile_dot({bx, by, tx, ty}, sA, sB, acc[ty * kTile + tx]);
+            }
+            for (unsigned ty = 0; ty < kTile; ++ty) {
+                for (unsigned tx = 0; tx < kTile; ++tx) {
+                    const int row = static_cast<int>(by * kTile + ty),
+                              col = static_cast<int>(bx * kTile + tx);
+                    if (row < M && col < N) C[row * N + col] = acc[ty * kTile + tx];
+                }
+            }
+        }
+    }
+}
+
+#ifndef AE_HAVE_CUDA
+// A build without CUDA: the GPU side says so; gpu_present() is false, so nothing calls the rest.
+namespace {
+[[noreturn]] void l00_no_cuda(const char* what) {
+    throw ae::Error(std::string(what) + ": this build has no CUDA (nvcc was not found)");
+}
+}  // namespace
+bool gpu_present() {
+    return false;
+}
+std::string describe_gpu() {
+    return "No GPU: this build has no CUDA (nvcc was not found, or -DAE_WITH_CUDA=OFF).\n"
+           "The program runs the CPU side and your kernels in the CPU emulation of a grid.";
+}
+std::vector<float> relu_on_gpu(const std::vector<float>&) {
+    l00_no_cuda("relu_on_gpu");
+}
+std::vector<float> matmul_on_gpu(bool, int, int, int, const std::vector<float>&,
+                                 const std::vector<float>&) {
+    l00_no_cuda("matmul_on_gpu");
+}
+void launch_saxpy(Launch, size_t, float, const float*, float*) {
+    l00_no_cuda("launch_saxpy");
+}
+void launch_relu(Launch, size_t, const float*, float*) {
+    l00_no_cuda("launch_relu");
+}
+void launch_matmul(bool, int, int, int, const float*, const float*, float*) {
+    l00_no_cuda("launch_matmul");
+}
+ElementwiseTiming time_elementwise_gpu(size_t, int) {
+    l00_no_cuda("time_elementwise_gpu");
+}
+GemmTiming time_gemm_gpu(int, int) {
+    l00_no_cuda("time_gemm_gpu");
+}
+#endif
+
+}  // namespace ae::l00
