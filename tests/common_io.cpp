@@ -25,7 +25,7 @@ std::string load_error(const std::string& path) {
 }
 }  // namespace
 
-TEST_CASE("common io: .npy round trip keeps shape and values; header is numpy's format") {
+TEST_CASE("common io: .npy round trip keeps shape and values, header in numpy's format") {
     const Matrix m = {{1.f, -2.5f, 3.f}, {4.f, 5.f, 1e-8f}};
     const std::string p = tmp("a.npy");
     save_npy(p, m);

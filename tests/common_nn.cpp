@@ -270,7 +270,7 @@ TEST_CASE("common loss bce: log 2 at logit 0, and stable (finite, exact) for |lo
     CHECK(s(0, 6) == 1.f);
 }
 
-TEST_CASE("common loss kl_standard_normal: 2 per dimension at mu = 2, logvar = 0; gradients") {
+TEST_CASE("common loss kl_standard_normal: 2 per dimension at mu = 2, logvar = 0, and gradients") {
     const Matrix mu = xt::ones<float>({size_t{4}, size_t{3}}) * 2.f,
                  zero = xt::zeros<float>({size_t{4}, size_t{3}});
     // 1/2 (mu^2 + e^0 - 1 - 0) = 2 per dimension, 3 dimensions, mean over the 4 examples.

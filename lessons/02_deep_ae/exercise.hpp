@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ae/device.hpp"
 #include "ae/loss.hpp"
 #include "ae/nn.hpp"
 #include "ae/optim.hpp"
@@ -82,6 +83,12 @@ double test_mse(Autoencoder& model, const Matrix& x);
 // figures. options.lr is only the advice shown if training diverges; opt carries the real lr.
 History train_autoencoder(Autoencoder& model, const Matrix& x, const FitOptions& options,
                           Optimizer& opt, const EpochFn& on_epoch = nullptr);
+
+// The same training on the GPU (--device cuda): the library's CUDA trainer (ae/device.hpp) runs
+// this model, loss, Adam(lr) and shuffling with the data resident on the device; your train_step
+// is the CPU reference it is tested against. gpu may add input noise (lesson 03).
+History train_autoencoder_gpu(Autoencoder& model, const Matrix& x, const FitOptions& options,
+                              float lr, const EpochFn& on_epoch = nullptr, GpuTrainConfig gpu = {});
 
 // The default place of lesson 02's trained model (relative to the working directory, as --out).
 inline const char* const kDefaultModelPath = "out/02_deep_ae/model.ckpt";

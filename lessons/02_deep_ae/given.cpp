@@ -89,6 +89,14 @@ History train_autoencoder(Autoencoder& model, const Matrix& x, const FitOptions&
         on_epoch);
 }
 
+History train_autoencoder_gpu(Autoencoder& model, const Matrix& x, const FitOptions& options,
+                              float lr, const EpochFn& on_epoch, GpuTrainConfig gpu) {
+    gpu.lr = lr;
+    gpu.loss = model.config.loss == Loss::Bce ? GpuTrainConfig::Loss::BceWithLogits
+                                              : GpuTrainConfig::Loss::Mse;
+    return fit_autoencoder_gpu(model.encoder, model.decoder, x, options, gpu, on_epoch);
+}
+
 void save_autoencoder(const std::string& path, Autoencoder& model) {
     const AeConfig& c = model.config;
     std::ostringstream cfg;

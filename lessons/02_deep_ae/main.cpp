@@ -36,8 +36,11 @@ Eval evaluate(Autoencoder& model, const Matrix& x) {
 // current weights in model's (CPU) parameters whenever on_epoch runs and on return.
 History train_model(const std::string& device, Autoencoder& model, const Matrix& x,
                     const FitOptions& fo, float lr, const EpochFn& on_epoch) {
-    if (device == "cuda")
-        std::cout << "note: lesson 02 has no GPU training path yet; training on the CPU.\n";
+    if (device == "cuda") {
+        std::cout << "Training on the GPU with the library's CUDA trainer (your train_step is the "
+                     "CPU path: --device cpu).\n";
+        return train_autoencoder_gpu(model, x, fo, lr, on_epoch);
+    }
     Adam adam(lr);
     return train_autoencoder(model, x, fo, adam, on_epoch);
 }

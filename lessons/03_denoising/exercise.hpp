@@ -4,6 +4,7 @@
 // training step come from lesson 02. Check with: ./workshop check 03   Run: ./workshop run 03
 #pragma once
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,17 @@ Corruption make_corruption(NoiseKind kind, float level);
 History train_denoising(l02::Autoencoder& model, const Matrix& x, const Corruption& corrupt,
                         const FitOptions& options, Optimizer& opt,
                         const EpochFn& on_epoch = nullptr);
+
+// The one place the lesson's models are trained: on the clean images x for options.epochs with
+// Adam(lr); no noise = plain AE (input = target), else denoising (fresh noise every batch, clean
+// target). device "cuda": the library's CUDA trainer, which draws the same kinds of noise.
+struct NoiseSpec {
+    NoiseKind kind;
+    float level;
+};
+History train_model(const std::string& device, l02::Autoencoder& model, const Matrix& x,
+                    const std::optional<NoiseSpec>& noise, const FitOptions& options, float lr,
+                    const EpochFn& on_epoch = nullptr);
 
 // Mean over all N*D entries of (a - b)^2, accumulated in double: a: (N, D), b: (N, D).
 double mse(const Matrix& a, const Matrix& b);

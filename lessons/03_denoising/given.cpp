@@ -78,4 +78,20 @@ double mse(const Matrix& a, const Matrix& b) {
     return sum / double(a.size());
 }
 
+History train_model(const std::string& device, l02::Autoencoder& model, const Matrix& x,
+                    const std::optional<NoiseSpec>& noise, const FitOptions& options, float lr,
+                    const EpochFn& on_epoch) {
+    if (device == "cuda") {  // the library's CUDA trainer draws the same kinds of noise
+        GpuTrainConfig gpu;
+        if (noise && noise->kind == NoiseKind::Gaussian) gpu.noise_sigma = noise->level;
+        if (noise && noise->kind == NoiseKind::Masking) gpu.mask_prob = noise->level;
+        if (noise && noise->kind == NoiseKind::SaltPepper) gpu.salt_pepper_prob = noise->level;
+        return l02::train_autoencoder_gpu(model, x, options, lr, on_epoch, gpu);
+    }
+    Adam adam(lr);
+    if (!noise) return l02::train_autoencoder(model, x, options, adam, on_epoch);
+    return train_denoising(model, x, make_corruption(noise->kind, noise->level), options, adam,
+                           on_epoch);
+}
+
 }  // namespace ae::l03

@@ -30,17 +30,6 @@ struct Denoiser {
     std::string label() const { return "DAE (" + input() + ")"; }
 };
 
-// The one place models are trained. A GPU path (--device cuda) plugs in here with the same
-// contract: train on the clean images x for fo.epochs with Adam(lr); corrupt empty = plain AE
-// (input = target), else denoising (fresh corrupt(batch) as input, clean batch as target).
-History train_model(const std::string& device, Autoencoder& model, const Matrix& x,
-                    const Corruption& corrupt, const FitOptions& fo, float lr,
-                    const EpochFn& on_epoch) {
-    Adam adam(lr);
-    if (!corrupt) return l02::train_autoencoder(model, x, fo, adam, on_epoch);
-    return train_denoising(model, x, corrupt, fo, adam, on_epoch);
-}
-
 // The test images under one corruption, drawn once from a fixed seed, so every model is judged
 // on the very same noisy images.
 Matrix noisy_test(const Matrix& clean, NoiseKind kind, float level, uint64_t seed) {
@@ -85,7 +74,7 @@ Autoencoder plain_model(const std::string& path, bool explicit_path, bool quick,
     Autoencoder m = l02::make_autoencoder(config, rng);
     FitOptions plain = fo;
     plain.name = "plain AE";
-    train_model(device, m, train, nullptr, plain, lr, nullptr);
+    train_model(device, m, train, std::nullopt, plain, lr, nullptr);
     return m;
 }
 
@@ -181,8 +170,8 @@ std::vector<Denoiser> train_denoisers(const std::string& noise, float level_flag
         Denoiser& d = daes.back();
         const Matrix noisy = noisy_test(test, k, level, fo.seed);
         fo.name = d.label();
-        d.history = train_model(
-            device, d.model, train, make_corruption(k, level), fo, lr, [&](EpochLog& log) {
+        d.history =
+            train_model(device, d.model, train, NoiseSpec{k, level}, fo, lr, [&](EpochLog& log) {
                 log.metrics["test_mse_denoised"] = mse(l02::reconstruct(d.model, noisy), test);
             });
     }
