@@ -17,7 +17,8 @@ using namespace ae;
 namespace {
 
 std::string tmp_dir(const std::string& name) {
-    const fs::path d = fs::temp_directory_path() / ("ae_test_" + name + "_" + std::to_string(::getpid()));
+    const fs::path d =
+        fs::temp_directory_path() / ("ae_test_" + name + "_" + std::to_string(::getpid()));
     fs::create_directories(d);
     return d.string();
 }
@@ -72,7 +73,8 @@ TEST_CASE("common data: reads the committed sample, 500/100 images per class, pi
 
 TEST_CASE("common data: plain and gzip IDX files give the same images") {
     const std::string dir = tmp_dir("plain");
-    const std::string bytes = be32(0x803) + be32(2) + be32(2) + be32(2) + std::string("\x00\xff\x80\x01\x02\x03\x04\x05", 8);
+    const std::string bytes = be32(0x803) + be32(2) + be32(2) + be32(2) +
+                              std::string("\x00\xff\x80\x01\x02\x03\x04\x05", 8);
     write_raw(dir + "/a", bytes);
     write_gz(dir + "/a.gz", bytes);
     size_t rows = 0, cols = 0;
@@ -110,7 +112,8 @@ TEST_CASE("common data: damaged IDX files are clear errors naming the file") {
     }
     SUBCASE("truncated header") {
         write_gz(dir + "/hdr.gz", be32(0x803) + "\x00\x00");
-        CHECK(error_of([&] { read_idx_images(dir + "/hdr.gz"); }).find("truncated") != std::string::npos);
+        CHECK(error_of([&] { read_idx_images(dir + "/hdr.gz"); }).find("truncated") !=
+              std::string::npos);
     }
     SUBCASE("extra bytes after the promised images") {
         write_gz(dir + "/long.gz", images_bytes(1, 2, 2, 6));
@@ -128,7 +131,8 @@ TEST_CASE("common data: damaged IDX files are clear errors naming the file") {
         write_raw(dir + "/bad.gz", gz);
         const std::string msg = error_of([&] { read_idx_images(dir + "/bad.gz"); });
         CHECK(msg.find(dir + "/bad.gz") != std::string::npos);
-        CHECK((msg.find("damaged") != std::string::npos || msg.find("truncated") != std::string::npos));
+        CHECK((msg.find("damaged") != std::string::npos ||
+               msg.find("truncated") != std::string::npos));
     }
     SUBCASE("label out of range") {
         write_gz(dir + "/l.gz", be32(0x801) + be32(2) + "\x01\x0c");

@@ -13,7 +13,8 @@ using namespace ae;
 
 namespace {
 std::string tmp(const std::string& name) {
-    return (fs::temp_directory_path() / ("ae_io_" + std::to_string(::getpid()) + "_" + name)).string();
+    return (fs::temp_directory_path() / ("ae_io_" + std::to_string(::getpid()) + "_" + name))
+        .string();
 }
 std::string load_error(const std::string& path) {
     try {
@@ -57,17 +58,20 @@ TEST_CASE("common io: damaged .npy files are clear errors") {
         std::ofstream(p, std::ios::binary) << bad;
         CHECK(load_error(p).find("expected float32") != std::string::npos);
     }
-    SUBCASE("missing file") { CHECK(load_error(tmp("missing.npy")).find("not found") != std::string::npos); }
+    SUBCASE("missing file") {
+        CHECK(load_error(tmp("missing.npy")).find("not found") != std::string::npos);
+    }
     fs::remove(p);
 }
 
 TEST_CASE("common io: an atomic write that fails leaves the old file and no temporary") {
     const std::string p = tmp("keep.txt");
     write_text(p, "old");
-    CHECK_THROWS_AS(atomic_write(p, [](const std::string& t) {
-                        std::ofstream(t) << "half";
-                        throw Error("interrupted");
-                    }),
+    CHECK_THROWS_AS(atomic_write(p,
+                                 [](const std::string& t) {
+                                     std::ofstream(t) << "half";
+                                     throw Error("interrupted");
+                                 }),
                     Error);
     CHECK(read_text(p) == "old");
     int others = 0;

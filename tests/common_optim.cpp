@@ -19,7 +19,8 @@ TEST_CASE("common optim: Adam's first two steps match a hand computation") {
     adam.step({{"w", &w, &g}});
     // Step 2, first entry: m = 0.9*0.05 + 0.1*1 = 0.145, v = 0.999*0.00025 + 0.001 = 0.00124975;
     // m_hat = 0.145/0.19 = 0.763158, v_hat = 0.00124975/0.001999 = 0.625188.
-    CHECK(w(0, 0) == doctest::Approx(0.9 - 0.1 * 0.763158 / (std::sqrt(0.625188) + 1e-8)).epsilon(1e-5));
+    CHECK(w(0, 0) ==
+          doctest::Approx(0.9 - 0.1 * 0.763158 / (std::sqrt(0.625188) + 1e-8)).epsilon(1e-5));
     // Second entry: m = -0.18, v = 0.003996; m_hat = -0.947368, v_hat = 1.998999.
     CHECK(w(0, 1) == doctest::Approx(-0.9 + 0.1 * 0.947368 / std::sqrt(1.998999)).epsilon(1e-5));
 }
@@ -41,7 +42,8 @@ TEST_CASE("common optim: a gradient of the wrong shape is a clear error") {
     Matrix w = {{1.f, 2.f}}, g = {{1.f}};
     Adam adam;
     CHECK_THROWS_WITH_AS(adam.step({{"enc.W", &w, &g}}),
-                         doctest::Contains("enc.W is (1, 2) but its gradient is (1, 1)"), ShapeError);
+                         doctest::Contains("enc.W is (1, 2) but its gradient is (1, 1)"),
+                         ShapeError);
 }
 
 TEST_CASE("common linalg: gemm with every transpose combination equals the naive product") {
@@ -85,6 +87,7 @@ TEST_CASE("common train: every example once per epoch, seeded order, NaN stops w
     CHECK(h.epochs.size() == 2);
     CHECK(h.train_loss()[1] == doctest::Approx(1.0));
     o.lr = 0.5f;
-    CHECK_THROWS_WITH_AS(fit(x, o, [](const Matrix&, const std::vector<size_t>&, Rng&) { return NAN; }),
-                         doctest::Contains("--lr 0.05"), TrainingDiverged);
+    CHECK_THROWS_WITH_AS(
+        fit(x, o, [](const Matrix&, const std::vector<size_t>&, Rng&) { return NAN; }),
+        doctest::Contains("--lr 0.05"), TrainingDiverged);
 }

@@ -71,8 +71,8 @@ TEST_CASE("01 pca (step 1): finds a planted 3-D subspace and its variances") {
     REQUIRE_MESSAGE(result.variance.size() == 3, "one variance per component");
     test::check_close(result.mean, column_means(p.x), 1e-4, "pca().mean = the column means of x");
     // Rows must be orthonormal: C C^T = I (float eigenvectors: 1e-4 is ample).
-    test::check_close(matmul(result.components, result.components, false, true),
-                      xt::eye<float>(3), 1e-4, "pca().components rows orthonormal (C C^T = I)");
+    test::check_close(matmul(result.components, result.components, false, true), xt::eye<float>(3),
+                      1e-4, "pca().components rows orthonormal (C C^T = I)");
     // Same subspace as the planted basis (compare projectors, never eigenvector signs);
     // the noise (0.01) tilts it by ~1e-4.
     CHECK_MESSAGE(test::projector_distance(result.components, p.basis) < 1e-2,
@@ -83,7 +83,8 @@ TEST_CASE("01 pca (step 1): finds a planted 3-D subspace and its variances") {
         const double var = test::column_variance(codes, j);
         INFO("component ", j, ": variance along it is ", var);
         CHECK(result.variance[j] == doctest::Approx(var).epsilon(1e-3));
-        if (j > 0) CHECK_MESSAGE(result.variance[j] <= result.variance[j - 1], "variances descending");
+        if (j > 0)
+            CHECK_MESSAGE(result.variance[j] <= result.variance[j - 1], "variances descending");
     }
     double total = 0;
     for (size_t j = 0; j < 20; ++j) total += test::column_variance(p.x, j);
@@ -163,7 +164,8 @@ TEST_CASE("01 principal_angles (step 3): identical, re-based, orthogonal and til
         CHECK(a.largest_angle_deg < 0.5);
     }
     SUBCASE("orthogonal subspaces: cosines 0, angle 90") {
-        Matrix e = xt::zeros<float>({size_t{2}, size_t{4}}), f = xt::zeros<float>({size_t{2}, size_t{4}});
+        Matrix e = xt::zeros<float>({size_t{2}, size_t{4}}),
+               f = xt::zeros<float>({size_t{2}, size_t{4}});
         e(0, 0) = e(1, 1) = 1.f;
         f(0, 2) = f(1, 3) = 1.f;
         const Angles a = principal_angles(e, f);

@@ -79,7 +79,8 @@ inline double column_variance(const ae::Matrix& x, size_t j) {
 // Every entry of got within tol (absolute + relative to |expected|) of expected; on failure
 // reports the shape or the first wrong entry, expected vs got.
 template <class E>
-void check_close(const ae::Matrix& got, const E& expected_expr, double tol, const std::string& what) {
+void check_close(const ae::Matrix& got, const E& expected_expr, double tol,
+                 const std::string& what) {
     const ae::Matrix expected = expected_expr;
     if (got.shape() != expected.shape()) {
         FAIL_CHECK(what << ": expected shape " << ae::shape_str(expected) << ", got "

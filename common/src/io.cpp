@@ -98,7 +98,8 @@ void save_npy(const std::string& path, const Matrix& m) {
 namespace {
 std::string dict_value(const std::string& header, const std::string& key, const std::string& path) {
     const auto k = header.find("'" + key + "'");
-    if (k == std::string::npos) throw DataError(path + ": .npy header has no '" + key + "': " + header);
+    if (k == std::string::npos)
+        throw DataError(path + ": .npy header has no '" + key + "': " + header);
     const auto colon = header.find(':', k);
     if (colon == std::string::npos) throw DataError(path + ": damaged .npy header: " + header);
     return header.substr(colon + 1);
@@ -151,16 +152,18 @@ Matrix load_npy(const std::string& path) {
         try {
             dims.push_back(std::stoul(item));
         } catch (const std::exception&) {
-            throw DataError(path + ": damaged .npy shape '" + shape.substr(open, close - open + 1) + "'.");
+            throw DataError(path + ": damaged .npy shape '" + shape.substr(open, close - open + 1) +
+                            "'.");
         }
     }
     if (dims.empty() || dims.size() > 2) {
-        throw DataError(path + ": expected a 1-D or 2-D array, found " + std::to_string(dims.size()) +
-                        " dimensions.");
+        throw DataError(path + ": expected a 1-D or 2-D array, found " +
+                        std::to_string(dims.size()) + " dimensions.");
     }
     const size_t rows = dims.size() == 2 ? dims[0] : 1, cols = dims.back();
     Matrix m({rows, cols});
-    f.read(reinterpret_cast<char*>(m.data()), static_cast<std::streamsize>(m.size() * sizeof(float)));
+    f.read(reinterpret_cast<char*>(m.data()),
+           static_cast<std::streamsize>(m.size() * sizeof(float)));
     if (static_cast<size_t>(f.gcount()) != m.size() * sizeof(float)) {
         throw DataError(path + ": truncated: the header promises " + std::to_string(m.size()) +
                         " floats, the file holds " + std::to_string(f.gcount() / 4) + ".");
@@ -170,7 +173,8 @@ Matrix load_npy(const std::string& path) {
 
 void save_csv(const std::string& path, const std::vector<std::string>& header,
               const std::vector<std::vector<double>>& columns) {
-    if (header.size() != columns.size()) throw Error("save_csv: header and columns differ in count");
+    if (header.size() != columns.size())
+        throw Error("save_csv: header and columns differ in count");
     const size_t n = columns.empty() ? 0 : columns[0].size();
     for (const auto& c : columns) {
         if (c.size() != n) throw Error("save_csv(" + path + "): columns have different lengths");
@@ -193,10 +197,18 @@ std::string quote(const std::string& s) {
     std::string out = "\"";
     for (char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     char buf[8];
@@ -228,9 +240,15 @@ Json& put(Json& j, std::vector<std::pair<std::string, std::string>>& items, cons
 }
 }  // namespace
 
-Json& Json::set(const std::string& key, double v) { return put(*this, items_, key, number(v)); }
-Json& Json::set(const std::string& key, bool v) { return put(*this, items_, key, v ? "true" : "false"); }
-Json& Json::set(const std::string& key, const std::string& v) { return put(*this, items_, key, quote(v)); }
+Json& Json::set(const std::string& key, double v) {
+    return put(*this, items_, key, number(v));
+}
+Json& Json::set(const std::string& key, bool v) {
+    return put(*this, items_, key, v ? "true" : "false");
+}
+Json& Json::set(const std::string& key, const std::string& v) {
+    return put(*this, items_, key, quote(v));
+}
 Json& Json::set(const std::string& key, const std::vector<double>& v) {
     std::string s = "[";
     for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + number(v[i]);
@@ -241,7 +259,9 @@ Json& Json::set(const std::string& key, const std::vector<std::string>& v) {
     for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + quote(v[i]);
     return put(*this, items_, key, s + "]");
 }
-Json& Json::set(const std::string& key, const Json& v) { return put(*this, items_, key, v.dump(1)); }
+Json& Json::set(const std::string& key, const Json& v) {
+    return put(*this, items_, key, v.dump(1));
+}
 
 std::string Json::dump(int indent) const {
     const std::string pad(2 * (indent + 1), ' '), close_pad(2 * indent, ' ');

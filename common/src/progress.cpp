@@ -17,11 +17,17 @@ bool& enabled_flag() {
 }
 }  // namespace
 
-void set_progress_enabled(bool enabled) { enabled_flag() = enabled; }
-bool progress_enabled() { return enabled_flag(); }
+void set_progress_enabled(bool enabled) {
+    enabled_flag() = enabled;
+}
+bool progress_enabled() {
+    return enabled_flag();
+}
 
 Progress::Progress(std::string label, size_t total, bool enabled)
-    : label_(std::move(label)), total_(total), enabled_(enabled && progress_enabled()),
+    : label_(std::move(label)),
+      total_(total),
+      enabled_(enabled && progress_enabled()),
       tty_(::isatty(STDERR_FILENO) == 1) {}
 
 void Progress::tick(size_t n, const std::string& status) {

@@ -10,11 +10,17 @@
 
 namespace ae {
 
-float Rng::uniform() { return std::uniform_real_distribution<float>(0.f, 1.f)(gen_); }
+float Rng::uniform() {
+    return std::uniform_real_distribution<float>(0.f, 1.f)(gen_);
+}
 
-float Rng::normal() { return std::normal_distribution<float>(0.f, 1.f)(gen_); }
+float Rng::normal() {
+    return std::normal_distribution<float>(0.f, 1.f)(gen_);
+}
 
-size_t Rng::index(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(gen_); }
+size_t Rng::index(size_t n) {
+    return std::uniform_int_distribution<size_t>(0, n - 1)(gen_);
+}
 
 Matrix Rng::uniform(size_t rows, size_t cols, float lo, float hi) {
     Matrix m({rows, cols});
@@ -38,7 +44,9 @@ std::vector<size_t> Rng::permutation(size_t n) {
     return p;
 }
 
-Rng Rng::split() { return Rng(gen_() ^ 0x9E3779B97F4A7C15ull); }
+Rng Rng::split() {
+    return Rng(gen_() ^ 0x9E3779B97F4A7C15ull);
+}
 
 Matrix gather_rows(const Matrix& x, const std::vector<size_t>& idx, size_t begin, size_t end) {
     const size_t d = x.shape()[1];

@@ -10,7 +10,8 @@
 namespace ae::l01 {
 
 Pca pca(const Matrix& x, size_t k) {
-    // TODO(lesson 01, step 1): centre x, covariance (D, D) = Xc^T Xc / (N - 1), eigh, keep the top k.
+    // TODO(lesson 01, step 1): centre x, covariance (D, D) = Xc^T Xc / (N - 1), eigh, keep the top
+    // k.
     AE_TODO("01", "pca", x, k);
 }
 

@@ -13,10 +13,10 @@ namespace ae::l01 {
 
 // The top-K principal components of a data set.
 struct Pca {
-    Matrix mean;                // (1, D)   mean image
-    Matrix components;          // (K, D)   orthonormal rows, largest variance first
+    Matrix mean;                   // (1, D)   mean image
+    Matrix components;             // (K, D)   orthonormal rows, largest variance first
     std::vector<double> variance;  // K     variance along each component, descending
-    double total_variance = 0;  // sum of the variances of all D pixels
+    double total_variance = 0;     // sum of the variances of all D pixels
 };
 
 // Step 1 (you write): PCA of x: (N, D) with K components, from the covariance matrix

@@ -27,7 +27,8 @@ void pictures(const std::string& out, const DataSplit& data, const Pca& p, const
               const History& history, double pca_mse, double mean_mse, const Angles& angles,
               const Pca& wide) {
     const auto epochs = history.epoch_numbers();
-    Chart c{"Test MSE per pixel: the linear AE approaches PCA from above", "epoch", "test MSE per pixel"};
+    Chart c{"Test MSE per pixel: the linear AE approaches PCA from above", "epoch",
+            "test MSE per pixel"};
     c.logy = true;
     line_chart(out + "/mse_per_epoch.png", c,
                {{"linear AE (Adam)", epochs, history.metric("test_mse"), "linespoints"},
@@ -58,13 +59,14 @@ void pictures(const std::string& out, const DataSplit& data, const Pca& p, const
     // Bases: PCA components vs AE decoder rows (stretched to [0, 1] each: signs are arbitrary).
     save_image_grid(out + "/pca_components.png", head(p.components, 16), 8, 28, 28, 3, true, {},
                     "The first 16 principal components (largest variance first)");
-    save_image_grid(out + "/ae_decoder_rows.png", head(model.Wd, 16), 8, 28, 28, 3, true, {},
-                    "The first 16 rows of the linear AE's decoder Wd: a basis of the same subspace");
+    save_image_grid(
+        out + "/ae_decoder_rows.png", head(model.Wd, 16), 8, 28, 28, 3, true, {},
+        "The first 16 rows of the linear AE's decoder Wd: a basis of the same subspace");
 
     // Reconstructions: originals, PCA, linear AE (one row of 10 each).
     const Matrix x = head(data.test.images, 10);
-    const Matrix grid = xt::concatenate(
-        xt::xtuple(x, pca_decode(p, pca_encode(p, x)), forward(model, x).x_hat), 0);
+    const Matrix grid =
+        xt::concatenate(xt::xtuple(x, pca_decode(p, pca_encode(p, x)), forward(model, x).x_hat), 0);
     save_image_grid(out + "/reconstructions.png", grid, 10, 28, 28, 3, false,
                     {"original", "PCA-" + std::to_string(p.components.shape()[0]), "linear AE"},
                     "Test images and their reconstructions");
@@ -80,8 +82,9 @@ int main(int argc, char** argv) {
         defaults.batch_size = 256;
         defaults.lr = 1e-3f;
         defaults.latent = 32;
-        CommandLine cli({"01", "01_linear_pca", "Lesson 01: a linear autoencoder learns the PCA subspace"},
-                        defaults);
+        CommandLine cli(
+            {"01", "01_linear_pca", "Lesson 01: a linear autoencoder learns the PCA subspace"},
+            defaults);
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
         if (opt.device == "cuda") std::cout << "note: lesson 01 runs on the CPU (it is small).\n";
@@ -90,7 +93,9 @@ int main(int argc, char** argv) {
         const DataSplit data = load_data(opt.data_request());
         std::cout << "Data: " << data.describe() << "\n";
         const size_t k = static_cast<size_t>(opt.latent), d = data.train.dim();
-        if (k > d) throw ae::Error("--latent " + std::to_string(k) + " is larger than the image size " + std::to_string(d));
+        if (k > d)
+            throw ae::Error("--latent " + std::to_string(k) + " is larger than the image size " +
+                            std::to_string(d));
 
         // PCA: the optimal linear code of size K (Eckart-Young). 100 components for the curve.
         Timer t;
@@ -99,14 +104,16 @@ int main(int argc, char** argv) {
         p.components = head(wide.components, k);
         p.variance.resize(k);
         const double pca_seconds = t.seconds();
-        const double pca_mse = mse(pca_decode(p, pca_encode(p, data.test.images)), data.test.images);
+        const double pca_mse =
+            mse(pca_decode(p, pca_encode(p, data.test.images)), data.test.images);
         Matrix mean_img = xt::zeros<float>(data.test.images.shape());
         add_row(mean_img, p.mean);
         const double mean_mse = mse(mean_img, data.test.images);
         double kept = 0;
         for (double v : p.variance) kept += v;
-        std::printf("PCA-%zu: test MSE per pixel %.5f (mean image: %.5f), %.1f%% of the variance, %.2fs\n",
-                    k, pca_mse, mean_mse, 100 * kept / p.total_variance, pca_seconds);
+        std::printf(
+            "PCA-%zu: test MSE per pixel %.5f (mean image: %.5f), %.1f%% of the variance, %.2fs\n",
+            k, pca_mse, mean_mse, 100 * kept / p.total_variance, pca_seconds);
 
         // The linear autoencoder, trained by your forward/backward with Adam.
         Rng rng(opt.seed);
@@ -117,18 +124,22 @@ int main(int argc, char** argv) {
         fo.seed = opt.seed;
         fo.lr = opt.lr;
         fo.name = "linear AE";
-        const History history = train_linear_ae(model, data.train.images, fo, opt.lr, [&](EpochLog& log) {
-            log.metrics["test_mse"] = mse(forward(model, data.test.images).x_hat, data.test.images);
-        });
-        const double ae_mse = history.epochs.empty() ? mse(forward(model, data.test.images).x_hat, data.test.images)
-                                                     : history.metric("test_mse").back();
+        const History history =
+            train_linear_ae(model, data.train.images, fo, opt.lr, [&](EpochLog& log) {
+                log.metrics["test_mse"] =
+                    mse(forward(model, data.test.images).x_hat, data.test.images);
+            });
+        const double ae_mse = history.epochs.empty()
+                                  ? mse(forward(model, data.test.images).x_hat, data.test.images)
+                                  : history.metric("test_mse").back();
         const Angles angles = principal_angles(model.Wd, p.components);
 
         std::printf("\nResults (Z = K = %zu, %d epochs):\n", k, opt.epochs);
-        std::printf("  test MSE per pixel   mean image %.5f   PCA %.5f   linear AE %.5f (%+.2f%% vs PCA)\n",
-                    mean_mse, pca_mse, ae_mse, 100 * (ae_mse / pca_mse - 1));
-        std::printf("  principal angles     mean cos^2 %.4f   largest angle %.1f deg\n", angles.mean_cos2,
-                    angles.largest_angle_deg);
+        std::printf(
+            "  test MSE per pixel   mean image %.5f   PCA %.5f   linear AE %.5f (%+.2f%% vs PCA)\n",
+            mean_mse, pca_mse, ae_mse, 100 * (ae_mse / pca_mse - 1));
+        std::printf("  principal angles     mean cos^2 %.4f   largest angle %.1f deg\n",
+                    angles.mean_cos2, angles.largest_angle_deg);
 
         const std::string out = opt.out;
         make_dirs(out);
@@ -136,8 +147,11 @@ int main(int argc, char** argv) {
         save_npy(out + "/pca_components.npy", p.components);
         save_npy(out + "/ae_decoder.npy", model.Wd);
         save_csv(out + "/history.csv", {"epoch", "train_mse", "test_mse", "seconds"},
-                 {history.epoch_numbers(), history.train_loss(), history.metric("test_mse"),
-                  [&] { std::vector<double> s; for (auto& e : history.epochs) s.push_back(e.seconds); return s; }()});
+                 {history.epoch_numbers(), history.train_loss(), history.metric("test_mse"), [&] {
+                      std::vector<double> s;
+                      for (auto& e : history.epochs) s.push_back(e.seconds);
+                      return s;
+                  }()});
         Json summary;
         summary.set("lesson", "01_linear_pca")
             .set("data", data.describe())
@@ -161,7 +175,8 @@ int main(int argc, char** argv) {
             .set("train_seconds", history.total_seconds())
             .set("seconds", total.seconds());
         summary.save(out + "/summary.json");
-        std::printf("\nPictures and summary.json in %s/ (%.1fs in all)\n", out.c_str(), total.seconds());
+        std::printf("\nPictures and summary.json in %s/ (%.1fs in all)\n", out.c_str(),
+                    total.seconds());
         return 0;
     });
 }

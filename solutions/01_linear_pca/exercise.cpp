@@ -60,11 +60,11 @@ LinearAEGrads backward(const LinearAE& model, const Matrix& x, const Forward& fw
     // G = dL/dx_hat for L = sum (x_hat - x)^2 / (N D).
     const Matrix G = (fwd.x_hat - x) * (2.f / static_cast<float>(x.size()));  // (N, D)
     LinearAEGrads g;
-    g.Wd = matmul(fwd.h, G, true, false);        // (Z, N) (N, D) -> (Z, D)
-    g.bd = column_sums(G);                       // (1, D)
+    g.Wd = matmul(fwd.h, G, true, false);                // (Z, N) (N, D) -> (Z, D)
+    g.bd = column_sums(G);                               // (1, D)
     const Matrix Gh = matmul(G, model.Wd, false, true);  // (N, D) (D, Z) -> (N, Z)
-    g.We = matmul(x, Gh, true, false);           // (D, N) (N, Z) -> (D, Z)
-    g.be = column_sums(Gh);                      // (1, Z)
+    g.We = matmul(x, Gh, true, false);                   // (D, N) (N, Z) -> (D, Z)
+    g.be = column_sums(Gh);                              // (1, Z)
     return g;
 }
 

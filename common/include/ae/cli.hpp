@@ -19,7 +19,7 @@ struct Options {
     int latent = 32;
     uint64_t seed = 42;
     std::string data_dir;
-    std::string out;       // default out/<lesson folder>
+    std::string out;  // default out/<lesson folder>
     std::string device = "auto";
     bool quick = false;
     bool no_progress = false;
@@ -36,7 +36,7 @@ struct LessonInfo {
 
 // Adds the common flags to app. Lesson programs add their own flags before calling parse.
 class CommandLine {
-public:
+  public:
     CommandLine(const LessonInfo& info, Options defaults);
     CLI::App& app() { return app_; }
     Options& options() { return opt_; }
@@ -44,7 +44,7 @@ public:
     // 2 for a bad flag, after printing the error and the usage).
     int parse(int argc, char** argv);
 
-private:
+  private:
     LessonInfo info_;
     Options opt_;
     CLI::App app_;

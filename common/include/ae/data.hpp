@@ -28,11 +28,11 @@ struct DataSplit {
 };
 
 struct DataRequest {
-    std::string dir;            // --data-dir; empty = search
-    bool sample = false;        // --quick: use the committed sample even if the full set exists
-    size_t max_train = 0;       // 0 = all; otherwise the first max_train (balanced if sample)
+    std::string dir;       // --data-dir; empty = search
+    bool sample = false;   // --quick: use the committed sample even if the full set exists
+    size_t max_train = 0;  // 0 = all; otherwise the first max_train (balanced if sample)
     size_t max_test = 0;
-    std::vector<int> classes;   // empty = all; otherwise keep only these labels
+    std::vector<int> classes;  // empty = all; otherwise keep only these labels
 };
 
 // IDX readers (plain or .gz). Throw ae::DataError naming the file and what is wrong.

@@ -24,7 +24,8 @@ struct GradCheckOptions {
 
 // loss(): recomputes the loss (accumulate in double) from the current parameter values.
 // params' gradients must already hold the analytic gradient of that same loss.
-GradCheckResult check_gradients(const std::vector<Param>& params, const std::function<double()>& loss,
+GradCheckResult check_gradients(const std::vector<Param>& params,
+                                const std::function<double()>& loss,
                                 const GradCheckOptions& options = {});
 
 }  // namespace ae

@@ -31,7 +31,7 @@ void save_csv(const std::string& path, const std::vector<std::string>& header,
 
 // A JSON value for summary.json: number, string, bool, list of numbers, or nested object.
 class Json {
-public:
+  public:
     Json& set(const std::string& key, double v);
     Json& set(const std::string& key, int v) { return set(key, static_cast<double>(v)); }
     Json& set(const std::string& key, size_t v) { return set(key, static_cast<double>(v)); }
@@ -44,7 +44,7 @@ public:
     std::string dump(int indent = 0) const;
     void save(const std::string& path) const { write_text(path, dump(0) + "\n"); }
 
-private:
+  private:
     std::vector<std::pair<std::string, std::string>> items_;  // key, already-encoded value
 };
 

@@ -7,8 +7,8 @@ namespace ae {
 
 // C = alpha * op(A) op(B) + beta * C, op = transpose when the flag is set.
 // C must already have shape (rows of op(A), cols of op(B)); beta = 1 accumulates into C.
-void gemm(const Matrix& A, bool transA, const Matrix& B, bool transB, Matrix& C,
-          float alpha = 1.f, float beta = 0.f);
+void gemm(const Matrix& A, bool transA, const Matrix& B, bool transB, Matrix& C, float alpha = 1.f,
+          float beta = 0.f);
 
 // op(A) op(B) as a new matrix.
 Matrix matmul(const Matrix& A, const Matrix& B, bool transA = false, bool transB = false);

@@ -19,7 +19,7 @@ struct Param {
 void zero_grad(const std::vector<Param>& params);
 
 class Optimizer {
-public:
+  public:
     virtual ~Optimizer() = default;
     // One update of every parameter from its gradient (gradients are not cleared).
     virtual void step(const std::vector<Param>& params) = 0;
@@ -28,24 +28,24 @@ public:
 };
 
 class Sgd : public Optimizer {
-public:
+  public:
     explicit Sgd(float lr, float momentum = 0.f, float weight_decay = 0.f);
     void step(const std::vector<Param>& params) override;
     float momentum;
 
-private:
+  private:
     std::map<const Matrix*, Matrix> velocity_;
 };
 
 class Adam : public Optimizer {
-public:
+  public:
     explicit Adam(float lr = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f,
                   float weight_decay = 0.f);
     void step(const std::vector<Param>& params) override;
     float beta1, beta2, eps;
     long steps() const { return t_; }
 
-private:
+  private:
     long t_ = 0;
     std::map<const Matrix*, Matrix> m_, v_;
 };

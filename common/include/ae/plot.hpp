@@ -20,7 +20,7 @@ struct Chart {
     std::string title, xlabel, ylabel;
     bool logx = false, logy = false;
     double xmin = NAN, xmax = NAN, ymin = NAN, ymax = NAN;  // NAN = automatic
-    std::string key = "top right";                           // legend position
+    std::string key = "top right";                          // legend position
     int width = 800, height = 560;
 };
 
@@ -34,7 +34,8 @@ bool histogram_chart(const std::string& png, const Chart& chart,
                      const std::vector<std::pair<std::string, std::vector<double>>>& samples,
                      int bins = 50, bool density = true);
 // Grouped bars: one group per category, one bar per series (values[s][c]).
-bool bar_chart(const std::string& png, const Chart& chart, const std::vector<std::string>& categories,
+bool bar_chart(const std::string& png, const Chart& chart,
+               const std::vector<std::string>& categories,
                const std::vector<std::string>& series_names,
                const std::vector<std::vector<double>>& values);
 
@@ -43,7 +44,8 @@ bool bar_chart(const std::string& png, const Chart& chart, const std::vector<std
 // row_labels (one per row, e.g. "original", "reconstruction") and title are drawn as text.
 void save_image_grid(const std::string& png, const Matrix& images, size_t cols, size_t h = 28,
                      size_t w = 28, int scale = 2, bool normalize = false,
-                     const std::vector<std::string>& row_labels = {}, const std::string& title = "");
+                     const std::vector<std::string>& row_labels = {},
+                     const std::string& title = "");
 
 bool gnuplot_available();
 

@@ -7,26 +7,26 @@
 namespace ae {
 
 class Timer {
-public:
+  public:
     Timer() : start_(std::chrono::steady_clock::now()) {}
     double seconds() const {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     }
     void reset() { start_ = std::chrono::steady_clock::now(); }
 
-private:
+  private:
     std::chrono::steady_clock::time_point start_;
 };
 
 class Progress {
-public:
+  public:
     Progress(std::string label, size_t total, bool enabled = true);
     // Advance by n steps; status is shown at the end of the line (e.g. "loss 0.0213").
     void tick(size_t n = 1, const std::string& status = "");
     // Print the final line (with status) and a newline.
     void finish(const std::string& status = "");
 
-private:
+  private:
     void draw(const std::string& status, bool final);
     std::string label_;
     size_t total_, done_ = 0;

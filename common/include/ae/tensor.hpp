@@ -10,17 +10,17 @@
 
 namespace ae {
 
-using Matrix = xt::xtensor<float, 2>;   // row-major; one example per row
+using Matrix = xt::xtensor<float, 2>;  // row-major; one example per row
 using Vector = xt::xtensor<float, 1>;
 using MatrixD = xt::xtensor<double, 2>;  // for gradient checks and exact references
 using Labels = std::vector<int>;
 
 // A seeded random number generator; the same seed gives the same run on the same machine.
 class Rng {
-public:
+  public:
     explicit Rng(uint64_t seed = 42) : gen_(seed) {}
-    float uniform();  // one draw in [0, 1)
-    float normal();   // one draw from N(0, 1)
+    float uniform();         // one draw in [0, 1)
+    float normal();          // one draw from N(0, 1)
     size_t index(size_t n);  // uniform in [0, n)
     Matrix uniform(size_t rows, size_t cols, float lo = 0.f, float hi = 1.f);
     Matrix normal(size_t rows, size_t cols, float mean = 0.f, float stddev = 1.f);
@@ -28,7 +28,7 @@ public:
     Rng split();  // an independent stream, e.g. for noise, so data order stays reproducible
     std::mt19937_64& engine() { return gen_; }
 
-private:
+  private:
     std::mt19937_64 gen_;
 };
 

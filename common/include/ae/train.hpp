@@ -16,17 +16,17 @@ struct FitOptions {
     int epochs = 10;
     int batch_size = 256;
     uint64_t seed = 42;
-    float lr = 0.f;          // only for the advice printed when training diverges
+    float lr = 0.f;  // only for the advice printed when training diverges
     bool progress = true;
-    bool verbose = true;     // one line per epoch on stdout
+    bool verbose = true;  // one line per epoch on stdout
     std::string name = "train";
 };
 
 struct EpochLog {
-    int epoch = 0;                         // 1-based
-    double train_loss = 0;                 // mean of the step losses over the epoch
-    double seconds = 0;                    // wall time of the epoch's steps
-    std::map<std::string, double> metrics; // whatever the end-of-epoch callback measured
+    int epoch = 0;                          // 1-based
+    double train_loss = 0;                  // mean of the step losses over the epoch
+    double seconds = 0;                     // wall time of the epoch's steps
+    std::map<std::string, double> metrics;  // whatever the end-of-epoch callback measured
 };
 
 struct History {
