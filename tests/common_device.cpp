@@ -8,6 +8,7 @@
 #include "ae/cli.hpp"
 #include "ae/device.hpp"
 #include "ae/error.hpp"
+#include "ae/gpu_vae.hpp"
 
 using namespace ae;
 
@@ -48,4 +49,17 @@ TEST_CASE("common device: the GPU trainer without a GPU throws ae::Error instead
     CHECK_THROWS_AS(GpuAutoencoder(m, GpuTrainConfig{}, 8), Error);
     const Matrix x = rng.uniform(16, 4);
     CHECK_THROWS_AS(fit_autoencoder_gpu(m, x, FitOptions{}, GpuTrainConfig{}), Error);
+}
+
+TEST_CASE("common device: the GPU VAE trainer without a GPU throws ae::Error instead of crashing") {
+    if (cuda_available()) return;  // covered by test_gpu_lessons
+    Rng rng(1);
+    Sequential trunk, mu, logvar, decoder;
+    trunk.add<Dense>(6, 4, rng), trunk.add<ReLU>();
+    mu.add<Dense>(4, 2, rng), logvar.add<Dense>(4, 2, rng);
+    decoder.add<Dense>(2, 4, rng), decoder.add<ReLU>(), decoder.add<Dense>(4, 6, rng);
+    const VaeParts parts{&trunk, &mu, &logvar, &decoder};
+    CHECK_THROWS_AS(GpuVae(parts, GpuVaeConfig{}, 8), Error);
+    const Matrix x = rng.uniform(16, 6);
+    CHECK_THROWS_AS(fit_vae_gpu(parts, x, FitOptions{}, GpuVaeConfig{}), Error);
 }

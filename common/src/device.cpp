@@ -161,7 +161,16 @@ struct GpuAutoencoder::Impl {
         const cuda::NoiseConfig noise{c.noise_sigma, c.mask_prob, c.noise_seed, c.salt_pepper_prob};
         const auto loss = c.loss == GpuTrainConfig::Loss::Mse ? cuda::LossKind::Mse
                                                               : cuda::LossKind::BceWithLogits;
-        trainer = std::make_unique<cuda::MlpTrainer>(layout, loss, adam, noise, max_batch);
+        cuda::PenaltyConfig penalty;
+        penalty.kind = c.penalty == GpuTrainConfig::Penalty::L1 ? cuda::PenaltyKind::L1
+                       : c.penalty == GpuTrainConfig::Penalty::Kl ? cuda::PenaltyKind::Kl
+                       : c.penalty == GpuTrainConfig::Penalty::Contractive
+                           ? cuda::PenaltyKind::Contractive
+                           : cuda::PenaltyKind::None;
+        penalty.weight = c.penalty_weight;
+        penalty.rho = c.penalty_rho;
+        penalty.layer = c.penalty_layer;
+        trainer = std::make_unique<cuda::MlpTrainer>(layout, loss, adam, noise, max_batch, penalty);
         size_t l = 0;
         for (const Layer* layer : gpu_chain_layers(chain)) {
             if (const auto* d = dynamic_cast<const Dense*>(layer)) {

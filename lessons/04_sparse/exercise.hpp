@@ -69,10 +69,13 @@ Dense& encoder_layer(l02::Autoencoder& model);
 double penalized_step(l02::Autoencoder& model, const Matrix& x, const Penalty& penalty,
                       Optimizer& opt);
 
-// Trains one variant on x with ae::fit and penalized_step (the one place a faster training path,
-// e.g. CUDA, would plug in); on_epoch (may be empty) records test figures.
+// Trains one variant on x with ae::fit and penalized_step; on_epoch (may be empty) records test
+// figures. device "cuda": the library's CUDA trainer with the same penalty (its own kernels,
+// checked against your functions' reference by tests/gpu_train.cpp) and Adam(options.lr) on
+// the GPU; opt is then unused. "cpu" (the default): your penalties, the reference.
 History train_variant(l02::Autoencoder& model, const Matrix& x, const Penalty& penalty,
-                      const FitOptions& options, Optimizer& opt, const EpochFn& on_epoch = nullptr);
+                      const FitOptions& options, Optimizer& opt, const EpochFn& on_epoch = nullptr,
+                      const std::string& device = "cpu");
 
 // How sparse a code is: codes (N, H) -> figures over all N*H activations.
 struct CodeStats {

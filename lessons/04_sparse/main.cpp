@@ -52,17 +52,20 @@ Probe make_probe(const Dataset& test, uint64_t seed) {
 }
 
 void train_and_measure(Variant& v, const DataSplit& data, const Probe& probe, const Options& opt,
-                       size_t units) {
+                       size_t units, const std::string& device) {
     Rng rng(opt.seed);  // every variant starts from the same weights
     v.model = make_shallow_autoencoder(data.train.dim(), units, rng);
     Adam adam(opt.lr);
     FitOptions fo;
     fo.epochs = opt.epochs, fo.batch_size = opt.batch_size, fo.seed = opt.seed, fo.lr = opt.lr;
     fo.name = v.penalty.name();
-    v.history = train_variant(v.model, data.train.images, v.penalty, fo, adam, [&](EpochLog& log) {
-        log.metrics["test_mse"] = l02::test_mse(v.model, probe.x);
-        log.metrics["mean_h"] = code_stats(l02::encode(v.model, probe.x)).mean_activation;
-    });
+    v.history = train_variant(
+        v.model, data.train.images, v.penalty, fo, adam,
+        [&](EpochLog& log) {
+            log.metrics["test_mse"] = l02::test_mse(v.model, probe.x);
+            log.metrics["mean_h"] = code_stats(l02::encode(v.model, probe.x)).mean_activation;
+        },
+        device);
     v.codes = l02::encode(v.model, data.test.images);
     v.stats = code_stats(v.codes);
     v.test_mse = l02::test_mse(v.model, data.test.images);
@@ -262,7 +265,10 @@ int main(int argc, char** argv) {
             ->check(CLI::IsMember({"plain", "L1", "KL", "contractive"}));
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
-        if (opt.device == "cuda") std::cout << "note: lesson 04 runs on the CPU.\n";
+        const std::string device = resolve_device(opt.device);
+        if (device == "cuda")
+            std::cout << "Training on the GPU with the library's CUDA trainer and its penalty "
+                         "kernels (your penalties are the CPU path: --device cpu).\n";
         Timer total;
         const DataSplit data = load_data(opt.data_request());
         std::cout << "Data: " << data.describe() << "\n";
@@ -276,7 +282,7 @@ int main(int argc, char** argv) {
         for (const Penalty& p : {Penalty{}, l1, kl, cae}) {
             if (std::find(only.begin(), only.end(), p.name()) == only.end()) continue;
             vs.emplace_back().penalty = p;
-            train_and_measure(vs.back(), data, probe, opt, units);
+            train_and_measure(vs.back(), data, probe, opt, units, device);
         }
 
         print_results(vs, units, opt.epochs);

@@ -108,9 +108,11 @@ std::vector<double> negative_elbo_per_image(Vae& model, const Matrix& x);
 double pixel_entropy_floor(const Matrix& x);
 
 // Trains with Adam(lr) on x and your loss_and_gradients, drawing eps from fit's random stream;
-// on_epoch (may be empty) is called after each epoch to record test figures.
+// on_epoch (may be empty) is called after each epoch to record test figures. device "cuda":
+// the library's CUDA VAE trainer (ae/gpu_vae.hpp: the same model and loss, eps from cuRAND);
+// "cpu" (the default): your code, the reference.
 History train_vae(Vae& model, const Matrix& x, const FitOptions& options, float lr, float beta,
-                  const EpochFn& on_epoch = nullptr);
+                  const EpochFn& on_epoch = nullptr, const std::string& device = "cpu");
 
 // Checkpoints of the trained VAE (ae/checkpoint.hpp). The lesson program saves Z = 20 to
 // default_vae_checkpoint() = "out/05_vae/model.ckpt" (relative to the repository root).

@@ -7,6 +7,7 @@
 
 #include "ae/checkpoint.hpp"
 #include "ae/error.hpp"
+#include "ae/gpu_vae.hpp"
 #include "ae/linalg.hpp"
 #include "ae/loss.hpp"
 #include "exercise.hpp"
@@ -117,7 +118,14 @@ double pixel_entropy_floor(const Matrix& x) {
 }
 
 History train_vae(Vae& model, const Matrix& x, const FitOptions& options, float lr, float beta,
-                  const EpochFn& on_epoch) {
+                  const EpochFn& on_epoch, const std::string& device) {
+    if (device == "cuda") {
+        GpuVaeConfig gpu;
+        gpu.lr = lr;
+        gpu.beta = beta;
+        return fit_vae_gpu({&model.trunk, &model.mu_head, &model.logvar_head, &model.decoder}, x,
+                           options, gpu, on_epoch);
+    }
     Adam adam(lr);
     const std::vector<Param> params = model.params();
     return fit(

@@ -53,7 +53,8 @@ Run train_run(const DataSplit& data, const Options& opt, size_t z, float beta,
         log.metrics["test_recon"] = r.test.recon_mean, log.metrics["test_kl"] = r.test.kl_mean;
     };
     init_output_bias(r.model, data.train.images);  // start from the mean image
-    r.history = train_vae(r.model, data.train.images, fo, opt.lr, beta, measure);
+    r.history = train_vae(r.model, data.train.images, fo, opt.lr, beta, measure,
+                          resolve_device(opt.device));
     if (opt.epochs == 0) {
         EpochLog log;
         measure(log);
@@ -211,7 +212,9 @@ int main(int argc, char** argv) {
             ->delimiter(',');
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
-        if (opt.device == "cuda") std::cout << "note: lesson 05 runs on the CPU.\n";
+        if (resolve_device(opt.device) == "cuda")
+            std::cout << "Training on the GPU with the library's CUDA VAE trainer (your "
+                         "loss_and_gradients is the CPU path: --device cpu).\n";
         Timer total;
 
         const DataSplit data = load_data(opt.data_request());

@@ -12,6 +12,9 @@
 #include "ae/cuda/mlp.hpp"
 
 namespace ae::cuda::kernels {
+// Internal linkage: each .cu that includes this (mlp_trainer.cu, vae_trainer.cu) gets its own
+// copy; without relocatable device code, a kernel defined in two objects would not link.
+namespace {
 
 // ---------------------------------------------------------------- GPU kernels
 
@@ -145,6 +148,8 @@ __global__ void fill_value(float* p, size_t n, float value) {
         p[i] = value;
     }
 }
+
+}  // namespace
 
 // ---------------------------------------------------------------- launch configuration
 

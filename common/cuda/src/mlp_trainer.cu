@@ -12,6 +12,7 @@
 #include "ae/cuda/check.hpp"
 #include "ae/cuda/mlp.hpp"
 #include "mlp_kernels.cuh"
+#include "penalty_kernels.cuh"
 
 namespace ae::cuda {
 
@@ -23,6 +24,8 @@ struct MlpTrainer::Impl {
     LossKind loss;
     AdamConfig adam;
     NoiseConfig noise;
+    PenaltyConfig penalty;
+    DeviceBuffer<float> d_pen_row, d_pen_s2sum, d_pen_dA;  // (H), (H), (rows, H)
     int max_batch = 0, D = 0;
     std::vector<size_t> w_off, b_off;  // offsets of W_l and b_l in the flat buffers
     DeviceBuffer<float> d_params, d_grads, d_m, d_v;
@@ -100,6 +103,7 @@ struct MlpTrainer::Impl {
             float* g_prev = d_g[l - 1].data();
             gemm(false, true, rows, in(l), out(l), gz, out(l), d_params.data() + w_off[l], out(l),
                  g_prev, in(l));
+            if (l - 1 == size_t(penalty.layer)) code_penalty_grad(rows, g_prev);
             if (layout.acts[l - 1] != Act::Identity) {
                 const size_t n = size_t(rows) * in(l);
                 kernels::activation_backward<<<blocks_for(n), kThreads, 0, stream>>>(
@@ -108,6 +112,56 @@ struct MlpTrainer::Impl {
                 ++launches;
             }
         }
+        if (penalty.kind == PenaltyKind::Contractive) contractive_grad(rows);
+    }
+
+    // ---- lesson 04's penalties (penalty_kernels.cuh)
+
+    // L1 and KL reach the weights only through h: weight * dP/dh joins g = dL/dh (rows, H)
+    // before the code's activation is backpropagated.
+    void code_penalty_grad(int rows, float* g) {
+        const int H = out(penalty.layer);
+        const float* h = d_y[penalty.layer].data();
+        const size_t n = size_t(rows) * H;
+        if (penalty.kind == PenaltyKind::L1) {
+            kernels::l1_penalty_grad<<<blocks_for(n), kThreads, 0, stream>>>(
+                h, g, n, rows, penalty.weight, d_loss_sum.data());
+            CUDA_CHECK_LAUNCH();
+            ++launches;
+        } else if (penalty.kind == PenaltyKind::Kl) {
+            kernels::kl_penalty_units<<<blocks_for(H), kThreads, 0, stream>>>(
+                h, rows, H, penalty.rho, penalty.weight, d_pen_row.data(), d_loss_sum.data());
+            CUDA_CHECK_LAUNCH();
+            kernels::add_row_scaled<<<blocks_for(n), kThreads, 0, stream>>>(g, d_pen_row.data(), n,
+                                                                            H, penalty.weight);
+            CUDA_CHECK_LAUNCH();
+            launches += 2;
+        }
+    }
+
+    // The contractive penalty of layer 0 (x (rows, D) -> h (rows, H), W (D, H)): added to dW0
+    // and db0 after the plain backward pass, through h (x^T dA, column sums of dA) and
+    // through W directly.
+    void contractive_grad(int rows) {
+        const int H = out(0);
+        const float* h = d_y[0].data();
+        const float* W = d_params.data() + w_off[0];
+        const size_t n = size_t(rows) * H, nw = size_t(D) * H;
+        kernels::contractive_units<<<blocks_for(H), kThreads, 0, stream>>>(
+            W, D, h, rows, H, d_pen_row.data(), d_pen_s2sum.data());
+        CUDA_CHECK_LAUNCH();
+        kernels::contractive_da<<<blocks_for(n), kThreads, 0, stream>>>(
+            h, d_pen_row.data(), n, rows, H, penalty.weight, d_pen_dA.data(), d_loss_sum.data());
+        CUDA_CHECK_LAUNCH();
+        gemm(true, false, D, H, rows, input_of(0), D, d_pen_dA.data(), H, d_grads.data() + w_off[0],
+             H, 1.f);
+        const float one = 1.f;
+        CUBLAS_CHECK(cublasSgemv(blas, CUBLAS_OP_N, H, rows, &one, d_pen_dA.data(), H,
+                                 d_ones.data(), 1, &one, d_grads.data() + b_off[0], 1));
+        kernels::contractive_dw_direct<<<blocks_for(nw), kThreads, 0, stream>>>(
+            W, d_pen_s2sum.data(), nw, rows, H, penalty.weight, d_grads.data() + w_off[0]);
+        CUDA_CHECK_LAUNCH();
+        launches += 4;
     }
 
     // One step on rows perm[begin..begin+rows) of src (or rows begin.. when perm is null).
@@ -155,8 +209,34 @@ struct MlpTrainer::Impl {
     }
 };
 
+namespace {
+// The shapes and activations the penalty kernels assume, checked before anything is launched.
+void check_penalty(const MlpLayout& layout, const PenaltyConfig& p) {
+    if (p.kind == PenaltyKind::None) return;
+    if (p.layer < 0 || size_t(p.layer) + 1 >= layout.layers()) {
+        throw std::invalid_argument(
+            "MlpTrainer: the penalised code must be the output of a "
+            "layer before the last, not of layer " +
+            std::to_string(p.layer));
+    }
+    if (p.kind != PenaltyKind::L1 && layout.acts[p.layer] != Act::Sigmoid) {
+        throw std::invalid_argument(
+            "MlpTrainer: the KL and contractive penalties need a sigmoid "
+            "code");
+    }
+    if (p.kind == PenaltyKind::Contractive && p.layer != 0) {
+        throw std::invalid_argument(
+            "MlpTrainer: the contractive penalty is for a one-layer "
+            "encoder (layer 0)");
+    }
+    if (p.kind == PenaltyKind::Kl && !(p.rho > 0.f && p.rho < 1.f)) {
+        throw std::invalid_argument("MlpTrainer: the KL target rho must be in (0, 1)");
+    }
+}
+}  // namespace
+
 MlpTrainer::MlpTrainer(const MlpLayout& layout, LossKind loss, const AdamConfig& adam,
-                       const NoiseConfig& noise, int max_batch)
+                       const NoiseConfig& noise, int max_batch, const PenaltyConfig& penalty)
     : impl_(std::make_unique<Impl>()) {
     Impl& s = *impl_;
     if (layout.sizes.size() != layout.acts.size() + 1 || layout.acts.empty()) {
@@ -167,6 +247,8 @@ MlpTrainer::MlpTrainer(const MlpLayout& layout, LossKind loss, const AdamConfig&
             "MlpTrainer: an autoencoder's output size must equal its input size");
     }
     if (max_batch <= 0) throw std::invalid_argument("MlpTrainer: max_batch must be positive");
+    check_penalty(layout, penalty);
+    s.penalty = penalty;
     s.layout = layout;
     s.loss = loss;
     s.adam = adam;
@@ -181,6 +263,12 @@ MlpTrainer::MlpTrainer(const MlpLayout& layout, LossKind loss, const AdamConfig&
         n += size_t(s.out(l));
         s.d_y.emplace_back(size_t(max_batch) * s.out(l));
         s.d_g.emplace_back(size_t(max_batch) * s.out(l));
+    }
+    if (penalty.kind != PenaltyKind::None) {
+        const size_t H = size_t(layout.sizes[penalty.layer + 1]);
+        s.d_pen_row.resize(H);
+        s.d_pen_s2sum.resize(H);
+        s.d_pen_dA.resize(size_t(max_batch) * H);
     }
     for (auto* b : {&s.d_params, &s.d_grads, &s.d_m, &s.d_v}) b->resize(n);
     s.d_params.zero();

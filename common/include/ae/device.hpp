@@ -28,6 +28,13 @@ struct GpuTrainConfig {
     float salt_pepper_prob = 0.f;  // each pixel 0 or 1 (half each) with this probability
     uint64_t noise_seed = 0x5eed;  // fit_autoencoder_gpu mixes in FitOptions::seed
     bool use_graph = true;         // replay each epoch as one CUDA Graph (far fewer launch costs)
+    // Lesson 04: + penalty_weight * P(h), h = the output of the Dense layer number penalty_layer
+    // (0 = the first; with its activation). L1: mean over the rows of sum |h|; Kl: sum over the
+    // units of KL(rho || batch mean of h_j), sigmoid code; Contractive: mean over the rows of
+    // |dh/dx|_F^2 of a one-layer sigmoid encoder (penalty_layer 0). As l04's CPU penalties.
+    enum class Penalty { None, L1, Kl, Contractive } penalty = Penalty::None;
+    float penalty_weight = 0.f, penalty_rho = 0.05f;
+    int penalty_layer = 0;
 };
 
 // A model of Dense layers, each optionally followed by ReLU, Sigmoid, Tanh or Identity, copied

@@ -58,10 +58,25 @@ struct NoiseConfig {
     }
 };
 
+// A penalty on the code h (rows, H) = the output of layer `layer` (lesson 04), added to the
+// loss as weight * P(h). The CPU reference is solutions/04_sparse/exercise.cpp:
+//   L1:          P = (1/N) sum |h|
+//   Kl:          P = sum_j KL(rho || rho_hat_j), rho_hat_j = the batch mean of h_j, clamped to
+//                [1e-6, 1 - 1e-6]; needs a sigmoid code
+//   Contractive: P = (1/N) sum_n sum_j (h_nj (1 - h_nj))^2 sum_i W_ij^2 with W the weights of
+//                layer 0 = `layer` (a one-layer sigmoid encoder); its gradient reaches W directly.
+enum class PenaltyKind { None, L1, Kl, Contractive };
+struct PenaltyConfig {
+    PenaltyKind kind = PenaltyKind::None;
+    float weight = 0.f;
+    float rho = 0.05f;
+    int layer = 0;  // whose output is the code; not the last layer
+};
+
 class MlpTrainer {
   public:
     MlpTrainer(const MlpLayout& layout, LossKind loss, const AdamConfig& adam,
-               const NoiseConfig& noise, int max_batch);
+               const NoiseConfig& noise, int max_batch, const PenaltyConfig& penalty = {});
     ~MlpTrainer();
     MlpTrainer(const MlpTrainer&) = delete;
     MlpTrainer& operator=(const MlpTrainer&) = delete;
@@ -73,7 +88,8 @@ class MlpTrainer {
     void get_grads(size_t l, float* dW, float* db) const;
 
     // One step on a host batch (rows, D): copy in, forward, loss, backward, Adam. Returns the
-    // loss (mean over the batch's entries). For tests and small runs; synchronises.
+    // loss (mean over the batch's entries, plus weight * P with a penalty). For tests and small
+    // runs; synchronises.
     double step_host(const float* batch, size_t rows);
 
     // The training set, resident on the device for the trainer's lifetime: x (n, D).

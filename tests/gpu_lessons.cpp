@@ -1,0 +1,167 @@
+// GPU tests of lessons 04 and 05: one training step of the CUDA trainers (the penalised
+// autoencoder, the VAE) against the CPU reference solutions (l04::penalized_step,
+// l05::loss_and_gradients + ae::Adam) from the same weights and, for the VAE, the same eps.
+// Own main: exit code 77 without a GPU ("Skipped" in CTest). Run: bin/test_gpu_lessons [sparse|vae]
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "04_sparse/exercise.hpp"
+#include "05_vae/exercise.hpp"
+#include "ae/data.hpp"
+#include "ae/device.hpp"
+#include "ae/gpu_vae.hpp"
+
+using namespace ae;
+
+namespace {
+
+int failures = 0, passes = 0;
+
+void report(bool ok, const std::string& what, const std::string& detail) {
+    std::printf("%s  %s  (%s)\n", ok ? "PASS" : "FAIL", what.c_str(), detail.c_str());
+    ok ? ++passes : ++failures;
+}
+
+// The largest over the tensors of max |a - b| / max |b|.
+double max_rel_diff(const std::vector<Matrix>& a, const std::vector<Matrix*>& b) {
+    double worst = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        double diff = 0, scale = 1e-12;
+        for (size_t j = 0; j < a[i].size(); ++j) {
+            diff = std::max(diff, double(std::fabs(a[i].data()[j] - b[i]->data()[j])));
+            scale = std::max(scale, double(std::fabs(b[i]->data()[j])));
+        }
+        worst = std::max(worst, diff / scale);
+    }
+    return worst;
+}
+
+std::vector<Matrix*> grads_of(const std::vector<Param>& ps) {
+    std::vector<Matrix*> out;
+    for (const Param& p : ps) out.push_back(p.grad);
+    return out;
+}
+
+// Loss, gradients and the updated weights of one step; the tolerances are those of
+// tests/gpu_train.cpp (float sums in another order; Adam's first step moves a weight by about
+// lr sign(g), so a near-zero gradient whose sign differs may move it by up to 2 lr).
+void compare_step(const std::string& what, double loss_cpu, double loss_gpu,
+                  const std::vector<Matrix>& grads_gpu, const std::vector<Param>& cpu,
+                  const std::vector<Param>& gpu_weights, float lr) {
+    report(std::fabs(loss_gpu - loss_cpu) <= 1e-4 * std::fabs(loss_cpu), what + ": loss",
+           "cpu " + std::to_string(loss_cpu) + ", gpu " + std::to_string(loss_gpu));
+    const double g = max_rel_diff(grads_gpu, grads_of(cpu));
+    report(g <= 1e-3, what + ": gradients", "max |diff| / max |grad| = " + std::to_string(g));
+    double worst = 0;
+    size_t off = 0, total = 0;
+    for (size_t i = 0; i < cpu.size(); ++i) {
+        for (size_t j = 0; j < cpu[i].value->size(); ++j, ++total) {
+            const double d = std::fabs(cpu[i].value->data()[j] - gpu_weights[i].value->data()[j]);
+            worst = std::max(worst, d);
+            off += d > 1e-5;
+        }
+    }
+    report(worst <= 2.1 * lr && off <= total / 1000, what + ": updated weights",
+           "max |diff| " + std::to_string(worst) + ", " + std::to_string(off) + " of " +
+               std::to_string(total) + " differ by more than 1e-5");
+}
+
+// Lesson 04: each penalty, weighted so that weight * P is a sizeable part of the objective
+// (if the GPU dropped the penalty, the loss would be off by far more than the tolerance).
+void check_sparse(const Matrix& x) {
+    const float lr = 2e-3f;
+    for (l04::Penalty p : {l04::Penalty{l04::PenaltyKind::L1, 1e-3f},
+                           l04::Penalty{l04::PenaltyKind::Kl, 1e-2f, 0.05f},
+                           l04::Penalty{l04::PenaltyKind::Contractive, 1e-3f}}) {
+        Rng r1(17), r2(17);
+        l02::Autoencoder cpu = l04::make_shallow_autoencoder(784, 64, r1);
+        l02::Autoencoder gpu_model = l04::make_shallow_autoencoder(784, 64, r2);
+        Adam adam(lr);
+        const double loss_cpu = l04::penalized_step(cpu, x, p, adam);
+        GpuTrainConfig cfg;
+        cfg.lr = lr;
+        using P = GpuTrainConfig::Penalty;
+        cfg.penalty = p.kind == l04::PenaltyKind::L1   ? P::L1
+                      : p.kind == l04::PenaltyKind::Kl ? P::Kl
+                                                       : P::Contractive;
+        cfg.penalty_weight = p.weight, cfg.penalty_rho = p.rho, cfg.penalty_layer = 0;
+        GpuAutoencoder gpu(gpu_model.encoder, gpu_model.decoder, cfg,
+                           static_cast<int>(x.shape()[0]));
+        const double loss_gpu = gpu.step(x);
+        const std::vector<Matrix> grads = gpu.gradients();
+        gpu.weights_to(gpu_model.encoder, gpu_model.decoder);
+        compare_step("lesson 04, one step with the " + p.name() + " penalty", loss_cpu, loss_gpu,
+                     grads, cpu.params(), gpu_model.params(), lr);
+    }
+}
+
+l05::Vae lesson05_vae(const Matrix& x) {
+    Rng rng(23);
+    l05::Vae m = l05::make_vae(784, 400, 20, rng);
+    l05::init_output_bias(m, x);
+    return m;
+}
+VaeParts parts_of(l05::Vae& m) {
+    return {&m.trunk, &m.mu_head, &m.logvar_head, &m.decoder};
+}
+
+// Lesson 05: one step with the same eps (beta = 2, so that a wrong KL weight shows), then three
+// resident epochs with eps from cuRAND: finite and falling (the drawn path runs and learns).
+void check_vae(const Matrix& x64, const Matrix& x) {
+    const float lr = 1e-3f, beta = 2.f;
+    l05::Vae cpu = lesson05_vae(x), gpu_model = lesson05_vae(x);
+    const Matrix eps = Rng(5).normal(x64.shape()[0], 20);
+    const std::vector<Param> params = cpu.params();
+    zero_grad(params);
+    const l05::VaeLoss loss = l05::loss_and_gradients(cpu, x64, eps, beta);
+    Adam adam(lr);
+    adam.step(params);
+    GpuVaeConfig cfg;
+    cfg.lr = lr, cfg.beta = beta;
+    GpuVae gpu(parts_of(gpu_model), cfg, static_cast<int>(x64.shape()[0]));
+    const double loss_gpu = gpu.step(x64, &eps);
+    const std::vector<Matrix> grads = gpu.gradients();
+    gpu.weights_to(parts_of(gpu_model));
+    compare_step("lesson 05, one VAE step (beta 2, the same eps)", loss.total, loss_gpu, grads,
+                 params, gpu_model.params(), lr);
+
+    l05::Vae trained = lesson05_vae(x);
+    GpuVae epochs(parts_of(trained), GpuVaeConfig{}, 100);
+    epochs.upload_data(x);
+    Rng order(3);
+    std::vector<double> losses;
+    for (int e = 0; e < 3; ++e)
+        losses.push_back(epochs.epoch(order.permutation(x.shape()[0]), 100));
+    const bool ok = std::isfinite(losses[2]) && losses[2] < losses[0];
+    report(ok, "lesson 05, three resident VAE epochs with cuRAND eps: the loss falls",
+           "epoch 1 " + std::to_string(losses[0]) + ", epoch 3 " + std::to_string(losses[2]));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string only = argc > 1 ? argv[1] : "";
+    if (!cuda_available()) {
+        std::printf(
+            "SKIPPED: %s. The GPU tests need an NVIDIA GPU; the CPU tests cover the rest.\n",
+            cuda_device_summary().c_str());
+        return 77;
+    }
+    std::printf("GPU: %s\n", cuda_device_summary().c_str());
+    try {
+        DataRequest r;
+        r.sample = true;
+        r.max_train = 1000;
+        const Matrix x = load_data(r).train.images;
+        const Matrix x64 = xt::view(x, xt::range(0, 64), xt::all());
+        if (only.empty() || only == "sparse") check_sparse(x64);
+        if (only.empty() || only == "vae") check_vae(x64, x);
+    } catch (const std::exception& e) {
+        std::printf("FAIL  exception: %s\n", e.what());
+        ++failures;
+    }
+    std::printf("%s: %d passed, %d failed\n", failures ? "FAILED" : "PASSED", passes, failures);
+    return failures ? 1 : 0;
+}
