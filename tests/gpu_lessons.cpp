@@ -11,18 +11,14 @@
 #include "05_vae/exercise.hpp"
 #include "ae/data.hpp"
 #include "ae/device.hpp"
+#include "gpu_check.hpp"
 #include "ae/gpu_vae.hpp"
 
 using namespace ae;
 
 namespace {
 
-int failures = 0, passes = 0;
-
-void report(bool ok, const std::string& what, const std::string& detail) {
-    std::printf("%s  %s  (%s)\n", ok ? "PASS" : "FAIL", what.c_str(), detail.c_str());
-    ok ? ++passes : ++failures;
-}
+using gpu_check::report;
 
 // The largest over the tensors of max |a - b| / max |b|.
 double max_rel_diff(const std::vector<Matrix>& a, const std::vector<Matrix*>& b) {
@@ -142,15 +138,7 @@ void check_vae(const Matrix& x64, const Matrix& x) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::string only = argc > 1 ? argv[1] : "";
-    if (!cuda_available()) {
-        std::printf(
-            "SKIPPED: %s. The GPU tests need an NVIDIA GPU; the CPU tests cover the rest.\n",
-            cuda_device_summary().c_str());
-        return 77;
-    }
-    std::printf("GPU: %s\n", cuda_device_summary().c_str());
-    try {
+    return gpu_check::main(argc, argv, [](const std::string& only) {
         DataRequest r;
         r.sample = true;
         r.max_train = 1000;
@@ -158,10 +146,5 @@ int main(int argc, char** argv) {
         const Matrix x64 = xt::view(x, xt::range(0, 64), xt::all());
         if (only.empty() || only == "sparse") check_sparse(x64);
         if (only.empty() || only == "vae") check_vae(x64, x);
-    } catch (const std::exception& e) {
-        std::printf("FAIL  exception: %s\n", e.what());
-        ++failures;
-    }
-    std::printf("%s: %d passed, %d failed\n", failures ? "FAILED" : "PASSED", passes, failures);
-    return failures ? 1 : 0;
+    });
 }

@@ -13,6 +13,7 @@
 
 #include "ae/data.hpp"
 #include "ae/device.hpp"
+#include "gpu_check.hpp"
 #include "ae/loss.hpp"
 #include "ae/nn.hpp"
 #include "ae/optim.hpp"
@@ -21,12 +22,7 @@ using namespace ae;
 
 namespace {
 
-int failures = 0, passes = 0;
-
-void report(bool ok, const std::string& what, const std::string& detail) {
-    std::printf("%s  %s  (%s)\n", ok ? "PASS" : "FAIL", what.c_str(), detail.c_str());
-    ok ? ++passes : ++failures;
-}
+using gpu_check::report;
 
 // The deep AE of lesson 02: 784-256-64-Z-64-256-784, ReLU inside, `last` at the output.
 Sequential deep_ae(size_t z, uint64_t seed, bool sigmoid_out) {
@@ -239,15 +235,7 @@ void check_epoch(const Matrix& x) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::string only = argc > 1 ? argv[1] : "";
-    if (!cuda_available()) {
-        std::printf(
-            "SKIPPED: %s. The GPU tests need an NVIDIA GPU; the CPU tests cover the rest.\n",
-            cuda_device_summary().c_str());
-        return 77;
-    }
-    std::printf("GPU: %s\n", cuda_device_summary().c_str());
-    try {
+    return gpu_check::main(argc, argv, [](const std::string& only) {
         const Matrix x = sample_images(1000);
         const Matrix x64 = xt::view(x, xt::range(0, 64), xt::all());
         if (only.empty() || only == "step") {
@@ -256,10 +244,5 @@ int main(int argc, char** argv) {
         }
         if (only.empty() || only == "noise") check_noise(x64);
         if (only.empty() || only == "epoch") check_epoch(x);
-    } catch (const std::exception& e) {
-        std::printf("FAIL  exception: %s\n", e.what());
-        ++failures;
-    }
-    std::printf("%s: %d passed, %d failed\n", failures ? "FAILED" : "PASSED", passes, failures);
-    return failures ? 1 : 0;
+    });
 }

@@ -9,6 +9,7 @@
 
 #include "ae/error.hpp"
 #include "ae/progress.hpp"
+#include "gpu_fit_loop.hpp"
 
 #ifdef AE_HAVE_CUDA
 #include "ae/cuda/mlp.hpp"
@@ -251,18 +252,18 @@ long GpuAutoencoder::launches_per_step() const {
     return impl_->trainer->launches_per_step();
 }
 
-namespace {
-// The epoch loop of fit_autoencoder_gpu; sync_weights copies the device weights into the models.
-History gpu_fit_loop(GpuAutoencoder& gpu, const Matrix& x, const FitOptions& o, float lr,
+namespace detail {
+
+History gpu_fit_loop(size_t n, const FitOptions& o, float lr,
+                     const std::function<double(const std::vector<size_t>&)>& run_epoch,
                      const std::function<void()>& sync_weights, const EpochFn& on_epoch_end) {
-    gpu.upload_data(x);
     Rng order_rng(o.seed);  // the same data order as ae::fit with this seed
     History history;
     for (int epoch = 1; epoch <= o.epochs; ++epoch) {
         Timer timer;
         EpochLog log;
         log.epoch = epoch;
-        log.train_loss = gpu.epoch(order_rng.permutation(x.shape()[0]), o.batch_size);
+        log.train_loss = run_epoch(order_rng.permutation(n));
         log.seconds = timer.seconds();
         if (!std::isfinite(log.train_loss)) {
             std::ostringstream s;
@@ -291,26 +292,40 @@ void gpu_fit_checks(const Matrix& x, const FitOptions& o) {
     if (x.shape()[0] == 0) throw Error(o.name + ": no training examples");
     if (o.batch_size <= 0) throw Error(o.name + ": --batch-size must be positive");
 }
+
+}  // namespace detail
+
+namespace {
+// fit_autoencoder_gpu's loop: the data goes to the device once, then detail::gpu_fit_loop.
+History autoencoder_fit_loop(GpuAutoencoder& gpu, const Matrix& x, const FitOptions& o, float lr,
+                             const std::function<void()>& sync_weights,
+                             const EpochFn& on_epoch_end) {
+    gpu.upload_data(x);
+    return detail::gpu_fit_loop(
+        x.shape()[0], o, lr,
+        [&](const std::vector<size_t>& perm) { return gpu.epoch(perm, o.batch_size); },
+        sync_weights, on_epoch_end);
+}
 }  // namespace
 
 History fit_autoencoder_gpu(Sequential& model, const Matrix& x, const FitOptions& o,
                             const GpuTrainConfig& config, const EpochFn& on_epoch_end) {
-    gpu_fit_checks(x, o);
+    detail::gpu_fit_checks(x, o);
     GpuTrainConfig c = config;
     c.noise_seed ^= o.seed;
     GpuAutoencoder gpu(model, c, o.batch_size);
-    return gpu_fit_loop(
+    return autoencoder_fit_loop(
         gpu, x, o, config.lr, [&] { gpu.weights_to(model); }, on_epoch_end);
 }
 
 History fit_autoencoder_gpu(Sequential& encoder, Sequential& decoder, const Matrix& x,
                             const FitOptions& o, const GpuTrainConfig& config,
                             const EpochFn& on_epoch_end) {
-    gpu_fit_checks(x, o);
+    detail::gpu_fit_checks(x, o);
     GpuTrainConfig c = config;
     c.noise_seed ^= o.seed;
     GpuAutoencoder gpu(encoder, decoder, c, o.batch_size);
-    return gpu_fit_loop(
+    return autoencoder_fit_loop(
         gpu, x, o, config.lr, [&] { gpu.weights_to(encoder, decoder); }, on_epoch_end);
 }
 

@@ -3,13 +3,10 @@
 // throws a clear ae::Error. Names are distinctive: common/src is unity-built.
 #include "ae/gpu_vae.hpp"
 
-#include <cmath>
-#include <cstdio>
-#include <sstream>
-
 #include "ae/device.hpp"
 #include "ae/error.hpp"
 #include "ae/progress.hpp"
+#include "gpu_fit_loop.hpp"
 
 #ifdef AE_HAVE_CUDA
 #include "ae/cuda/vae.hpp"
@@ -161,42 +158,15 @@ std::vector<Matrix> GpuVae::gradients() const {
 
 History fit_vae_gpu(const VaeParts& parts, const Matrix& x, const FitOptions& o,
                     const GpuVaeConfig& config, const EpochFn& on_epoch_end) {
-    if (x.shape()[0] == 0) throw Error(o.name + ": no training examples");
-    if (o.batch_size <= 0) throw Error(o.name + ": --batch-size must be positive");
+    detail::gpu_fit_checks(x, o);
     GpuVaeConfig c = config;
     c.noise_seed ^= o.seed;
     GpuVae gpu(parts, c, o.batch_size);
     gpu.upload_data(x);
-    Rng order_rng(o.seed);  // the same data order as ae::fit with this seed
-    History history;
-    for (int epoch = 1; epoch <= o.epochs; ++epoch) {
-        Timer timer;
-        EpochLog log;
-        log.epoch = epoch;
-        log.train_loss = gpu.epoch(order_rng.permutation(x.shape()[0]), o.batch_size);
-        log.seconds = timer.seconds();
-        if (!std::isfinite(log.train_loss)) {
-            std::ostringstream s;
-            s << o.name << " (GPU): loss is " << log.train_loss << " at epoch " << epoch
-              << ": training diverged. Try a smaller learning rate (--lr " << config.lr / 10
-              << ").";
-            throw TrainingDiverged(s.str());
-        }
-        if (on_epoch_end) {
-            gpu.weights_to(parts);
-            on_epoch_end(log);
-        }
-        history.epochs.push_back(log);
-        if (o.verbose) {
-            std::printf("%s epoch %3d/%d  train loss %.6g", o.name.c_str(), epoch, o.epochs,
-                        log.train_loss);
-            for (const auto& [k, v] : log.metrics) std::printf("  %s %.6g", k.c_str(), v);
-            std::printf("  (%.3fs on the GPU)\n", log.seconds);
-            std::fflush(stdout);
-        }
-    }
-    gpu.weights_to(parts);
-    return history;
+    return detail::gpu_fit_loop(
+        x.shape()[0], o, config.lr,
+        [&](const std::vector<size_t>& perm) { return gpu.epoch(perm, o.batch_size); },
+        [&] { gpu.weights_to(parts); }, on_epoch_end);
 }
 
 #endif  // AE_HAVE_CUDA

@@ -11,6 +11,9 @@
 
 #include "ae/cuda/mlp.hpp"
 
+#include <stdexcept>
+#include <string>
+
 namespace ae::cuda::kernels {
 // Internal linkage: each .cu that includes this (mlp_trainer.cu, vae_trainer.cu) gets its own
 // copy; without relocatable device code, a kernel defined in two objects would not link.
@@ -158,6 +161,22 @@ constexpr int kThreads = 256;
 inline int blocks_for(size_t n) {
     const size_t b = (n + kThreads - 1) / kThreads;
     return static_cast<int>(std::max<size_t>(1, std::min<size_t>(b, 2048)));
+}
+
+// The checks of a trainer's run_epoch: one row order for all resident rows, and a batch size
+// the device buffers were sized for. `who` names the trainer in the message.
+inline void check_epoch_args(const char* who, size_t order_rows, size_t n_data, int batch_size,
+                             int max_batch) {
+    if (order_rows != n_data || n_data == 0) {
+        throw std::invalid_argument(std::string(who) + "::run_epoch: order of " +
+                                    std::to_string(order_rows) + " rows for " +
+                                    std::to_string(n_data) + " resident rows");
+    }
+    if (batch_size <= 0 || batch_size > max_batch) {
+        throw std::invalid_argument(std::string(who) + "::run_epoch: batch size " +
+                                    std::to_string(batch_size) + " outside [1, " +
+                                    std::to_string(max_batch) + "]");
+    }
 }
 
 }  // namespace ae::cuda::kernels

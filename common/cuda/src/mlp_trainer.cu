@@ -370,16 +370,7 @@ void MlpTrainer::upload_data(const float* x, size_t n) {
 
 double MlpTrainer::run_epoch(const std::vector<uint32_t>& perm, int batch_size, bool graph) {
     Impl& s = *impl_;
-    if (perm.size() != s.n_data || s.n_data == 0) {
-        throw std::invalid_argument("MlpTrainer::run_epoch: order of " +
-                                    std::to_string(perm.size()) + " rows for " +
-                                    std::to_string(s.n_data) + " resident rows");
-    }
-    if (batch_size <= 0 || batch_size > s.max_batch) {
-        throw std::invalid_argument("MlpTrainer::run_epoch: batch size " +
-                                    std::to_string(batch_size) + " outside [1, " +
-                                    std::to_string(s.max_batch) + "]");
-    }
+    kernels::check_epoch_args("MlpTrainer", perm.size(), s.n_data, batch_size, s.max_batch);
     CUDA_CHECK(cudaStreamSynchronize(s.stream));
     s.d_perm.upload(perm.data(), perm.size());  // the graph reads the order from here
     const long batches = static_cast<long>((s.n_data + batch_size - 1) / batch_size);

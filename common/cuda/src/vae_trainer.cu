@@ -333,16 +333,7 @@ void VaeTrainer::upload_data(const float* x, size_t n) {
 
 double VaeTrainer::run_epoch(const std::vector<uint32_t>& perm, int batch_size) {
     Impl& s = *impl_;
-    if (perm.size() != s.n_data || s.n_data == 0) {
-        throw std::invalid_argument("VaeTrainer::run_epoch: order of " +
-                                    std::to_string(perm.size()) + " rows for " +
-                                    std::to_string(s.n_data) + " resident rows");
-    }
-    if (batch_size <= 0 || batch_size > s.max_batch) {
-        throw std::invalid_argument("VaeTrainer::run_epoch: batch size " +
-                                    std::to_string(batch_size) + " outside [1, " +
-                                    std::to_string(s.max_batch) + "]");
-    }
+    kernels::check_epoch_args("VaeTrainer", perm.size(), s.n_data, batch_size, s.max_batch);
     CUDA_CHECK(cudaStreamSynchronize(s.stream));
     s.d_perm.upload(perm.data(), perm.size());
     CUDA_CHECK(cudaMemsetAsync(s.d_loss_sum.data(), 0, sizeof(double), s.stream));
