@@ -1,13 +1,14 @@
-# ae_add_lesson(NN FOLDER [DEPENDS MM ...]): the targets of one lesson (see DESIGN.md).
-#   lesson_NN         the learner's program: lessons/FOLDER/main.cpp + lessons/FOLDER/exercise.cpp
-#   solution_NN       the reference program: the same main.cpp + solutions/FOLDER/exercise.cpp
+# ae_add_lesson(NN FOLDER [DEPENDS MM ...]): the targets of one lesson (ARCHITECTURE.md, "How a
+# lesson is built").
+#   lesson_NN         the learner's program: main.cpp + report.cpp + the learner's exercise.cpp
+#   solution_NN       the reference program: the same main.cpp + report.cpp + solutions/FOLDER/exercise.cpp
 #   test_lesson_NN    tests/lesson_FOLDER.cpp against the learner's exercise.cpp
 #   test_solution_NN  the same tests against the reference
-# lessons/FOLDER/given.cpp, if present, holds code the lesson provides (both builds link it).
+# lessons/FOLDER/given.cpp (what the lesson provides) is compiled once and linked into both.
 # Each doctest case becomes one CTest test, labelled lesson|solution and NN. Earlier lessons
 # listed in DEPENDS are linked as their *solutions*, so every lesson can be started on its own.
-# main.cpp and the test file are compiled once and linked twice: editing exercise.cpp
-# recompiles one file.
+# main.cpp, report.cpp, given.cpp and the test file are compiled once and linked twice: saving
+# exercise.cpp recompiles one file.
 
 # Every target reuses the library's precompiled header (same flags, so GCC accepts it).
 function(ae_use_pch target)
@@ -60,14 +61,20 @@ function(ae_add_lesson id folder)
     endif()
   endforeach()
 
+  # given.cpp: code the lesson provides around the exercise, compiled once for both builds.
+  set(given_objects "")
+  if(EXISTS ${lesson_dir}/given.cpp)
+    add_library(lesson_${id}_given OBJECT ${lesson_dir}/given.cpp)
+    target_include_directories(lesson_${id}_given PRIVATE ${lesson_dir} ${PROJECT_SOURCE_DIR}/lessons)
+    target_link_libraries(lesson_${id}_given PRIVATE ae)
+    ae_use_pch(lesson_${id}_given)
+    set(given_objects $<TARGET_OBJECTS:lesson_${id}_given>)
+  endif()
+
   # The two implementations of exercise.hpp.
   foreach(kind lesson solution)
     set(lib ${kind}_${id}_exercise)
-    add_library(${lib} STATIC ${${kind}_dir}/exercise.cpp)
-    # given.cpp: code the lesson provides around the exercise (same in both builds).
-    if(EXISTS ${lesson_dir}/given.cpp)
-      target_sources(${lib} PRIVATE ${lesson_dir}/given.cpp)
-    endif()
+    add_library(${lib} STATIC ${${kind}_dir}/exercise.cpp ${given_objects})
     # Its own exercise.hpp as "exercise.hpp"; earlier lessons' as "01_linear_pca/exercise.hpp".
     target_include_directories(${lib} PRIVATE ${lesson_dir} PUBLIC ${PROJECT_SOURCE_DIR}/lessons)
     set_target_properties(${lib} PROPERTIES ARCHIVE_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/lib)
@@ -81,7 +88,11 @@ function(ae_add_lesson id folder)
   # main.cpp and the tests: compiled once, linked against either implementation. They see
   # exercise.hpp of this lesson, and earlier lessons' as "01_linear_pca/exercise.hpp".
   set(include_dirs ${lesson_dir} ${PROJECT_SOURCE_DIR}/lessons)
-  add_library(lesson_${id}_main OBJECT ${lesson_dir}/main.cpp)
+  set(main_sources ${lesson_dir}/main.cpp)
+  if(EXISTS ${lesson_dir}/report.cpp)
+    list(APPEND main_sources ${lesson_dir}/report.cpp)
+  endif()
+  add_library(lesson_${id}_main OBJECT ${main_sources})
   add_library(lesson_${id}_tests OBJECT ${test_src})
   foreach(obj lesson_${id}_main lesson_${id}_tests)
     target_include_directories(${obj} PRIVATE ${include_dirs})

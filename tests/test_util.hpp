@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -76,11 +77,49 @@ inline double column_variance(const ae::Matrix& x, size_t j) {
     return sq / static_cast<double>(n - 1);
 }
 
+// A recognisable wrong answer: got = factor x expected (everywhere), and what it usually means.
+// Tests list the ones their step invites, e.g. {double(n), "the sum over the N examples: divide
+// by N for the mean"}; a flipped sign and a factor of 2 are always looked for.
+struct Mistake {
+    double factor;
+    std::string advice;
+};
+
+// When got is (nearly) a constant multiple of expected and that factor is a known mistake, the
+// advice for it; otherwise "". Entries are compared as doubles; the factor must be within 1e-3.
+inline std::string diagnose(const std::vector<double>& got, const std::vector<double>& expected,
+                            const std::vector<Mistake>& mistakes) {
+    double ge = 0, ee = 0, gg = 0;
+    for (size_t i = 0; i < got.size() && i < expected.size(); ++i) {
+        if (!std::isfinite(got[i])) return "";
+        ge += got[i] * expected[i], ee += expected[i] * expected[i], gg += got[i] * got[i];
+    }
+    if (ee == 0 || gg == 0) return "";
+    const double r = ge / ee;  // least-squares factor; the residual says if it is one factor
+    double res = 0;
+    for (size_t i = 0; i < got.size() && i < expected.size(); ++i)
+        res += (got[i] - r * expected[i]) * (got[i] - r * expected[i]);
+    if (res > 1e-6 * gg) return "";
+    std::vector<Mistake> all = mistakes;
+    all.push_back({-1.0, "the sign is flipped"});
+    all.push_back({2.0, "twice the expected value: a factor 2 (or 1/2) is missing"});
+    all.push_back({0.5, "half the expected value: a factor 2 too many (or a missing 2)"});
+    for (const auto& m : all) {
+        if (std::abs(r - m.factor) <= 1e-3 * std::abs(m.factor)) {
+            std::ostringstream s;
+            s << "yours is " << r << " x the expected value everywhere: likely " << m.advice;
+            return s.str();
+        }
+    }
+    return "";
+}
+
 // Every entry of got within tol (absolute + relative to |expected|) of expected; on failure
-// reports the shape or the first wrong entry, expected vs got.
+// reports the shape or the first wrong entry, expected vs got, and the likely mistake when got
+// is a known multiple of expected (see Mistake).
 template <class E>
-void check_close(const ae::Matrix& got, const E& expected_expr, double tol,
-                 const std::string& what) {
+void check_close(const ae::Matrix& got, const E& expected_expr, double tol, const std::string& what,
+                 const std::vector<Mistake>& mistakes = {}) {
     const ae::Matrix expected = expected_expr;
     if (got.shape() != expected.shape()) {
         FAIL_CHECK(what << ": expected shape " << ae::shape_str(expected) << ", got "
@@ -91,8 +130,37 @@ void check_close(const ae::Matrix& got, const E& expected_expr, double tol,
         for (size_t j = 0; j < got.shape()[1]; ++j) {
             const double g = got(i, j), e = expected(i, j);
             if (!(std::abs(g - e) <= tol * (1 + std::abs(e)))) {
+                const std::string why =
+                    diagnose(std::vector<double>(got.begin(), got.end()),
+                             std::vector<double>(expected.begin(), expected.end()), mistakes);
                 FAIL_CHECK(what << ": entry (" << i << ", " << j << ") expected " << e << ", got "
-                                << g << " (tolerance " << tol << ")");
+                                << g << " (tolerance " << tol << ")"
+                                << (why.empty() ? "" : "\n  " + why));
+                return;
+            }
+        }
+    }
+}
+
+// A scalar within tol (absolute + relative to |expected|), with the same diagnosis.
+inline void check_value(double got, double expected, double tol, const std::string& what,
+                        const std::vector<Mistake>& mistakes = {}) {
+    if (std::abs(got - expected) <= tol * (1 + std::abs(expected))) return;
+    const std::string why = diagnose({got}, {expected}, mistakes);
+    FAIL_CHECK(what << ": expected " << expected << ", got " << got << " (tolerance " << tol << ")"
+                    << (why.empty() ? "" : "\n  " + why));
+}
+
+// Every entry in [lo, hi]; names the first one outside and what it usually means.
+inline void check_in_range(const ae::Matrix& got, double lo, double hi, const std::string& what,
+                           const std::string& advice = "") {
+    for (size_t i = 0; i < got.shape()[0]; ++i) {
+        for (size_t j = 0; j < got.shape()[1]; ++j) {
+            const double g = got(i, j);
+            if (!(g >= lo && g <= hi)) {
+                FAIL_CHECK(what << ": entry (" << i << ", " << j << ") is " << g << ", outside ["
+                                << lo << ", " << hi << "]"
+                                << (advice.empty() ? "" : ": likely " + advice));
                 return;
             }
         }

@@ -247,7 +247,7 @@ struct Canvas {
 
 void save_image_grid(const std::string& png, const Matrix& images, size_t cols, size_t h, size_t w,
                      int scale, bool normalize, const std::vector<std::string>& row_labels,
-                     const std::string& title) {
+                     const std::string& title, const std::vector<std::string>& col_labels) {
     const size_t n = images.shape()[0];
     require_shape(images, 0, h * w, "save_image_grid: images");
     if (n == 0 || cols == 0) throw Error("save_image_grid(" + png + "): no images to draw");
@@ -257,13 +257,20 @@ void save_image_grid(const std::string& png, const Matrix& images, size_t cols, 
     size_t left = 0;
     for (const auto& l : row_labels)
         left = std::max(left, static_cast<size_t>(Canvas::text_width(l)) + 12);
-    const size_t top = title.empty() ? 0 : 24;
+    const size_t title_h = title.empty() ? 0 : 24, labels_h = col_labels.empty() ? 0 : 18;
+    const size_t top = title_h + labels_h;
     const size_t grid_w = cols * cell_w + gap;
-    Canvas canvas(left + std::max(grid_w, static_cast<size_t>(Canvas::text_width(title)) + 12),
-                  top + rows * cell_h + gap, 255);
+    size_t width = left + std::max(grid_w, static_cast<size_t>(Canvas::text_width(title)) + 12);
+    for (size_t c = 0; c < col_labels.size() && c < cols; ++c)
+        width = std::max(width, left + gap + c * cell_w + Canvas::text_width(col_labels[c]) + 8);
+    Canvas canvas(width, top + rows * cell_h + gap, 255);
     for (size_t y = top; y < canvas.H; ++y)  // grey gaps between the images
         for (size_t x = left; x < left + grid_w; ++x) canvas.pix[y * canvas.W + x] = 96;
     if (!title.empty()) canvas.text(6, 5, title, 0);
+    // A column label spans the columns after it whose labels are empty (a group of columns).
+    for (size_t c = 0; c < col_labels.size() && c < cols; ++c)
+        if (!col_labels[c].empty())
+            canvas.text(left + gap + c * cell_w + 2, title_h + 3, col_labels[c], 0);
     for (size_t r = 0; r < row_labels.size() && r < rows; ++r)
         canvas.text(6, top + r * cell_h + cell_h / 2 - 7, row_labels[r], 0);
     for (size_t k = 0; k < n; ++k) {

@@ -41,11 +41,13 @@ bool bar_chart(const std::string& png, const Chart& chart,
 
 // images: (N, h*w) with values in [0, 1] (clipped) -> one PNG, `cols` images per row,
 // `scale` pixels per image pixel, 1 px grey gaps. normalize: stretch each image to [0, 1].
-// row_labels (one per row, e.g. "original", "reconstruction") and title are drawn as text.
+// row_labels (one per row, e.g. "original", "reconstruction"), title and col_labels (one per
+// column above the grid; an empty label continues the one before it, so {"query", "pixel
+// neighbours", "", "", "latent neighbours", "", ""} labels groups of columns) are drawn as text.
 void save_image_grid(const std::string& png, const Matrix& images, size_t cols, size_t h = 28,
                      size_t w = 28, int scale = 2, bool normalize = false,
-                     const std::vector<std::string>& row_labels = {},
-                     const std::string& title = "");
+                     const std::vector<std::string>& row_labels = {}, const std::string& title = "",
+                     const std::vector<std::string>& col_labels = {});
 
 bool gnuplot_available();
 
