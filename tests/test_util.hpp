@@ -171,9 +171,11 @@ inline void check_in_range(const ae::Matrix& got, double lo, double hi, const st
 // parameter `param` (perturbed in place). Error measure: |a - n| / max(|a| + |n|, floor), with
 // floor = 1e-3 x the largest |n|, so entries that are ~0 compare on the gradient's own scale.
 // float32 gradients are good to ~1e-5 in it, so tol = 1e-3 flags only real mistakes.
+// mistakes: as for check_close (a gradient off by N, by beta, a flipped sign ...).
 inline void check_gradient(const ae::Matrix& analytic, MatD& param,
                            const std::function<double()>& loss, const std::string& what,
-                           double tol = 1e-3, double h = 1e-5) {
+                           double tol = 1e-3, double h = 1e-5,
+                           const std::vector<Mistake>& mistakes = {}) {
     if (analytic.shape()[0] != param.size() || analytic.shape()[1] != param[0].size()) {
         FAIL_CHECK(what << ": expected shape (" << param.size() << ", " << param[0].size()
                         << "), got " << ae::shape_str(analytic));
@@ -203,9 +205,15 @@ inline void check_gradient(const ae::Matrix& analytic, MatD& param,
             if (rel > worst) worst = rel, wi = i, wj = j, wa = a, wn = n;
         }
     }
-    INFO(what << ": worst entry (" << wi << ", " << wj << "): yours " << wa
-              << ", central difference " << wn << ", relative error " << worst);
-    CHECK(worst < tol);
+    if (worst < tol) return;
+    std::vector<double> a, n;
+    for (size_t i = 0; i < param.size(); ++i)
+        for (size_t j = 0; j < param[i].size(); ++j)
+            a.push_back(analytic(i, j)), n.push_back(numeric[i][j]);
+    const std::string why = diagnose(a, n, mistakes);
+    FAIL_CHECK(what << ": worst entry (" << wi << ", " << wj << "): yours " << wa
+                    << ", central difference " << wn << ", relative error " << worst
+                    << " (tolerance " << tol << ")" << (why.empty() ? "" : "\n  " + why));
 }
 
 }  // namespace test
