@@ -1,6 +1,7 @@
 // Training throughput of the deep autoencoder 784-256-64-32-64-256-784 (as bench_train) on the
 // GPU, with the whole training set resident on the device: ms per epoch with direct launches
-// and with one CUDA Graph per epoch, kernel launches per step, and the CPU for comparison.
+// and with one CUDA Graph per epoch, kernel launches per step, the CPU for comparison, and the
+// VAE trainer of lesson 05 (784-400-20) on the same data.
 // Run: build/bin/bench_train_gpu [--epochs 10] [--cpu-steps 20]. One JSON line on stdout.
 #include <algorithm>
 #include <cstdio>
@@ -8,6 +9,7 @@
 
 #include "ae/cli.hpp"
 #include "ae/device.hpp"
+#include "ae/gpu_vae.hpp"
 #include "ae/error.hpp"
 #include "ae/loss.hpp"
 #include "ae/nn.hpp"
@@ -40,10 +42,8 @@ struct GpuRun {
 
 GpuRun run_gpu(const Matrix& x, const Options& opt, bool graph) {
     Sequential model = build_bench_model(opt.seed);
-    GpuTrainConfig cfg;
-    cfg.lr = opt.lr;
-    cfg.use_graph = graph;
-    GpuAutoencoder gpu(model, cfg, opt.batch_size);
+    GpuAutoencoder gpu(model, Objective{}, OptimizerSpec::adam(opt.lr), opt.batch_size, 0x5eed,
+                       graph);
     gpu.upload_data(x);  // not timed: the data stays on the device for every epoch
     Rng order(opt.seed);
     std::vector<double> ms;
@@ -64,6 +64,30 @@ GpuRun run_gpu(const Matrix& x, const Options& opt, bool graph) {
     r.median_ms = ms[ms.size() / 2];
     r.launches_per_step = gpu.launches_per_step();
     return r;
+}
+
+// Median ms per epoch of lesson 05's VAE (784-400-20, eps from cuRAND) on the resident data.
+double vae_epoch_ms(const Matrix& x, const Options& opt) {
+    Rng rng(opt.seed);
+    Sequential trunk, mu, logvar, decoder;
+    trunk.add<Dense>(784, 400, rng, Init::He), trunk.add<ReLU>();
+    mu.add<Dense>(400, 20, rng, Init::Xavier), logvar.add<Dense>(400, 20, rng, Init::Xavier);
+    decoder.add<Dense>(20, 400, rng, Init::He), decoder.add<ReLU>();
+    decoder.add<Dense>(400, 784, rng, Init::Xavier);
+    GpuVae gpu({&trunk, &mu, &logvar, &decoder}, 1.f, OptimizerSpec::adam(opt.lr), opt.batch_size);
+    gpu.upload_data(x);
+    Rng order(opt.seed);
+    std::vector<double> ms;
+    for (int e = 0; e < std::max(2, opt.epochs); ++e) {
+        const auto perm = order.permutation(x.shape()[0]);
+        Timer t;
+        const double loss = gpu.epoch(perm, opt.batch_size);
+        ms.push_back(t.seconds() * 1e3);
+        std::cerr << "vae epoch " << e + 1 << ": " << ms.back() << " ms, loss " << loss << "\n";
+    }
+    ms.erase(ms.begin());  // first use: module loading, cuBLAS heuristics
+    std::sort(ms.begin(), ms.end());
+    return ms[ms.size() / 2];
 }
 
 // CPU ms per epoch, extrapolated from `steps` steps of the same model (ae::nn + ae::Adam).
@@ -101,13 +125,14 @@ int main(int argc, char** argv) {
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
         if (!cuda_available())
-            throw ae::Error("bench_train_gpu needs a GPU: " + cuda_device_summary());
+            throw ae::Error("bench_train_gpu needs a GPU: " + gpu_status_text(gpu_status(), true));
         if (opt.epochs < 1) throw ae::Error("--epochs must be at least 1");
         std::cerr << "GPU: " << cuda_device_summary() << "\n";
         const DataSplit data = load_data(opt.data_request());
         const Matrix& x = data.train.images;
         std::cerr << "Data: " << data.describe() << "\n";
         const GpuRun direct = run_gpu(x, opt, false), graph = run_gpu(x, opt, true);
+        const double vae_ms = vae_epoch_ms(x, opt);
         const double cpu_ms = cpu_steps > 0 ? cpu_epoch_ms(x, opt, cpu_steps) : 0;
         const double best = std::min(direct.median_ms, graph.median_ms);
         const size_t n = x.shape()[0];
@@ -120,11 +145,12 @@ int main(int argc, char** argv) {
             "%.0f, "
             "\"launches_per_step\": %ld, \"launches_per_epoch_direct\": %ld, "
             "\"cpu_ms_per_epoch_estimated\": %.1f, "
-            "\"speedup_vs_cpu\": %.1f, \"final_train_loss\": %.5f}\n",
+            "\"speedup_vs_cpu\": %.1f, \"final_train_loss\": %.5f, "
+            "\"vae_784_400_20_ms_per_epoch\": %.2f}\n",
             cuda_device_summary().c_str(), n, opt.batch_size, opt.epochs, direct.median_ms,
             graph.median_ms, graph.first_ms, n / (best / 1e3), graph.launches_per_step,
             graph.launches_per_step * long((n + opt.batch_size - 1) / opt.batch_size), cpu_ms,
-            cpu_ms > 0 ? cpu_ms / best : 0.0, graph.final_loss);
+            cpu_ms > 0 ? cpu_ms / best : 0.0, graph.final_loss, vae_ms);
         return 0;
     });
 }

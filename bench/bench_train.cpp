@@ -13,7 +13,7 @@
 #include "ae/nn.hpp"
 #include "ae/optim.hpp"
 #include "ae/progress.hpp"
-#include "ae/train.hpp"
+#include "ae/training.hpp"
 
 // OpenBLAS's own API (cblas.h cannot be included beside xtensor-blas, which declares cblas).
 extern "C" {
@@ -118,24 +118,24 @@ int main(int argc, char** argv) {
         Rng rng(opt.seed);
         Sequential model = build_model(rng, linear_output);
         const auto params = model.params();
-        Adam adam(opt.lr);
-        FitOptions fo;
-        fo.epochs = opt.epochs;
-        fo.batch_size = opt.batch_size;
-        fo.seed = opt.seed;
-        fo.lr = opt.lr;
-        fo.name = "bench";
-        fo.progress = !opt.no_progress;
-        fo.verbose = false;
+        TrainSpec spec;
+        spec.optimizer = OptimizerSpec::adam(opt.lr);
+        spec.fit.epochs = opt.epochs;
+        spec.fit.batch_size = opt.batch_size;
+        spec.fit.seed = opt.seed;
+        spec.fit.name = "bench";
+        spec.fit.progress = !opt.no_progress;
+        spec.fit.verbose = false;
         const double cpu0 = cpu_seconds();
-        const History h = fit(x, fo, [&](const Matrix& batch, const std::vector<size_t>&, Rng&) {
-            zero_grad(params);
-            const Matrix y = model.forward(batch);
-            const LossValue loss = mse_loss(y, batch);
-            model.backward_params_only(loss.grad);  // no gradient for the images themselves
-            adam.step(params);
-            return loss.value;
-        });
+        const History h = train_on_cpu(
+            x, spec, [&](const Matrix& batch, const std::vector<size_t>&, Optimizer& adam, Rng&) {
+                zero_grad(params);
+                const Matrix y = model.forward(batch);
+                const LossValue loss = mse_loss(y, batch);
+                model.backward_params_only(loss.grad);  // no gradient for the images themselves
+                adam.step(params);
+                return loss.value;
+            });
         // CPU time of all threads: with one BLAS thread it does not grow when others share the
         // cores, so ratio_cpu is the figure to trust on a busy machine.
         const double cpu_epoch = (cpu_seconds() - cpu0) / std::max(1, opt.epochs);

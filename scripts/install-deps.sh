@@ -9,6 +9,7 @@ packages=(
   libxtensor-dev libxtensor-blas-dev xtl-dev libxsimd-dev
   libopenblas-dev liblapack-dev doctest-dev zlib1g-dev libstb-dev
   libcli11-dev gnuplot-nox python3
+  inotify-tools   # ./workshop watch reruns the tests the moment a file is saved (else it polls)
 )
 [ "${AE_NO_DATASET:-0}" = 1 ] || packages+=(dataset-fashion-mnist)
 

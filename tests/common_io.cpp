@@ -74,9 +74,11 @@ TEST_CASE("common io: an atomic write that fails leaves the old file and no temp
                                  }),
                     Error);
     CHECK(read_text(p) == "old");
+    // Temporaries are ".NAME.tmp-PID-SEQ" beside the target.
+    const std::string prefix = "." + fs::path(p).filename().string() + ".tmp-";
     int others = 0;
     for (const auto& e : fs::directory_iterator(fs::path(p).parent_path()))
-        if (e.path().string().rfind(p + ".tmp", 0) == 0) ++others;
+        if (e.path().filename().string().rfind(prefix, 0) == 0) ++others;
     CHECK(others == 0);
     fs::remove(p);
 }

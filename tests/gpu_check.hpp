@@ -1,5 +1,7 @@
 // Shared by the GPU test programs (gpu_train.cpp, gpu_lessons.cpp): PASS/FAIL lines and the
-// main that skips without a GPU (exit code 77 = "Skipped" in CTest, SKIP_RETURN_CODE).
+// main that skips without a GPU (exit code 77 = "Skipped" in CTest, SKIP_RETURN_CODE) but
+// FAILS when a GPU is there and CUDA cannot use it (old driver, not ready ...): a broken GPU
+// machine must not look green.
 #pragma once
 #include <cstdio>
 #include <exception>
@@ -17,13 +19,20 @@ inline void report(bool ok, const std::string& what, const std::string& detail) 
     ok ? ++passes : ++failures;
 }
 
-// Runs checks(only), only = argv[1] or "" for every check; 77 without a GPU, 1 on a failure.
+// Runs checks(only), only = argv[1] or "" for every check; 77 without a GPU, 1 on a failure
+// or when the GPU cannot be used.
 inline int main(int argc, char** argv, const std::function<void(const std::string&)>& checks) {
     const std::string only = argc > 1 ? argv[1] : "";
-    if (!ae::cuda_available()) {
+    const ae::GpuStatus& status = ae::gpu_status();
+    if (status.state == ae::GpuState::Unusable) {
+        std::printf("FAIL  a GPU is there, but CUDA cannot use it: %s\n",
+                    ae::gpu_status_text(status, true).c_str());
+        return 1;
+    }
+    if (status.state != ae::GpuState::Ready) {
         std::printf(
-            "SKIPPED: %s. The GPU tests need an NVIDIA GPU; the CPU tests cover the rest.\n",
-            ae::cuda_device_summary().c_str());
+            "SKIPPED: %s\n  The GPU tests need an NVIDIA GPU; the CPU tests cover the rest.\n",
+            ae::gpu_status_text(status, true).c_str());
         return 77;
     }
     std::printf("GPU: %s\n", ae::cuda_device_summary().c_str());

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
 
 #include "ae/data.hpp"
 #include "ae/linalg.hpp"
@@ -61,6 +62,23 @@ double contractive_d(const test::MatD& x, const test::MatD& W, const test::MatD&
     return sum / static_cast<double>(x.size());
 }
 
+// Central differences of loss() over every entry of param (perturbed in place), as a Matrix.
+Matrix numeric_gradient(test::MatD& param, const std::function<double()>& loss, double h = 1e-5) {
+    Matrix g({param.size(), param[0].size()});
+    for (size_t i = 0; i < param.size(); ++i) {
+        for (size_t j = 0; j < param[i].size(); ++j) {
+            const double saved = param[i][j];
+            param[i][j] = saved + h;
+            const double up = loss();
+            param[i][j] = saved - h;
+            const double down = loss();
+            param[i][j] = saved;
+            g(i, j) = float((up - down) / (2 * h));
+        }
+    }
+    return g;
+}
+
 struct Encoder {
     Matrix x, W, b, h;  // (N, D), (D, H), (1, H), (N, H) = sigmoid(x W + b)
 };
@@ -78,17 +96,28 @@ Encoder random_encoder(size_t n, size_t d, size_t units, float scale, uint64_t s
 
 }  // namespace
 
-TEST_CASE("04 l1_penalty (step 1): a hand-computed example, value and gradient") {
-    const Matrix h = {{0.5f, -1.f, 0.f}, {2.f, 0.25f, -0.5f}};
+TEST_CASE("04 step 1 l1_penalty: matches a hand-computed value and gradient") {
+    // N = 4 examples, H = 3 units; the absolute values add up to 8.5.
+    const Matrix h = {{0.5f, -1.f, 0.f}, {2.f, 0.25f, -0.5f}, {0.f, 1.f, -2.f}, {0.75f, 0.f, 0.5f}};
     const LossValue p = l1_penalty(h);
-    // (0.5 + 1 + 0 + 2 + 0.25 + 0.5) / N = 4.25 / 2
-    CHECK(p.value == doctest::Approx(2.125));
-    // sign(h) / N, and 0 (the subgradient the optimizer sees) where h is exactly 0.
-    test::check_close(p.grad, Matrix{{0.5f, -0.5f, 0.f}, {0.5f, 0.5f, -0.5f}}, 1e-6,
-                      "l1_penalty().grad");
+    test::check_value(p.value, 8.5 / 4, 1e-6, "l1_penalty().value",
+                      {{4.0, "the sum over the N = 4 examples: the penalty is their mean"},
+                       {1.0 / 3,
+                        "divided by N * H: the penalty is the mean over the examples of "
+                        "each code's sum over its H = 3 units"}});
+    REQUIRE_MESSAGE(p.grad.shape() == h.shape(), "l1_penalty().grad must have h's shape (N, H)");
+    if (p.grad(0, 2) != 0.f || p.grad(3, 1) != 0.f)
+        FAIL_CHECK("l1_penalty().grad where h is exactly 0: expected 0, got "
+                   << p.grad(0, 2) << ": a zero activation must get a zero (sub)gradient");
+    const Matrix expected = {
+        {0.25f, -0.25f, 0.f}, {0.25f, 0.25f, -0.25f}, {0.f, 0.25f, -0.25f}, {0.25f, 0.f, 0.25f}};
+    test::check_close(
+        p.grad, expected, 1e-6, "l1_penalty().grad",
+        {{4.0, "the gradient of the sum over the N = 4 examples: divide by N"},
+         {1.0 / 3, "divided by N * H: only the mean over the examples divides by something"}});
 }
 
-TEST_CASE("04 l1_penalty (step 1): gradient matches central differences") {
+TEST_CASE("04 step 1 l1_penalty: gradient matches central differences") {
     Rng rng(11);
     Matrix h = rng.uniform(5, 7, -1.f, 1.f);
     for (auto& v : h)
@@ -101,7 +130,7 @@ TEST_CASE("04 l1_penalty (step 1): gradient matches central differences") {
             for (double v : row) s += std::abs(v);
         return s / static_cast<double>(hd.size());
     };
-    CHECK(p.value == doctest::Approx(loss()).epsilon(1e-5));
+    test::check_value(p.value, loss(), 1e-5, "l1_penalty().value");
     test::check_gradient(p.grad, hd, loss, "l1_penalty().grad");
 }
 
@@ -118,64 +147,98 @@ double kl_d(const test::MatD& h, double rho) {
 }
 }  // namespace
 
-TEST_CASE("04 kl_sparsity_penalty (step 2): hand-computed values, zero at the target") {
+TEST_CASE("04 step 2 kl_sparsity_penalty: matches hand-computed values, zero at the target") {
     SUBCASE("mean activation equal to rho: value 0, gradient 0") {
         const Matrix h = {{0.1f, 0.2f}, {0.4f, 0.3f}};  // column means 0.25, 0.25
         const LossValue p = kl_sparsity_penalty(h, 0.25);
-        CHECK(p.value == doctest::Approx(0.0).epsilon(1e-6));
-        test::check_close(p.grad, xt::zeros<float>({2, 2}), 1e-6, "kl_sparsity_penalty().grad");
+        test::check_value(p.value, 0.0, 1e-6, "kl_sparsity_penalty().value at the target");
+        test::check_close(p.grad, xt::zeros<float>({2, 2}), 1e-6,
+                          "kl_sparsity_penalty().grad at the target");
     }
-    SUBCASE("mean activation 0.5 against rho = 0.1") {
-        const Matrix h = {{0.2f}, {0.8f}, {0.5f}, {0.5f}};  // N = 4, one unit, mean 0.5
-        const LossValue p = kl_sparsity_penalty(h, 0.1);
-        // 0.1 log(0.1 / 0.5) + 0.9 log(0.9 / 0.5) = 0.368064...
-        CHECK(p.value == doctest::Approx(0.1 * std::log(0.2) + 0.9 * std::log(1.8)).epsilon(1e-5));
-        // (-0.1 / 0.5 + 0.9 / 0.5) / N = 1.6 / 4, the same for every example of the unit
-        test::check_close(p.grad, Matrix{{0.4f}, {0.4f}, {0.4f}, {0.4f}}, 1e-5,
-                          "kl_sparsity_penalty().grad");
+    SUBCASE("two units with mean activations 0.2 and 0.5 against rho = 0.1") {
+        // N = 4 examples; column means 0.2 and 0.5.
+        const Matrix h = {{0.1f, 0.2f}, {0.3f, 0.8f}, {0.2f, 0.5f}, {0.2f, 0.5f}};
+        const double rho = 0.1;
+        const LossValue p = kl_sparsity_penalty(h, rho);
+        REQUIRE_MESSAGE(p.grad.shape() == h.shape(),
+                        "kl_sparsity_penalty().grad must have h's shape (N, H)");
+        // Each unit: KL(Bernoulli(rho) || Bernoulli(mean)), and that with rho and 1 - rho swapped.
+        auto kl = [](double a, double r) {
+            return a * std::log(a / r) + (1 - a) * std::log((1 - a) / (1 - r));
+        };
+        auto dkl = [](double a, double r) { return (-a / r + (1 - a) / (1 - r)) / 4; };
+        const double value = kl(rho, 0.2) + kl(rho, 0.5);
+        const double swapped_a = kl(1 - rho, 0.2) + kl(1 - rho, 0.5);
+        const double swapped_b = kl(rho, 0.8) + kl(rho, 0.5);
+        const std::string swap =
+            "rho and 1 - rho (or rho_hat and 1 - rho_hat) swapped in the penalty";
+        if (std::abs(p.value - swapped_a) < 1e-4 || std::abs(p.value - swapped_b) < 1e-4)
+            FAIL_CHECK("kl_sparsity_penalty().value: expected " << value << ", got " << p.value
+                                                                << ": likely " << swap);
+        else
+            test::check_value(
+                p.value, value, 1e-5, "kl_sparsity_penalty().value",
+                {{0.25, "divided by N = 4: the penalty is a statistic of the whole batch"},
+                 {0.5, "averaged over the H = 2 units: the penalty is their sum"}});
+        const Matrix row = {{float(dkl(rho, 0.2)), float(dkl(rho, 0.5))}};
+        const Matrix expected = xt::concatenate(xt::xtuple(row, row, row, row), 0);
+        if (std::abs(p.grad(0, 0) - dkl(1 - rho, 0.2)) < 1e-4 ||
+            std::abs(p.grad(0, 0) + dkl(rho, 0.8)) < 1e-4)
+            FAIL_CHECK("kl_sparsity_penalty().grad: entry (0, 0) expected "
+                       << expected(0, 0) << ", got " << p.grad(0, 0) << ": likely " << swap);
+        else
+            test::check_close(
+                p.grad, expected, 1e-5, "kl_sparsity_penalty().grad",
+                {{4.0, "the derivative by rho_hat without the 1/N from rho_hat = mean over N"}});
     }
     SUBCASE("a dead unit (all zeros): large but finite, thanks to the clamp") {
         const LossValue p = kl_sparsity_penalty(xt::zeros<float>({3, 2}), 0.05);
         // rho_hat clamped to 1e-6: 2 units x [0.05 log(0.05 / 1e-6) + 0.95 log(0.95 / (1 - 1e-6))]
         const double r = 1e-6,
                      expected = 2 * (0.05 * std::log(0.05 / r) + 0.95 * std::log(0.95 / (1 - r)));
-        CHECK(p.value == doctest::Approx(expected).epsilon(1e-4));
-        CHECK(all_finite(p.grad));
+        test::check_value(
+            p.value, expected, 1e-4,
+            "kl_sparsity_penalty().value of two dead units (rho_hat clamped to 1e-6)");
+        CHECK_MESSAGE(all_finite(p.grad),
+                      "kl_sparsity_penalty().grad of a dead unit must be finite: "
+                      "clamp rho_hat before dividing by it");
     }
 }
 
-TEST_CASE("04 kl_sparsity_penalty (step 2): gradient matches central differences") {
+TEST_CASE("04 step 2 kl_sparsity_penalty: gradient matches central differences") {
     Rng rng(5);
     const Matrix h = rng.uniform(6, 4, 0.05f, 0.6f);
     const double rho = 0.1;
     const LossValue p = kl_sparsity_penalty(h, rho);
     test::MatD hd = test::to_double(h);
     auto loss = [&] { return kl_d(hd, rho); };
-    CHECK(p.value == doctest::Approx(loss()).epsilon(1e-5));
+    test::check_value(p.value, loss(), 1e-5, "kl_sparsity_penalty().value");
     // Every h_nj of a column moves rho_hat_j: the gradient couples the whole batch.
     test::check_gradient(p.grad, hd, loss, "kl_sparsity_penalty().grad");
 }
 
-TEST_CASE("04 contractive_penalty (step 3): equals |dh/dx|_F^2 of a finite-difference Jacobian") {
+TEST_CASE(
+    "04 step 3 contractive_penalty: equals the squared norm of a finite-difference Jacobian") {
     const Encoder e = random_encoder(4, 6, 5, 1.f, 3);
     const ContractiveValue c = contractive_penalty(e.x, e.h, e.W);
     const double reference =
         jacobian_penalty_fd(test::to_double(e.x), test::to_double(e.W), test::to_double(e.b));
-    INFO("penalty from a finite-difference Jacobian (double): ", reference);
     // float32 h and W: 1e-5 relative is ample; a missing square or factor is off by far more.
-    CHECK(c.value == doctest::Approx(reference).epsilon(1e-5));
+    test::check_value(c.value, reference, 1e-5, "contractive_penalty().value",
+                      {{4.0, "the sum over the N = 4 examples: the penalty is their mean"}});
     REQUIRE_MESSAGE(c.dW.shape() == e.W.shape(), "dW must have W's shape (D, H)");
     REQUIRE_MESSAGE(c.db.shape() == e.b.shape(), "db must have b's shape (1, H)");
 }
 
-TEST_CASE("04 contractive_penalty (step 3): zero for a constant encoder, grows with weight scale") {
+TEST_CASE(
+    "04 step 3 contractive_penalty: zero for a constant encoder, grows with the weight scale") {
     Encoder e = random_encoder(8, 10, 6, 1.f, 9);
     SUBCASE("W = 0: h does not depend on x, the penalty and its W gradient are 0") {
         const Matrix W = xt::zeros<float>({10, 6});
         Matrix a = xt::zeros<float>({8, 6});
         add_row(a, e.b);
         const ContractiveValue c = contractive_penalty(e.x, sigmoid(a), W);
-        CHECK(c.value == doctest::Approx(0.0));
+        test::check_value(c.value, 0.0, 1e-7, "contractive_penalty().value at W = 0");
         test::check_close(c.dW, xt::zeros<float>({10, 6}), 1e-7,
                           "contractive_penalty().dW at W = 0");
     }
@@ -183,7 +246,9 @@ TEST_CASE("04 contractive_penalty (step 3): zero for a constant encoder, grows w
         const Matrix W = e.W * 1e-3f;
         const ContractiveValue c = contractive_penalty(e.x, sigmoid(matmul(e.x, W)), W);
         const double frob2 = xt::sum(xt::cast<double>(W * W))();
-        CHECK(c.value == doctest::Approx(frob2 / 16).epsilon(1e-4));
+        test::check_value(c.value, frob2 / 16, 1e-4, "contractive_penalty().value with h = 1/2",
+                          {{double(e.x.shape()[0]),
+                            "the sum over the N = 8 examples: the penalty is their mean"}});
     }
     SUBCASE("scaling W by 0.05, 0.1, 0.2, 0.4 increases the penalty, about 4x per doubling") {
         double previous = 0;
@@ -199,14 +264,37 @@ TEST_CASE("04 contractive_penalty (step 3): zero for a constant encoder, grows w
     }
 }
 
-TEST_CASE("04 contractive_penalty (step 3): dW and db match central differences") {
+TEST_CASE("04 step 3 contractive_penalty: dW and db match central differences") {
     const Encoder e = random_encoder(5, 6, 4, 1.f, 21);
     const ContractiveValue c = contractive_penalty(e.x, e.h, e.W);
     const test::MatD x = test::to_double(e.x);
     test::MatD W = test::to_double(e.W), b = test::to_double(e.b);
     // The derivative of P(W, b) with x fixed: through h = sigmoid(x W + b) and through w_j.
     auto loss = [&] { return contractive_d(x, W, b); };
-    CHECK(c.value == doctest::Approx(loss()).epsilon(1e-5));
+    test::check_value(c.value, loss(), 1e-5, "contractive_penalty().value");
+    REQUIRE_MESSAGE(c.dW.shape() == e.W.shape(), "dW must have W's shape (D, H)");
+    REQUIRE_MESSAGE(c.db.shape() == e.b.shape(), "db must have b's shape (1, H)");
+    const Matrix dW = numeric_gradient(W, loss), db = numeric_gradient(b, loss);
+    // The part of dW that comes from W's own column norms (with h held fixed).
+    Matrix direct(e.W.shape());
+    for (size_t j = 0; j < e.W.shape()[1]; ++j) {
+        double s2 = 0;
+        for (size_t n = 0; n < e.h.shape()[0]; ++n) s2 += std::pow(e.h(n, j) * (1 - e.h(n, j)), 2);
+        for (size_t i = 0; i < e.W.shape()[0]; ++i) direct(i, j) = float(2.0 / 5 * e.W(i, j) * s2);
+    }
+    const std::vector<test::Mistake> by_n = {
+        {5.0, "the gradient of the sum over the N = 5 examples: divide by N"}};
+    if (xt::amax(xt::abs(c.dW - (dW - direct)))() < 1e-4f)
+        FAIL_CHECK(
+            "contractive_penalty().dW: only the path through h: likely the term from W's "
+            "own column norms (P depends on W twice) is missing");
+    else if (xt::amax(xt::abs(c.dW - direct))() < 1e-4f)
+        FAIL_CHECK(
+            "contractive_penalty().dW: only the path through W's column norms: likely the "
+            "term through h = sigmoid(x W + b) is missing");
+    else
+        test::check_close(c.dW, dW, 1e-4, "contractive_penalty().dW (central differences)", by_n);
+    test::check_close(c.db, db, 1e-4, "contractive_penalty().db (central differences)", by_n);
     test::check_gradient(c.dW, W, loss, "contractive_penalty().dW");
     test::check_gradient(c.db, b, loss, "contractive_penalty().db");
 }
@@ -223,19 +311,19 @@ Trained train_on_sample(const Penalty& penalty) {
     const DataSplit data = load_data(req);
     Rng rng(1);
     l02::Autoencoder model = make_shallow_autoencoder(data.train.dim(), 64, rng);
-    Adam adam(2e-3f);
-    FitOptions fo;
-    fo.epochs = 6;
-    fo.batch_size = 64;
-    fo.progress = fo.verbose = false;
-    train_variant(model, data.train.images, penalty, fo, adam);
+    TrainSpec spec;
+    spec.optimizer = OptimizerSpec::adam(2e-3f);
+    spec.fit.epochs = 6;
+    spec.fit.batch_size = 64;
+    spec.fit.progress = spec.fit.verbose = false;
+    train_variant(model, data.train.images, penalty, spec);
     const Matrix test_x = xt::view(data.test.images, xt::range(0, 500), xt::all());
     return {code_stats(l02::encode(model, test_x)).mean_activation, jacobian_norm(model, test_x),
             l02::test_mse(model, test_x)};
 }
 }  // namespace
 
-TEST_CASE("04 kl_sparsity_penalty (step 2): training with it pulls the mean activation to rho") {
+TEST_CASE("04 step 2 kl_sparsity_penalty: training with it pulls the mean activation to rho") {
     const Trained plain = train_on_sample(Penalty{});
     const Trained sparse = train_on_sample(Penalty{PenaltyKind::Kl, 1e-2f, 0.05f});
     INFO("mean activation on test images: plain ", plain.mean_h, ", KL-sparse (rho = 0.05) ",
@@ -245,7 +333,7 @@ TEST_CASE("04 kl_sparsity_penalty (step 2): training with it pulls the mean acti
     CHECK(std::abs(sparse.mean_h - 0.05) < 0.3 * std::abs(plain.mean_h - 0.05));
 }
 
-TEST_CASE("04 contractive_penalty (step 3): training with it shrinks the encoder's Jacobian") {
+TEST_CASE("04 step 3 contractive_penalty: training with it shrinks the encoder's Jacobian") {
     const Trained plain = train_on_sample(Penalty{});
     const Trained cae = train_on_sample(Penalty{PenaltyKind::Contractive, 3e-3f});
     INFO("rms |J|_F on test images: plain ", plain.jacobian, ", contractive ", cae.jacobian);

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "ae/data.hpp"
+#include "ae/error.hpp"
 #include "ae/loss.hpp"
 #include "exercise.hpp"
 #include "test_util.hpp"
@@ -80,17 +81,37 @@ bool has_shape(const Matrix& m, size_t rows, size_t cols) {
 
 }  // namespace
 
-TEST_CASE("05 reparameterize (step 1a): z = mu + exp(logvar / 2) eps on hand-computed values") {
+TEST_CASE("05 step 1a reparameterize: matches hand-computed values") {
     const Matrix mu = {{1.f, -2.f}, {0.f, 0.5f}};
     const Matrix logvar = {{0.f, float(2 * std::log(3.0))},
                            {float(2 * std::log(0.5)), 0.f}};  // sigma 1, 3, 0.5, 1
     const Matrix eps = {{0.5f, -1.f}, {2.f, 0.f}};
-    test::check_close(reparameterize(mu, logvar, eps), Matrix{{1.5f, -5.f}, {1.f, 0.5f}}, 1e-5,
+    const Matrix z = reparameterize(mu, logvar, eps);
+    REQUIRE_MESSAGE(has_shape(z, 2, 2), "reparameterize() must be (N, Z), got " << shape_str(z));
+    // Scaling eps by the variance (9 for sigma 3) instead of the standard deviation gives -11.
+    if (std::abs(z(0, 1) + 11.f) < 1e-3f)
+        FAIL_CHECK(
+            "reparameterize(): entry (0, 1) is -11, expected -5: likely eps scaled by the "
+            "variance instead of the standard deviation (logvar is the log of the variance)");
+    test::check_close(z, Matrix{{1.5f, -5.f}, {1.f, 0.5f}}, 1e-5,
                       "reparameterize(mu, logvar, eps)");
 }
 
-TEST_CASE(
-    "05 reparameterize_backward (step 1b): gradients match central differences with fixed eps") {
+TEST_CASE("05 step 1b reparameterize_backward: matches hand-computed values") {
+    // sigma = 1, 3, 0.5, 1; dL/dz = 1, 2, -1, 4.
+    const Matrix logvar = {{0.f, float(2 * std::log(3.0))}, {float(2 * std::log(0.5)), 0.f}};
+    const Matrix eps = {{0.5f, -1.f}, {2.f, 0.f}}, grad_z = {{1.f, 2.f}, {-1.f, 4.f}};
+    const ReparamGrads g = reparameterize_backward(logvar, eps, grad_z);
+    test::check_close(g.mu, grad_z, 1e-5, "reparameterize_backward().mu");
+    // dL/dz x sigma x eps / 2: 1 x 1 x 0.5 / 2, 2 x 3 x (-1) / 2, -1 x 0.5 x 2 / 2, 4 x 1 x 0 / 2.
+    test::check_close(g.logvar, Matrix{{0.25f, -3.f}, {-0.5f, 0.f}}, 1e-5,
+                      "reparameterize_backward().logvar",
+                      {{2.0,
+                        "the factor 1/2 of the chain rule through the halved log-variance is "
+                        "missing"}});
+}
+
+TEST_CASE("05 step 1b reparameterize_backward: matches central differences with eps fixed") {
     Rng rng(3);
     const Matrix mu = rng.normal(4, 3), logvar = rng.normal(4, 3, 0.f, 0.7f),
                  eps = rng.normal(4, 3);
@@ -110,7 +131,7 @@ TEST_CASE(
     test::check_gradient(g.logvar, lvd, loss, "reparameterize_backward().logvar");
 }
 
-TEST_CASE("05 kl_divergence (step 2): closed-form cases") {
+TEST_CASE("05 step 2 kl_divergence: matches closed-form values") {
     // One dimension each: mu = 2, logvar = 0 -> (4 + 1 - 1 - 0) / 2 = 2; mu = 0, logvar = 0 -> 0;
     // mu = 0, logvar = ln 2 -> (2 - 1 - ln 2) / 2.
     const Matrix mu = {{2.f}, {0.f}, {0.f}}, logvar = {{0.f}, {0.f}, {float(std::log(2.0))}};
@@ -121,10 +142,32 @@ TEST_CASE("05 kl_divergence (step 2): closed-form cases") {
     CHECK_MESSAGE(kl.mean == doctest::Approx((2 + third) / 3).epsilon(1e-6),
                   "kl_divergence().mean over the 3 examples");
     // Several dimensions add up: two copies of (2, 0) give 4.
-    CHECK(kl_divergence(Matrix{{2.f, 2.f}}, Matrix{{0.f, 0.f}}).mean == doctest::Approx(4.0));
+    test::check_value(kl_divergence(Matrix{{2.f, 2.f}}, Matrix{{0.f, 0.f}}).mean, 4.0, 1e-6,
+                      "kl_divergence() of one image with two dimensions",
+                      {{0.5, "the mean over the Z dimensions: the KL of an image is their sum"}});
 }
 
-TEST_CASE("05 kl_divergence (step 2): agrees with a Monte Carlo estimate and with the library") {
+TEST_CASE("05 step 2 kl_divergence: gradients of the mean match hand-computed values") {
+    // N = 3 images, Z = 2; sigma^2 = 1, 2 / 0.5, 1 / e, 0.25.
+    const float ln2 = float(std::log(2.0));
+    const Matrix mu = {{2.f, -1.f}, {0.f, 0.5f}, {1.f, -3.f}};
+    const Matrix logvar = {{0.f, ln2}, {-ln2, 0.f}, {1.f, -2 * ln2}};
+    const Kl kl = kl_divergence(mu, logvar);
+    REQUIRE_MESSAGE(kl.grad_mu.shape() == mu.shape(), "grad_mu must be (N, Z)");
+    REQUIRE_MESSAGE(kl.grad_logvar.shape() == mu.shape(), "grad_logvar must be (N, Z)");
+    const std::vector<test::Mistake> by_n = {
+        {3.0, "the gradient of the sum over the N = 3 images: divide by N for the mean"}};
+    test::check_close(kl.grad_mu, mu / 3.f, 1e-5, "kl_divergence().grad_mu", by_n);
+    const Matrix expected_lv = (xt::exp(logvar) - 1.f) / 6.f;
+    test::check_close(kl.grad_logvar, expected_lv, 1e-5, "kl_divergence().grad_logvar",
+                      {by_n[0],
+                       {6.0,
+                        "the gradient of the sum over the N = 3 images, and without the 1/2 "
+                        "in front of the KL"},
+                       {2.0, "the 1/2 in front of the KL is missing from the gradient"}});
+}
+
+TEST_CASE("05 step 2 kl_divergence: agrees with a Monte Carlo estimate and with the library") {
     const Matrix mu = {{0.5f, -1.f, 0.2f}}, logvar = {{0.3f, -0.5f, 1.f}};
     // KL = E_q[log q(z) - log p(z)] = E[sum_k (z_k^2 - eps_k^2 - logvar_k) / 2], z = mu + sigma
     // eps.
@@ -147,7 +190,7 @@ TEST_CASE("05 kl_divergence (step 2): agrees with a Monte Carlo estimate and wit
     CHECK(kl.mean == doctest::Approx(kl_standard_normal(mu, logvar).value).epsilon(1e-5));
 }
 
-TEST_CASE("05 kl_divergence (step 2): gradients of the mean match central differences") {
+TEST_CASE("05 step 2 kl_divergence: gradients of the mean match central differences") {
     Rng rng(5);
     const Matrix mu = rng.normal(5, 3), logvar = rng.normal(5, 3, 0.f, 0.8f);
     const Kl kl = kl_divergence(mu, logvar);
@@ -163,7 +206,7 @@ TEST_CASE("05 kl_divergence (step 2): gradients of the mean match central differ
     test::check_gradient(kl.grad_logvar, lvd, loss, "kl_divergence().grad_logvar");
 }
 
-TEST_CASE("05 vae_loss (step 3): per-image sums, the mean over images, beta, and the gradients") {
+TEST_CASE("05 step 3 vae_loss: per-image sums, means over images, beta and the gradients") {
     Rng rng(8);
     const Matrix logits = rng.normal(3, 5, 0.f, 3.f), x = rng.uniform(3, 5);  // grey-level targets
     const Matrix mu = rng.normal(3, 2), logvar = rng.normal(3, 2, 0.f, 0.5f);
@@ -172,19 +215,26 @@ TEST_CASE("05 vae_loss (step 3): per-image sums, the mean over images, beta, and
     REQUIRE_MESSAGE(has_shape(l.recon, 3, 1),
                     "vae_loss().recon must be (N, 1), got " << shape_str(l.recon));
     const Kl kl = kl_divergence(mu, logvar);
+    Matrix recon_i({size_t{3}, size_t{1}});
     double recon_mean = 0;
     for (size_t i = 0; i < 3; ++i) {
         double r = 0;  // nats: summed over the 5 pixels of image i
         for (size_t j = 0; j < 5; ++j) r += bce_d(logits(i, j), x(i, j));
-        INFO("image ", i);
-        CHECK(l.recon(i, 0) == doctest::Approx(r).epsilon(1e-5));
+        recon_i(i, 0) = float(r);
         recon_mean += r / 3;
     }
-    CHECK_MESSAGE(l.recon_mean == doctest::Approx(recon_mean).epsilon(1e-5),
-                  "recon_mean: mean over N of per-image sums");
+    test::check_close(
+        l.recon, recon_i, 1e-5, "vae_loss().recon, the BCE of each image",
+        {{0.2, "the mean over the D = 5 pixels: the reconstruction of an image is their sum"}});
+    test::check_value(l.recon_mean, recon_mean, 1e-5, "vae_loss().recon_mean",
+                      {{3.0, "the sum over the N = 3 images: the loss is their mean"}});
     test::check_close(l.kl, kl.per_example, 1e-5, "vae_loss().kl");
-    CHECK_MESSAGE(l.total == doctest::Approx(recon_mean + beta * kl.mean).epsilon(1e-5),
-                  "total = recon_mean + beta kl_mean");
+    const double expected_total = recon_mean + beta * kl.mean;
+    if (std::abs(l.total - (recon_mean + kl.mean)) < 1e-4 * expected_total)
+        FAIL_CHECK("vae_loss().total: expected " << expected_total << ", got " << l.total
+                                                 << ": likely beta not applied to the KL term");
+    else
+        test::check_value(l.total, expected_total, 1e-5, "vae_loss().total");
     MatD ld = test::to_double(logits);
     const MatD xd = test::to_double(x);
     auto recon = [&] {
@@ -193,15 +243,21 @@ TEST_CASE("05 vae_loss (step 3): per-image sums, the mean over images, beta, and
             for (size_t j = 0; j < 5; ++j) s += bce_d(ld[i][j], xd[i][j]);
         return s / 3;
     };
+    const Matrix expected_logits = (sigmoid(logits) - x) / 3.f;
+    test::check_close(l.grad_logits, expected_logits, 1e-5, "vae_loss().grad_logits",
+                      {{3.0, "the gradient of the sum over the N = 3 images: divide by N"},
+                       {0.2, "divided by the D = 5 pixels too: the pixels are summed"}});
     test::check_gradient(l.grad_logits, ld, recon, "vae_loss().grad_logits");
+    const std::vector<test::Mistake> no_beta = {
+        {1.0 / beta, "beta (2.5 here) not applied to the KL gradient"}};
     test::check_close(l.grad_mu, beta * kl.grad_mu, 1e-5,
-                      "vae_loss().grad_mu = beta x the KL gradient");
+                      "vae_loss().grad_mu (the KL term's share, times beta)", no_beta);
     test::check_close(l.grad_logvar, beta * kl.grad_logvar, 1e-5,
-                      "vae_loss().grad_logvar = beta x the KL gradient");
+                      "vae_loss().grad_logvar (the KL term's share, times beta)", no_beta);
 }
 
 TEST_CASE(
-    "05 loss_and_gradients (step 4): the whole VAE loss gradient-checked in double precision") {
+    "05 step 4 loss_and_gradients: every parameter's gradient matches a double-precision VAE") {
     Rng rng(21);
     Vae m = make_vae(6, 5, 3, rng);
     std::vector<Dense*> layers = dense_layers(m);
@@ -226,7 +282,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "05 loss_and_gradients (step 4): training lowers the negative ELBO, checkpoint round-trips") {
+    "05 step 4 loss_and_gradients: training lowers the negative ELBO, checkpoint round-trips") {
     DataRequest req;
     req.sample = true;
     req.max_train = 2000;
@@ -235,9 +291,11 @@ TEST_CASE(
     Vae m = make_vae(data.train.dim(), 64, 8, rng);
     const Matrix x = xt::view(data.test.images, xt::range(0, 300), xt::all());
     const double before = evaluate_elbo(m, x).negative_elbo_mean;
-    FitOptions fo;
-    fo.epochs = 4, fo.batch_size = 64, fo.progress = false, fo.verbose = false;
-    train_vae(m, data.train.images, fo, 2e-3f, 1.f);
+    TrainSpec spec;
+    spec.optimizer = OptimizerSpec::adam(2e-3f);
+    spec.fit.epochs = 4, spec.fit.batch_size = 64, spec.fit.progress = false;
+    spec.fit.verbose = false;
+    train_vae(m, data.train.images, 1.f, spec);
     const Elbo after = evaluate_elbo(m, x);
     INFO("test -ELBO before ", before, " nats, after ", after.negative_elbo_mean, " (recon ",
          after.recon_mean, ", KL ", after.kl_mean, ")");
@@ -257,13 +315,13 @@ TEST_CASE(
         CHECK(again[i] == doctest::Approx(after.negative_elbo[i]));
 }
 
-TEST_CASE("05 sample_prior (step 5): shape, range, and codes drawn from N(0, I)") {
+TEST_CASE("05 step 5 sample_prior: shape, range, and codes drawn from N(0, I)") {
     Vae m = identity_decoder_vae(2);
     Rng rng(9);
     const Matrix s = sample_prior(m, 20000, rng);
     REQUIRE_MESSAGE(has_shape(s, 20000, 2), "sample_prior() must be (n, D), got " << shape_str(s));
-    CHECK_MESSAGE(xt::amin(s)() >= 0.f, "pixel probabilities >= 0");
-    CHECK_MESSAGE(xt::amax(s)() <= 1.f, "pixel probabilities <= 1");
+    test::check_in_range(s, 0.0, 1.0, "sample_prior()",
+                         "logits returned: decode() gives pixel probabilities");
     // The decoder is sigmoid(z): the logits of the samples are the codes; 20000 draws estimate
     // mean 0 +- 0.03 and variance 1 +- 0.04 at 3 standard errors.
     const Matrix z = logit(xt::clip(s, 1e-6f, 1 - 1e-6f));
@@ -278,7 +336,7 @@ TEST_CASE("05 sample_prior (step 5): shape, range, and codes drawn from N(0, I)"
                   "two calls draw different codes");
 }
 
-TEST_CASE("05 interpolate (step 6): evenly spaced points on the line from z0 to z1, decoded") {
+TEST_CASE("05 step 6 interpolate: evenly spaced points from z0 to z1, decoded") {
     Vae m = identity_decoder_vae(3);
     const Matrix z0 = {{-1.f, 0.f, 2.f}}, z1 = {{1.f, 1.f, -2.f}};
     const Matrix img = interpolate(m, z0, z1, 5);
@@ -291,4 +349,18 @@ TEST_CASE("05 interpolate (step 6): evenly spaced points on the line from z0 to 
                              {0.5f, 0.75f, -1.f},
                              {1.f, 1.f, -2.f}};
     test::check_close(logit(img), expected, 1e-4, "logits of interpolate(z0, z1, 5)");
+}
+
+TEST_CASE("05 step 6 interpolate: one step gives the decode of z0, zero steps throw") {
+    Vae m = identity_decoder_vae(3);
+    const Matrix z0 = {{-1.f, 0.f, 2.f}}, z1 = {{1.f, 1.f, -2.f}};
+    const Matrix one = interpolate(m, z0, z1, 1);
+    REQUIRE_MESSAGE(has_shape(one, 1, 3),
+                    "interpolate(z0, z1, 1) must be (1, D), got " << shape_str(one));
+    REQUIRE_MESSAGE(all_finite(one),
+                    "interpolate(z0, z1, 1) has NaN: with one step there are no gaps to divide "
+                    "by; the one point is z0");
+    test::check_close(logit(one), z0, 1e-4, "logits of interpolate(z0, z1, 1)");
+    CHECK_THROWS_AS_MESSAGE(interpolate(m, z0, z1, 0), ae::Error,
+                            "interpolate(z0, z1, 0) must throw ae::Error (no image to return)");
 }

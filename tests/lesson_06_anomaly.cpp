@@ -1,13 +1,19 @@
-// Tests of lesson 06 (anomaly detection). They run against your exercise.cpp
-// (./workshop check 06) and against the reference solution (./workshop test).
+// Tests of lesson 06 (anomaly detection), one README step each. They run against your
+// exercise.cpp (./workshop check 06) and against the reference solution (./workshop test).
+// References are independent of your code: hand-computed values and the Mann-Whitney statistic
+// counted pair by pair.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "01_linear_pca/exercise.hpp"
 #include "ae/data.hpp"
+#include "ae/error.hpp"
 #include "exercise.hpp"
+#include "lesson.hpp"
+#include "test_util.hpp"
 
 using namespace ae;
 using namespace ae::l06;
@@ -40,57 +46,97 @@ void random_problem(size_t n, int decimals, double shift, uint64_t seed, Scores&
     }
 }
 
-void check_points(const Roc& roc, const std::vector<double>& fpr, const std::vector<double>& tpr) {
-    REQUIRE_MESSAGE(roc.fpr.size() == fpr.size(), "expected ", fpr.size(), " ROC points, got ",
-                    roc.fpr.size(), " (one per distinct score, plus (0, 0))");
-    REQUIRE(roc.tpr.size() == tpr.size());
+void check_points(const Roc& roc, const std::vector<double>& fpr, const std::vector<double>& tpr,
+                  const std::string& what) {
+    REQUIRE_MESSAGE(roc.fpr.size() == fpr.size(), what, ": expected ", fpr.size(),
+                    " ROC points, got ", roc.fpr.size(),
+                    " (one per distinct score, plus (0, 0); a group of tied scores is one point)");
+    REQUIRE_MESSAGE(roc.tpr.size() == tpr.size(), what, ": fpr and tpr must have the same length");
     for (size_t i = 0; i < fpr.size(); ++i) {
-        INFO("ROC point ", i);
-        CHECK(roc.fpr[i] == doctest::Approx(fpr[i]));
-        CHECK(roc.tpr[i] == doctest::Approx(tpr[i]));
+        CHECK_MESSAGE(roc.fpr[i] == doctest::Approx(fpr[i]), what, ": point ", i, ": expected fpr ",
+                      fpr[i], ", got ", roc.fpr[i]);
+        CHECK_MESSAGE(roc.tpr[i] == doctest::Approx(tpr[i]), what, ": point ", i, ": expected tpr ",
+                      tpr[i], ", got ", roc.tpr[i]);
+    }
+}
+
+// f() must throw an ae::Error (a clear "you asked for something impossible"). A step not
+// written yet (ae::NotImplemented) is let through, so the test fails on the stub.
+template <class F>
+void check_rejects(F&& f, const std::string& what) {
+    try {
+        f();
+        FAIL_CHECK(what << ": expected an ae::Error, nothing was thrown");
+    } catch (const NotImplemented&) {
+        throw;
+    } catch (const Error&) {
     }
 }
 
 }  // namespace
 
-TEST_CASE("06 mse_scores (step 1a): the per-image mean squared error, by hand") {
-    const Matrix x_hat = {{1.f, 2.f}, {0.f, 0.f}}, x = {{0.f, 0.f}, {0.f, 3.f}};
+TEST_CASE("06 step 1a mse_scores: one mean squared error per image, by hand") {
+    const Matrix x_hat = {{1.f, 2.f}, {0.f, 0.f}, {0.5f, 0.5f}},
+                 x = {{0.f, 0.f}, {0.f, 3.f}, {0.5f, 1.5f}};
     const Scores s = mse_scores(x_hat, x);
-    REQUIRE_MESSAGE(s.size() == 2, "one score per image (row)");
-    CHECK(s[0] == doctest::Approx(2.5));  // (1 + 4) / 2 pixels
-    CHECK(s[1] == doctest::Approx(4.5));  // 9 / 2
+    REQUIRE_MESSAGE(s.size() == 3, "one score per image (row): expected 3, got ", s.size());
+    // (1 + 4) / 2, 9 / 2, 1 / 2
+    test::check_close(Matrix{{float(s[0]), float(s[1]), float(s[2])}}, Matrix{{2.5f, 4.5f, 0.5f}},
+                      1e-6, "mse_scores of 3 images of D = 2",
+                      {{2.0, "the sum over the D pixels: divide by D for the mean"}});
+    check_rejects(
+        [&] {
+            mse_scores(Matrix{{1.f, 2.f}}, Matrix{{1.f, 2.f, 3.f}});
+        },
+        "x_hat (1, 2) against x (1, 3)");
 }
 
-TEST_CASE("06 bce_scores (step 1b): summed over the pixels, finite at p = 0 and 1") {
-    const Scores s = bce_scores(Matrix{{0.8f, 0.1f, 0.5f}}, Matrix{{1.f, 0.f, 0.5f}});
-    REQUIRE(s.size() == 1);
-    // -log 0.8 - log 0.9 - (0.5 log 0.5 + 0.5 log 0.5)
-    CHECK(s[0] == doctest::Approx(-std::log(0.8) - std::log(0.9) + std::log(2.0)).epsilon(1e-6));
-    // Wrong with certainty: p = 0 for a white pixel and p = 1 for a black one, clipped at 1e-6.
+TEST_CASE("06 step 1b bce_scores: summed over each image's pixels, rows kept apart") {
+    // Three images of D = 3: each row's sum must use that row's pixels only.
+    const Matrix x_hat = {{0.8f, 0.1f, 0.5f}, {0.5f, 0.5f, 0.5f}, {0.9f, 0.9f, 0.2f}};
+    const Matrix x = {{1.f, 0.f, 0.5f}, {0.f, 1.f, 0.f}, {1.f, 1.f, 0.f}};
+    const Scores s = bce_scores(x_hat, x);
+    REQUIRE_MESSAGE(s.size() == 3, "one score per image (row): expected 3, got ", s.size());
+    const double ln2 = std::log(2.0);
+    const double expected[3] = {-std::log(0.8) - std::log(0.9) + ln2, 3 * ln2,
+                                -2 * std::log(0.9) - std::log(0.8)};
+    for (int i = 0; i < 3; ++i)
+        test::check_value(s[i], expected[i], 1e-5, "bce_scores, image " + std::to_string(i),
+                          {{1.0 / 3, "a mean over the D = 3 pixels: the score is the sum"}});
+}
+
+TEST_CASE("06 step 1b bce_scores: finite when a pixel is predicted at exactly 0 or 1") {
+    // Wrong with certainty: p = 0 for a white pixel and p = 1 for a black one.
     const Scores w = bce_scores(Matrix{{0.f, 1.f}}, Matrix{{1.f, 0.f}});
-    CHECK_MESSAGE(std::isfinite(w[0]), "clip p to [1e-6, 1 - 1e-6] before the log");
-    CHECK(w[0] == doctest::Approx(-2 * std::log(1e-6)).epsilon(1e-4));
+    REQUIRE(w.size() == 1);
+    REQUIRE_MESSAGE(std::isfinite(w[0]), "got ", w[0],
+                    ": clip the prediction to [1e-6, 1 - 1e-6] before taking logs");
+    test::check_value(w[0], -2 * std::log(1e-6), 1e-4, "two pixels wrong with certainty");
 }
 
-TEST_CASE("06 roc_curve (step 2): hand-made cases, tied scores make one point") {
+TEST_CASE("06 step 2 roc_curve: hand-made cases, tied scores make one point") {
     // Descending: 0.8 (anomaly), 0.4 (normal), 0.35 (anomaly), 0.1 (normal).
     check_points(roc_curve({0.1, 0.4, 0.35, 0.8}, {0, 0, 1, 1}), {0, 0, 0.5, 0.5, 1},
-                 {0, 0.5, 0.5, 1, 1});
+                 {0, 0.5, 0.5, 1, 1}, "four distinct scores");
     // The two images scored 1 (one of each kind) are flagged together: a diagonal step.
-    check_points(roc_curve({1, 1, 2, 0}, {0, 1, 1, 0}), {0, 0, 0.5, 1}, {0, 0.5, 1, 1});
+    check_points(roc_curve({1, 1, 2, 0}, {0, 1, 1, 0}), {0, 0, 0.5, 1}, {0, 0.5, 1, 1},
+                 "a tie between a normal image and an anomaly");
+    check_rejects([] { roc_curve({0.1, 0.2}, {1, 1}); }, "only anomalies, no normal image");
 }
 
-TEST_CASE("06 roc_curve (step 2): starts at (0, 0), ends at (1, 1), never decreases") {
+TEST_CASE("06 step 2 roc_curve: starts at (0, 0), ends at (1, 1), never decreases") {
     Scores s;
     Labels a;
     random_problem(500, 1, 1.0, 3, s, a);  // one decimal: many ties
     const Roc roc = roc_curve(s, a);
-    REQUIRE(roc.fpr.size() == roc.tpr.size());
-    REQUIRE(roc.fpr.size() >= 2);
-    CHECK(roc.fpr.front() == 0.0);
+    REQUIRE_MESSAGE(roc.fpr.size() == roc.tpr.size(), "fpr and tpr must have the same length");
+    REQUIRE_MESSAGE(roc.fpr.size() >= 2, "at least (0, 0) and (1, 1)");
+    CHECK_MESSAGE(roc.fpr.front() == 0.0, "the first point is (0, 0): nothing flagged");
     CHECK(roc.tpr.front() == 0.0);
-    CHECK(roc.fpr.back() == doctest::Approx(1.0));
-    CHECK(roc.tpr.back() == doctest::Approx(1.0));
+    CHECK_MESSAGE(roc.fpr.back() == doctest::Approx(1.0), "the last point is (1, 1), got fpr ",
+                  roc.fpr.back(), ": divide false positives by the number of normal images");
+    CHECK_MESSAGE(roc.tpr.back() == doctest::Approx(1.0), "the last point is (1, 1), got tpr ",
+                  roc.tpr.back(), ": divide true positives by the number of anomalies");
     size_t decreasing = 0;
     for (size_t i = 1; i < roc.fpr.size(); ++i)
         decreasing += roc.fpr[i] < roc.fpr[i - 1] || roc.tpr[i] < roc.tpr[i - 1];
@@ -98,78 +144,120 @@ TEST_CASE("06 roc_curve (step 2): starts at (0, 0), ends at (1, 1), never decrea
     Scores distinct = s;
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    CHECK_MESSAGE(roc.fpr.size() == distinct.size() + 1,
-                  "one point per distinct score plus (0, 0)");
+    CHECK_MESSAGE(roc.fpr.size() == distinct.size() + 1, "expected ", distinct.size() + 1,
+                  " points (one per distinct score plus (0, 0)), got ", roc.fpr.size(),
+                  ": emit a point only after the last image of a group of equal scores");
 }
 
-TEST_CASE("06 auc and auc_rank (step 3): perfect 1, reversed 0, all tied 0.5") {
+TEST_CASE("06 step 3a auc: perfect 1, reversed 0, all tied 0.5, a hand-made tie 0.875") {
     const Labels a = {0, 1, 0, 1, 1, 0};
     const Scores perfect = {0.1, 0.9, 0.2, 0.8, 0.7, 0.3},
                  reversed = {0.9, 0.1, 0.8, 0.2, 0.3, 0.7};
-    const Scores tied(6, 0.42);
-    CHECK(auc(roc_curve(perfect, a)) == doctest::Approx(1.0));
-    CHECK(auc(roc_curve(reversed, a)) == doctest::Approx(0.0));
-    CHECK(auc(roc_curve(tied, a)) == doctest::Approx(0.5));
-    CHECK(auc_rank(perfect, a) == doctest::Approx(1.0));
-    CHECK(auc_rank(reversed, a) == doctest::Approx(0.0));
-    CHECK(auc_rank(tied, a) == doctest::Approx(0.5));
-    // Hand-made, with a tie across the classes: 3.5 of the 4 pairs are won.
-    CHECK(auc(roc_curve({1, 1, 2, 0}, {0, 1, 1, 0})) == doctest::Approx(0.875));
-    CHECK(auc_rank({1, 1, 2, 0}, {0, 1, 1, 0}) == doctest::Approx(0.875));
+    test::check_value(auc(roc_curve(perfect, a)), 1.0, 1e-12, "anomalies all above");
+    test::check_value(auc(roc_curve(reversed, a)), 0.0, 1e-12, "anomalies all below");
+    test::check_value(auc(roc_curve(Scores(6, 0.42), a)), 0.5, 1e-12,
+                      "every score tied (one diagonal step)");
+    // 3.5 of the 4 pairs are won: the tie between 1 and 1 counts half.
+    test::check_value(auc(roc_curve({1, 1, 2, 0}, {0, 1, 1, 0})), 0.875, 1e-12,
+                      "one tie across the classes",
+                      {{8.0 / 7,
+                        "the step of a tie group counted as a full square, not a "
+                        "trapezoid: average the two heights"}});
 }
 
-TEST_CASE("06 auc and auc_rank (step 3): both equal the pairwise Mann-Whitney statistic") {
+TEST_CASE("06 step 3a auc: equals the pairwise Mann-Whitney statistic, with ties") {
     for (int decimals : {1, 2, 6}) {
         Scores s;
         Labels a;
         random_problem(400, decimals, 0.8, 10 + decimals, s, a);
-        const double expected = pairwise_auc(s, a);
-        INFO("scores rounded to ", decimals, " decimals; pairwise AUC ", expected);
         // Sums of a few hundred exact fractions: agreement to 1e-10 or there is a mistake.
-        CHECK(auc(roc_curve(s, a)) == doctest::Approx(expected).epsilon(1e-10));
-        CHECK(auc_rank(s, a) == doctest::Approx(expected).epsilon(1e-10));
+        test::check_value(auc(roc_curve(s, a)), pairwise_auc(s, a), 1e-10,
+                          "400 scores rounded to " + std::to_string(decimals) + " decimals");
     }
 }
 
-TEST_CASE("06 threshold_at_fpr (step 4a): flags the requested fraction of normal scores") {
-    Rng rng(21);
-    Scores normal;
-    for (int i = 0; i < 1000; ++i) normal.push_back(rng.normal());  // distinct with certainty
-    for (double fpr : {0.0, 0.01, 0.05, 0.1, 0.25, 0.5}) {
-        const double t = threshold_at_fpr(normal, fpr);
-        const auto above =
-            std::count_if(normal.begin(), normal.end(), [&](double s) { return s > t; });
-        INFO("fpr ", fpr, ": threshold ", t);
-        CHECK(above == static_cast<long>(std::lround(fpr * 1000)));
-        CHECK_MESSAGE(std::find(normal.begin(), normal.end(), t) != normal.end(),
-                      "the threshold is one of the normal scores");
+TEST_CASE("06 step 3b auc_rank: perfect 1, reversed 0, all tied 0.5, a hand-made tie 0.875") {
+    const Labels a = {0, 1, 0, 1, 1, 0};
+    test::check_value(auc_rank({0.1, 0.9, 0.2, 0.8, 0.7, 0.3}, a), 1.0, 1e-12,
+                      "anomalies all above");
+    test::check_value(auc_rank({0.9, 0.1, 0.8, 0.2, 0.3, 0.7}, a), 0.0, 1e-12,
+                      "anomalies all below");
+    test::check_value(auc_rank(Scores(6, 0.42), a), 0.5, 1e-12,
+                      "every score tied: tied scores share the mean of their ranks");
+    test::check_value(auc_rank({1, 1, 2, 0}, {0, 1, 1, 0}), 0.875, 1e-12,
+                      "one tie across the classes (3.5 of 4 pairs won)");
+    check_rejects([] { auc_rank({0.1, 0.2}, {0, 0}); }, "only normal images, no anomaly");
+}
+
+TEST_CASE("06 step 3b auc_rank: equals the pairwise Mann-Whitney statistic, with ties") {
+    for (int decimals : {1, 2, 6}) {
+        Scores s;
+        Labels a;
+        random_problem(400, decimals, 0.8, 10 + decimals, s, a);
+        test::check_value(auc_rank(s, a), pairwise_auc(s, a), 1e-10,
+                          "400 scores rounded to " + std::to_string(decimals) + " decimals" +
+                              (decimals < 6 ? " (many ties: do they share their mean rank?)" : ""));
     }
+}
+
+TEST_CASE("06 step 4a threshold_at_fpr: flags the requested fraction of normal scores") {
+    for (size_t n : {size_t{100}, size_t{1000}}) {
+        Rng rng(21);
+        Scores normal;
+        for (size_t i = 0; i < n; ++i) normal.push_back(rng.normal());  // distinct with certainty
+        // 0.29 * 100, 0.57 * 100 and 0.58 * 100 come out just below 29, 57, 58 in binary.
+        for (double fpr : {0.0, 0.01, 0.05, 0.1, 0.25, 0.29, 0.5, 0.57, 0.58}) {
+            const double t = threshold_at_fpr(normal, fpr);
+            const auto above =
+                std::count_if(normal.begin(), normal.end(), [&](double s) { return s > t; });
+            const long want = std::lround(fpr * double(n));
+            CHECK_MESSAGE(
+                above == want, "n = ", n, ", fpr ", fpr, ": expected ", want,
+                " normal scores above the threshold, got ", above,
+                std::string(above == want - 1 ? " (fpr * n in floating point is a hair below the "
+                                                "integer: round before you truncate)"
+                                              : ""));
+            CHECK_MESSAGE(std::find(normal.begin(), normal.end(), t) != normal.end(), "n = ", n,
+                          ", fpr ", fpr, ": the threshold ", t,
+                          " must be one of the normal scores");
+        }
+    }
+}
+
+TEST_CASE("06 step 4a threshold_at_fpr: ties, and rejects an empty list or fpr outside [0, 1)") {
     // Ties: 1 1 1 1 2 2 3 3 3 3. At 30% only the threshold 3 keeps the rate (0 above);
     // at 40% the threshold 2 does (the four 3s above).
     const Scores tied = {3, 1, 2, 3, 1, 3, 1, 2, 3, 1};
-    CHECK(threshold_at_fpr(tied, 0.3) == 3.0);
-    CHECK(threshold_at_fpr(tied, 0.4) == 2.0);
+    test::check_value(threshold_at_fpr(tied, 0.3), 3.0, 0, "ties, fpr 0.3 (a 2 would flag 40%)");
+    test::check_value(threshold_at_fpr(tied, 0.4), 2.0, 0, "ties, fpr 0.4");
+    check_rejects([&] { threshold_at_fpr(tied, 1.0); },
+                  "fpr 1.0 (flagging every normal image needs no threshold)");
+    check_rejects([&] { threshold_at_fpr(tied, -0.1); }, "fpr -0.1");
+    check_rejects([] { threshold_at_fpr({}, 0.05); }, "no normal scores");
 }
 
-TEST_CASE("06 detect (step 4b): counts, precision, recall and false-positive rate by hand") {
+TEST_CASE("06 step 4b detect: counts, precision, recall and false-positive rate by hand") {
     const Scores s = {0.1, 0.5, 0.9, 0.3, 0.7};
     const Labels a = {0, 1, 1, 0, 0};
     const Detection d = detect(s, a, 0.4);  // flags 0.5 (tp), 0.9 (tp), 0.7 (fp)
-    CHECK(d.tp == 2);
-    CHECK(d.fp == 1);
-    CHECK(d.tn == 2);
-    CHECK(d.fn == 0);
-    CHECK(d.precision == doctest::Approx(2.0 / 3));
-    CHECK(d.recall == doctest::Approx(1.0));
-    CHECK(d.fpr == doctest::Approx(1.0 / 3));
+    CHECK_MESSAGE(d.tp == 2, "threshold 0.4: expected tp 2, got ", d.tp);
+    CHECK_MESSAGE(d.fp == 1, "threshold 0.4: expected fp 1, got ", d.fp);
+    CHECK_MESSAGE(d.tn == 2, "threshold 0.4: expected tn 2, got ", d.tn);
+    CHECK_MESSAGE(d.fn == 0, "threshold 0.4: expected fn 0, got ", d.fn);
+    test::check_value(d.precision, 2.0 / 3, 1e-12, "precision at 0.4");
+    test::check_value(d.recall, 1.0, 1e-12, "recall at 0.4");
+    test::check_value(d.fpr, 1.0 / 3, 1e-12, "false-positive rate at 0.4");
     const Detection e = detect(s, a, 0.5);  // a score equal to the threshold is not flagged
-    CHECK(e.tp == 1);
+    CHECK_MESSAGE(e.tp == 1, "threshold 0.5: the score 0.5 equals it and is not flagged; ",
+                  "expected tp 1, got ", e.tp);
     CHECK(e.fn == 1);
-    CHECK(e.precision == doctest::Approx(0.5));
-    CHECK(e.recall == doctest::Approx(0.5));
+    test::check_value(e.precision, 0.5, 1e-12, "precision at 0.5");
+    test::check_value(e.recall, 0.5, 1e-12, "recall at 0.5");
+    const Detection none = detect(s, a, 1.0);  // nothing flagged: precision 0, not NaN
+    test::check_value(none.precision, 0.0, 0, "precision when nothing is flagged");
 }
 
-TEST_CASE("06 a PCA detector on the data sample separates a held-out class better than chance") {
+TEST_CASE("06 step 4b detect: a PCA detector on the data sample catches most anomalies") {
     DataRequest req;
     req.sample = true;
     const DataSplit data = load_data(req);
@@ -180,13 +268,14 @@ TEST_CASE("06 a PCA detector on the data sample separates a held-out class bette
     const Scores test = mse_scores(l01::pca_decode(p, l01::pca_encode(p, x)), x);
     const Labels anomalous = anomalous_unless(data.test.labels, normal_class);
     const double area = auc(roc_curve(test, anomalous));
-    INFO("AUC of PCA-16 trained on 500 sneakers: ", area, " (chance: 0.5)");
-    CHECK(area > 0.85);  // the reference reaches ~0.97 here
-    CHECK(auc_rank(test, anomalous) == doctest::Approx(area).epsilon(1e-9));
+    // The reference reaches ~0.97 here; chance is 0.5.
+    CHECK_MESSAGE(area > 0.85, "AUC of PCA-16 trained on 500 sneakers: ", area,
+                  " (expected above 0.85)");
+    test::check_value(auc_rank(test, anomalous), area, 1e-9, "rank AUC against trapezoidal AUC");
     // A threshold at 5% FPR on the training scores catches most anomalies on the test set.
     const Scores train = mse_scores(l01::pca_decode(p, l01::pca_encode(p, normal)), normal);
     const Detection d = detect(test, anomalous, threshold_at_fpr(train, 0.05));
-    INFO("test FPR ", d.fpr, ", recall ", d.recall, ", precision ", d.precision);
-    CHECK(d.recall > 0.5);
-    CHECK(d.fpr < 0.25);  // test normals score a little higher than the training ones
+    CHECK_MESSAGE(d.recall > 0.5, "recall ", d.recall, " at 5% training FPR (expected > 0.5)");
+    // Test normals score a little higher than the training ones, so the test FPR is above 5%.
+    CHECK_MESSAGE(d.fpr < 0.25, "test FPR ", d.fpr, " (expected < 0.25)");
 }

@@ -7,9 +7,13 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <string>
+#include <vector>
 
 #include "ae/error.hpp"
 #include "ae/io.hpp"
@@ -19,6 +23,8 @@ namespace {
 
 constexpr char kCkptMagic[8] = {'A', 'E', 'C', 'K', 'P', 'T', '\r', '\n'};
 constexpr uint32_t kCkptVersion = 1;
+// Limits save_checkpoint keeps, so load_checkpoint can bound a file before reading it.
+constexpr uint64_t kMaxDescription = 1 << 20, kMaxName = 4096;
 
 // Appends the raw bytes of a trivially copyable value (the format is little-endian, like x86).
 template <class T>
@@ -104,18 +110,49 @@ void ckpt_match(const std::vector<CkptEntry>& saved, const std::vector<Param>& p
     }
 }
 
-std::string ckpt_read_file(const std::string& path) {
+// The whole file, read only once its size is plausible for a checkpoint of at most
+// max_bytes, so a wrong path (a data set, a directory) is a clear error, not a huge read.
+std::string ckpt_read_file(const std::string& path, uint64_t max_bytes) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        throw DataError("cannot open checkpoint " + path + " (does it exist? train first)");
+    const uint64_t size = input_file_size(path, "checkpoint");
+    if (size > max_bytes) {
+        throw DataError("checkpoint " + path + " is " + std::to_string(size) +
+                        " bytes, more than a checkpoint of this model can be (at most " +
+                        std::to_string(max_bytes) + "). Is it the right file?");
+    }
     std::ifstream f(path, std::ios::binary);
-    if (!f) throw DataError("cannot open checkpoint " + path + " (does it exist? train first)");
-    std::string buf((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    if (f.bad()) throw DataError("error while reading checkpoint " + path);
+    if (!f) throw DataError("cannot open checkpoint " + path + " (is it readable?)");
+    std::string buf(static_cast<size_t>(size), '\0');
+    f.read(buf.data(), static_cast<std::streamsize>(size));
+    if (static_cast<uint64_t>(f.gcount()) != size) {
+        throw DataError("error while reading checkpoint " + path + ": expected " +
+                        std::to_string(size) + " bytes, read " + std::to_string(f.gcount()));
+    }
     return buf;
+}
+
+// The largest file a checkpoint of params can be: its data, a manifest entry per parameter and
+// a description of up to kMaxDescription bytes.
+uint64_t ckpt_max_size(const std::vector<Param>& params) {
+    uint64_t n = sizeof kCkptMagic + 4 + 8 + 4 + kMaxDescription + 4 + 4;
+    for (const auto& p : params) n += 4 + kMaxName + 16 + p.value->size() * sizeof(float);
+    return n;
 }
 
 }  // namespace
 
 void save_checkpoint(const std::string& path, const std::vector<Param>& params,
                      const std::string& description) {
+    if (description.size() > kMaxDescription)
+        throw Error("save_checkpoint(" + path + "): description over " +
+                    std::to_string(kMaxDescription) + " bytes");
+    for (const auto& p : params) {
+        if (p.name.size() > kMaxName)
+            throw Error("save_checkpoint(" + path + "): parameter name over " +
+                        std::to_string(kMaxName) + " bytes");
+    }
     std::string buf(kCkptMagic, sizeof kCkptMagic);
     ckpt_put(buf, kCkptVersion);
     const size_t size_at = buf.size();
@@ -135,17 +172,11 @@ void save_checkpoint(const std::string& path, const std::vector<Param>& params,
     const uint64_t total = buf.size() + sizeof(uint32_t);
     std::memcpy(&buf[size_at], &total, sizeof total);
     ckpt_put(buf, ckpt_crc(buf.data(), buf.size()));
-    atomic_write(path, [&](const std::string& tmp) {
-        std::ofstream f(tmp, std::ios::binary);
-        if (!f) throw Error("cannot open " + path + " for writing (is the directory writable?)");
-        f.write(buf.data(), static_cast<std::streamsize>(buf.size()));
-        f.close();
-        if (!f) throw Error("error while writing " + path + " (disk full?)");
-    });
+    write_text(path, buf);  // atomic, with the write and the close checked
 }
 
 std::string load_checkpoint(const std::string& path, const std::vector<Param>& params) {
-    const std::string buf = ckpt_read_file(path);
+    const std::string buf = ckpt_read_file(path, ckpt_max_size(params));
     if (buf.size() < sizeof kCkptMagic || std::memcmp(buf.data(), kCkptMagic, sizeof kCkptMagic)) {
         throw DataError("checkpoint " + path + " is not an ae checkpoint (wrong magic bytes)");
     }

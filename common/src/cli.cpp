@@ -8,6 +8,7 @@
 #include "ae/device.hpp"
 #include "ae/error.hpp"
 #include "ae/progress.hpp"
+#include "ae/training.hpp"
 
 namespace ae {
 
@@ -52,6 +53,9 @@ CommandLine::CommandLine(const LessonInfo& info, Options defaults)
                   "small run on the committed data sample (" + std::to_string(opt_.quick_epochs) +
                       " epochs unless --epochs is given)");
     app_.add_flag("--no-progress", opt_.no_progress, "no progress bars");
+    app_.add_flag_callback(
+        "--verbose", [] { set_verbose(true); },
+        "more detail, e.g. CUDA's own error text when no GPU is used (or AE_VERBOSE=1)");
 }
 
 int CommandLine::parse(int argc, char** argv) {
@@ -90,25 +94,47 @@ int guarded_main(const std::function<int()>& body) {
 namespace ae {
 
 std::string resolve_device(const std::string& requested) {
-    // auto: the GPU when this build has CUDA and a device is there; otherwise the CPU, saying
-    // why once per run. cuda: the GPU or a clear error (guarded_main exits with 1).
+    // auto: the GPU when there is one that works; otherwise the CPU, saying once, plainly, why
+    // (CUDA's own error text only with --verbose). cuda: the GPU or a clear error (exit 1).
     if (requested == "cpu") return "cpu";
     if (requested != "auto" && requested != "cuda") {
         throw Error("--device " + requested + ": expected auto, cpu or cuda");
     }
-    if (cuda_available()) {
-        static bool said_gpu = false;
-        if (!std::exchange(said_gpu, true))
-            std::cout << "Device: GPU, " << cuda_device_summary() << "\n";
+    const GpuStatus& s = gpu_status();
+    static bool said = false;
+    const bool say = !std::exchange(said, true);
+    if (s.state == GpuState::Ready) {
+        if (say)
+            std::cout
+                << "Device: GPU, " << s.summary << ": training with the library's CUDA "
+                << "trainer (your exercise code is the CPU reference: --device cpu runs it)\n";
         return "cuda";
     }
     if (requested == "cuda") {
-        throw Error("--device cuda: " + cuda_device_summary() + ". Use --device cpu (or auto).");
+        throw Error("--device cuda: " + gpu_status_text(s, true) +
+                    "\n  Use --device cpu (or auto) to train on the CPU.");
     }
-    static bool said_cpu = false;
-    if (!std::exchange(said_cpu, true))
-        std::cout << "Device: CPU; " << cuda_device_summary() << "\n";
+    if (say && s.state == GpuState::Unusable) {
+        std::cout << "A GPU is there, but CUDA cannot use it: "
+                  << gpu_status_text(s, verbose_enabled()) << "\n  Training on the CPU.\n";
+    } else if (say) {
+        std::cout << s.summary << ": training on the CPU.";
+        if (verbose_enabled() && !s.detail.empty()) std::cout << " (CUDA: " << s.detail << ")";
+        std::cout << "\n";
+    }
     return "cpu";
+}
+
+TrainSpec train_spec(const Options& o, const std::string& name) {
+    TrainSpec spec;
+    spec.optimizer = OptimizerSpec::adam(o.lr);
+    spec.fit.epochs = o.epochs;
+    spec.fit.batch_size = o.batch_size;
+    spec.fit.seed = o.seed;
+    spec.fit.progress = !o.no_progress;
+    spec.fit.name = name;
+    spec.device = o.device;
+    return spec;
 }
 
 }  // namespace ae

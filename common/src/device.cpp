@@ -1,21 +1,115 @@
-// The GPU seen from the CPU library (see ae/device.hpp): device summary, and the bridge from
-// ae::Sequential to the CUDA trainer in common/cuda. Compiled in every build; without CUDA
-// (AE_HAVE_CUDA undefined) the training functions throw a clear ae::Error.
+// The GPU seen from the CPU library (see ae/device.hpp and ae/training.hpp): what CUDA said at
+// start-up and what it means, the bridge from ae::Sequential to the CUDA trainer in common/cuda,
+// and ae::train for autoencoders. Compiled in every build; without CUDA (AE_HAVE_CUDA
+// undefined) the GPU trainer throws a clear ae::Error. Names are distinctive: unity build.
 #include "ae/device.hpp"
 
-#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <sstream>
 
+#include "ae/cli.hpp"
 #include "ae/error.hpp"
-#include "ae/progress.hpp"
-#include "gpu_fit_loop.hpp"
+#include "ae/training.hpp"
 
 #ifdef AE_HAVE_CUDA
+#include <cuda_runtime_api.h>
+
 #include "ae/cuda/mlp.hpp"
+
+// ae/device.hpp names these codes without CUDA's headers: they must be the runtime's.
+static_assert(ae::cuda_error::kSuccess == cudaSuccess);
+static_assert(ae::cuda_error::kInitializationError == cudaErrorInitializationError);
+static_assert(ae::cuda_error::kInsufficientDriver == cudaErrorInsufficientDriver);
+static_assert(ae::cuda_error::kDevicesUnavailable == cudaErrorDevicesUnavailable);
+static_assert(ae::cuda_error::kNoDevice == cudaErrorNoDevice);
+static_assert(ae::cuda_error::kOperatingSystem == cudaErrorOperatingSystem);
+static_assert(ae::cuda_error::kNotPermitted == cudaErrorNotPermitted);
+static_assert(ae::cuda_error::kSystemNotReady == cudaErrorSystemNotReady);
+static_assert(ae::cuda_error::kSystemDriverMismatch == cudaErrorSystemDriverMismatch);
+static_assert(ae::cuda_error::kCompatNotSupportedOnDevice == cudaErrorCompatNotSupportedOnDevice);
 #endif
 
 namespace ae {
+
+// ---------------------------------------------------------------- is there a GPU?
+
+namespace {
+std::string cuda_version_name(int v) {  // 13000 -> "13.0"
+    return std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10);
+}
+
+bool verbose_flag = false;
+}  // namespace
+
+GpuStatus classify_cuda_startup(const CudaProbe& p) {
+    namespace E = cuda_error;
+    GpuStatus s;
+    if (p.count_error != E::kSuccess) s.detail = p.error_name + ": " + p.error_text;
+    const bool no_driver = p.count_error == E::kInsufficientDriver && p.driver_version == 0;
+    if ((p.count_error == E::kSuccess && p.device_count == 0) || p.count_error == E::kNoDevice ||
+        no_driver) {
+        s.state = GpuState::NoGpu;
+        s.summary = no_driver ? "No NVIDIA GPU found (no NVIDIA driver is installed)"
+                              : "No NVIDIA GPU found";
+        if (p.count_error == E::kSuccess) s.detail = "the CUDA driver reports no device";
+        return s;
+    }
+    if (p.count_error == E::kSuccess) {
+        s.state = GpuState::Ready;
+        s.summary = std::to_string(p.device_count) + " NVIDIA GPU(s)";
+        return s;
+    }
+    s.state = GpuState::Unusable;
+    const std::string named = " (" + p.error_name + ")";
+    switch (p.count_error) {
+        case E::kInsufficientDriver:
+            s.summary =
+                "An NVIDIA GPU driver is installed but too old for this build: it runs CUDA " +
+                cuda_version_name(p.driver_version) + ", the build needs CUDA " +
+                cuda_version_name(p.runtime_version) + named;
+            s.fix =
+                "Update the NVIDIA driver (CUDA 13 needs driver 580 or newer; nvidia-smi shows "
+                "the version), or build with a CUDA toolkit the driver supports";
+            break;
+        case E::kSystemNotReady:
+            s.summary = "The GPUs are not ready for CUDA yet" + named;
+            s.fix =
+                "On HGX/DGX machines with NVSwitch, start the fabric manager (sudo systemctl "
+                "start nvidia-fabricmanager; its version must match the driver's), then retry";
+            break;
+        case E::kSystemDriverMismatch:
+            s.summary =
+                "The NVIDIA kernel module and driver library have different versions" + named;
+            s.fix = "Reboot after the driver update, or reinstall the driver so that both match";
+            break;
+        case E::kCompatNotSupportedOnDevice:
+            s.summary = "The CUDA forward-compatibility package does not support this GPU" + named;
+            s.fix =
+                "Remove cuda-compat from the library path (LD_LIBRARY_PATH) or update the driver";
+            break;
+        case E::kDevicesUnavailable:
+            s.summary = "Every GPU is busy or reserved (exclusive-process compute mode)" + named;
+            s.fix =
+                "Wait for the other process, or set the compute mode to Default (nvidia-smi -c 0)";
+            break;
+        default:
+            s.summary = "CUDA cannot start on this machine's GPU" + named;
+            s.fix =
+                "Run nvidia-smi: if it fails, repair the driver installation; in a container, "
+                "pass the GPU in (docker run --gpus all) and check that /dev/nvidia* are readable";
+    }
+    return s;
+}
+
+bool verbose_enabled() {
+    const char* env = std::getenv("AE_VERBOSE");
+    return verbose_flag || (env && std::strcmp(env, "0") != 0 && *env);
+}
+void set_verbose(bool on) {
+    verbose_flag = on;
+}
 
 bool cuda_built() {
 #ifdef AE_HAVE_CUDA
@@ -24,6 +118,69 @@ bool cuda_built() {
     return false;
 #endif
 }
+
+namespace {
+GpuStatus probe_gpu_status() {
+    GpuStatus s;
+#ifndef AE_HAVE_CUDA
+    s.state = GpuState::NotBuilt;
+    s.summary = "No GPU support in this build (nvcc was not found, or -DAE_WITH_CUDA=OFF)";
+#else
+    const cuda::StartupProbe& r = cuda::startup_probe();
+    s = classify_cuda_startup(
+        {r.count_error, r.error_name, r.error_text, r.count, r.driver_version, r.runtime_version});
+    if (s.state != GpuState::Ready) return s;
+    try {
+        const cuda::DeviceProps p = cuda::device_props(0);
+        char line[256];
+        std::snprintf(line, sizeof line, "%s: %d SMs, %.1f GiB, compute capability %d.%d%s",
+                      p.name.c_str(), p.multiprocessors, double(p.global_mem) / double(1ull << 30),
+                      p.cc_major, p.cc_minor, r.count > 1 ? " (device 0 of several)" : "");
+        s.summary = line;
+    } catch (const Error& e) {  // counted, but its properties cannot be read: not usable
+        s.state = GpuState::Unusable;
+        s.summary = "CUDA sees a GPU but cannot query it";
+        s.detail = e.what();
+        s.fix = "Run nvidia-smi to see the GPU's state";
+    }
+#endif
+    return s;
+}
+
+// Throws ae::Error saying why the GPU cannot train, and what to do.
+[[maybe_unused]] void require_usable_gpu(const std::string& who) {
+    const GpuStatus& s = gpu_status();
+    if (s.state == GpuState::Ready) return;
+    throw Error(who + ": " + gpu_status_text(s, true) + "\n  Or train on the CPU: --device cpu.");
+}
+}  // namespace
+
+const GpuStatus& gpu_status() {
+    static const GpuStatus s = probe_gpu_status();  // does not change during a run
+    return s;
+}
+
+bool cuda_available() {
+    return gpu_status().state == GpuState::Ready;
+}
+
+std::string gpu_status_text(const GpuStatus& s, bool detail) {
+    const auto sentence = [](std::string t) { return t.empty() || t.back() == '.' ? t : t + "."; };
+    std::string text = sentence(s.summary);
+    if (!s.fix.empty()) text += "\n  Fix: " + sentence(s.fix);
+    if (detail && !s.detail.empty()) text += "\n  CUDA said: " + sentence(s.detail);
+    return text;
+}
+
+std::string cuda_device_summary() {
+    const GpuStatus& s = gpu_status();
+    std::string line = s.summary;
+    if (!s.fix.empty()) line += ". Fix: " + s.fix;
+    if (verbose_enabled() && !s.detail.empty()) line += " [CUDA: " + s.detail + "]";
+    return line;
+}
+
+// ---------------------------------------------------------------- the GPU trainer
 
 #ifndef AE_HAVE_CUDA
 
@@ -35,15 +192,13 @@ namespace {
 }
 }  // namespace
 
-bool cuda_available() {
-    return false;
-}
-std::string cuda_device_summary() {
-    return "no GPU: this build has no CUDA (nvcc not found or AE_WITH_CUDA=OFF)";
-}
-
 struct GpuAutoencoder::Impl {};
-GpuAutoencoder::GpuAutoencoder(const Sequential&, const GpuTrainConfig&, int) {
+GpuAutoencoder::GpuAutoencoder(const Sequential&, const Objective&, const OptimizerSpec&, int,
+                               uint64_t, bool) {
+    gpu_not_built("GpuAutoencoder");
+}
+GpuAutoencoder::GpuAutoencoder(const Sequential&, const Sequential&, const Objective&,
+                               const OptimizerSpec&, int, uint64_t, bool) {
     gpu_not_built("GpuAutoencoder");
 }
 GpuAutoencoder::~GpuAutoencoder() = default;
@@ -58,9 +213,6 @@ void GpuAutoencoder::upload_data(const Matrix&) {
 double GpuAutoencoder::epoch(const std::vector<size_t>&, int) {
     gpu_not_built("GpuAutoencoder::epoch");
 }
-GpuAutoencoder::GpuAutoencoder(const Sequential&, const Sequential&, const GpuTrainConfig&, int) {
-    gpu_not_built("GpuAutoencoder");
-}
 void GpuAutoencoder::weights_to(Sequential&) const {
     gpu_not_built("GpuAutoencoder::weights_to");
 }
@@ -73,30 +225,8 @@ std::vector<Matrix> GpuAutoencoder::gradients() const {
 long GpuAutoencoder::launches_per_step() const {
     return 0;
 }
-History fit_autoencoder_gpu(Sequential&, const Matrix&, const FitOptions&, const GpuTrainConfig&,
-                            const EpochFn&) {
-    gpu_not_built("fit_autoencoder_gpu");
-}
-History fit_autoencoder_gpu(Sequential&, Sequential&, const Matrix&, const FitOptions&,
-                            const GpuTrainConfig&, const EpochFn&) {
-    gpu_not_built("fit_autoencoder_gpu");
-}
 
 #else  // AE_HAVE_CUDA
-
-bool cuda_available() {
-    return cuda::device_count() > 0;
-}
-
-std::string cuda_device_summary() {
-    if (cuda::device_count() == 0) return "no GPU found (" + cuda::no_device_reason() + ")";
-    const cuda::DeviceProps p = cuda::device_props(0);
-    char line[256];
-    std::snprintf(line, sizeof line, "%s: %d SMs, %.1f GiB, compute capability %d.%d%s",
-                  p.name.c_str(), p.multiprocessors, double(p.global_mem) / double(1ull << 30),
-                  p.cc_major, p.cc_minor, cuda::device_count() > 1 ? " (device 0 of several)" : "");
-    return line;
-}
 
 namespace {
 // The models, in order (an encoder, then a decoder): their layers as one chain.
@@ -152,26 +282,12 @@ struct GpuAutoencoder::Impl {
     std::unique_ptr<cuda::MlpTrainer> trainer;
     bool use_graph = true;
 
-    void init(const GpuChain& chain, const GpuTrainConfig& c, int max_batch) {
-        if (!cuda_available()) {
-            throw Error("GpuAutoencoder: " + cuda_device_summary() + "; use --device cpu");
-        }
+    void init(const GpuChain& chain, const Objective& objective, const OptimizerSpec& optimizer,
+              int max_batch, uint64_t seed, bool graph) {
+        require_usable_gpu("GpuAutoencoder");
         layout = gpu_layout_of(chain);
-        use_graph = c.use_graph;
-        const cuda::AdamConfig adam{c.lr, c.beta1, c.beta2, c.eps, c.weight_decay};
-        const cuda::NoiseConfig noise{c.noise_sigma, c.mask_prob, c.noise_seed, c.salt_pepper_prob};
-        const auto loss = c.loss == GpuTrainConfig::Loss::Mse ? cuda::LossKind::Mse
-                                                              : cuda::LossKind::BceWithLogits;
-        cuda::PenaltyConfig penalty;
-        penalty.kind = c.penalty == GpuTrainConfig::Penalty::L1 ? cuda::PenaltyKind::L1
-                       : c.penalty == GpuTrainConfig::Penalty::Kl ? cuda::PenaltyKind::Kl
-                       : c.penalty == GpuTrainConfig::Penalty::Contractive
-                           ? cuda::PenaltyKind::Contractive
-                           : cuda::PenaltyKind::None;
-        penalty.weight = c.penalty_weight;
-        penalty.rho = c.penalty_rho;
-        penalty.layer = c.penalty_layer;
-        trainer = std::make_unique<cuda::MlpTrainer>(layout, loss, adam, noise, max_batch, penalty);
+        use_graph = graph;
+        trainer = std::make_unique<cuda::MlpTrainer>(layout, objective, optimizer, seed, max_batch);
         size_t l = 0;
         for (const Layer* layer : gpu_chain_layers(chain)) {
             if (const auto* d = dynamic_cast<const Dense*>(layer)) {
@@ -197,15 +313,18 @@ struct GpuAutoencoder::Impl {
     }
 };
 
-GpuAutoencoder::GpuAutoencoder(const Sequential& model, const GpuTrainConfig& c, int max_batch)
+GpuAutoencoder::GpuAutoencoder(const Sequential& model, const Objective& objective,
+                               const OptimizerSpec& optimizer, int max_batch, uint64_t seed,
+                               bool use_graph)
     : impl_(std::make_unique<Impl>()) {
-    impl_->init({&model}, c, max_batch);
+    impl_->init({&model}, objective, optimizer, max_batch, seed, use_graph);
 }
 
 GpuAutoencoder::GpuAutoencoder(const Sequential& encoder, const Sequential& decoder,
-                               const GpuTrainConfig& c, int max_batch)
+                               const Objective& objective, const OptimizerSpec& optimizer,
+                               int max_batch, uint64_t seed, bool use_graph)
     : impl_(std::make_unique<Impl>()) {
-    impl_->init({&encoder, &decoder}, c, max_batch);
+    impl_->init({&encoder, &decoder}, objective, optimizer, max_batch, seed, use_graph);
 }
 
 GpuAutoencoder::~GpuAutoencoder() = default;
@@ -252,83 +371,50 @@ long GpuAutoencoder::launches_per_step() const {
     return impl_->trainer->launches_per_step();
 }
 
-namespace detail {
+#endif  // AE_HAVE_CUDA
 
-History gpu_fit_loop(size_t n, const FitOptions& o, float lr,
-                     const std::function<double(const std::vector<size_t>&)>& run_epoch,
-                     const std::function<void()>& sync_weights, const EpochFn& on_epoch_end) {
-    Rng order_rng(o.seed);  // the same data order as ae::fit with this seed
-    History history;
-    for (int epoch = 1; epoch <= o.epochs; ++epoch) {
-        Timer timer;
-        EpochLog log;
-        log.epoch = epoch;
-        log.train_loss = run_epoch(order_rng.permutation(n));
-        log.seconds = timer.seconds();
-        if (!std::isfinite(log.train_loss)) {
-            std::ostringstream s;
-            s << o.name << " (GPU): loss is " << log.train_loss << " at epoch " << epoch
-              << ": training diverged. Try a smaller learning rate (--lr " << lr / 10 << ").";
-            throw TrainingDiverged(s.str());
-        }
-        if (on_epoch_end) {
-            sync_weights();
-            on_epoch_end(log);
-        }
-        history.epochs.push_back(log);
-        if (o.verbose) {
-            std::printf("%s epoch %3d/%d  train loss %.6g", o.name.c_str(), epoch, o.epochs,
-                        log.train_loss);
-            for (const auto& [k, v] : log.metrics) std::printf("  %s %.6g", k.c_str(), v);
-            std::printf("  (%.3fs on the GPU)\n", log.seconds);
-            std::fflush(stdout);
-        }
-    }
-    sync_weights();
-    return history;
-}
-
-void gpu_fit_checks(const Matrix& x, const FitOptions& o) {
-    if (x.shape()[0] == 0) throw Error(o.name + ": no training examples");
-    if (o.batch_size <= 0) throw Error(o.name + ": --batch-size must be positive");
-}
-
-}  // namespace detail
+// ---------------------------------------------------------------- ae::train for autoencoders
 
 namespace {
-// fit_autoencoder_gpu's loop: the data goes to the device once, then detail::gpu_fit_loop.
-History autoencoder_fit_loop(GpuAutoencoder& gpu, const Matrix& x, const FitOptions& o, float lr,
-                             const std::function<void()>& sync_weights,
-                             const EpochFn& on_epoch_end) {
+// The models (one, or an encoder then a decoder) trained on the GPU by the epoch driver of
+// ae::fit: the same order for the same seed, the same log and guard.
+History train_chain_on_gpu(const std::vector<Sequential*>& models, const Matrix& x,
+                           const Objective& objective, const OptimizerSpec& optimizer,
+                           const FitOptions& fo, bool use_graph, uint64_t seed,
+                           const EpochFn& on_epoch) {
+    const size_t n = x.shape()[0];
+    check_fit_args(n, fo);
+    GpuAutoencoder gpu =
+        models.size() == 1
+            ? GpuAutoencoder(*models[0], objective, optimizer, fo.batch_size, seed, use_graph)
+            : GpuAutoencoder(*models[0], *models[1], objective, optimizer, fo.batch_size, seed,
+                             use_graph);
     gpu.upload_data(x);
-    return detail::gpu_fit_loop(
-        x.shape()[0], o, lr,
-        [&](const std::vector<size_t>& perm) { return gpu.epoch(perm, o.batch_size); },
-        sync_weights, on_epoch_end);
+    const size_t batches = (n + size_t(fo.batch_size) - 1) / size_t(fo.batch_size);
+    EpochRunner runner;
+    runner.run_epoch = [&](const std::vector<size_t>& perm, Rng&, const BatchDone& done) {
+        done(batches, n, gpu.epoch(perm, fo.batch_size));
+    };
+    runner.sync_weights = [&] {
+        if (models.size() == 1)
+            gpu.weights_to(*models[0]);
+        else
+            gpu.weights_to(*models[0], *models[1]);
+    };
+    runner.where = " on the GPU";
+    return run_epochs(n, fo, runner, on_epoch, optimizer.lr);
 }
+
+constexpr uint64_t kAeNoiseSeed = 0x5eed;  // mixed with FitOptions::seed
 }  // namespace
 
-History fit_autoencoder_gpu(Sequential& model, const Matrix& x, const FitOptions& o,
-                            const GpuTrainConfig& config, const EpochFn& on_epoch_end) {
-    detail::gpu_fit_checks(x, o);
-    GpuTrainConfig c = config;
-    c.noise_seed ^= o.seed;
-    GpuAutoencoder gpu(model, c, o.batch_size);
-    return autoencoder_fit_loop(
-        gpu, x, o, config.lr, [&] { gpu.weights_to(model); }, on_epoch_end);
+History train(Sequential& encoder, Sequential& decoder, const Matrix& x, const TrainSpec& spec,
+              const CpuStep& cpu_step, const EpochFn& on_epoch) {
+    if (resolve_device(spec.device) == "cuda") {
+        return train_chain_on_gpu({&encoder, &decoder}, x, spec.objective, spec.optimizer, spec.fit,
+                                  spec.use_graph, spec.fit.seed ^ kAeNoiseSeed, on_epoch);
+    }
+    return train_on_cpu(x, spec, cpu_step, on_epoch);
 }
-
-History fit_autoencoder_gpu(Sequential& encoder, Sequential& decoder, const Matrix& x,
-                            const FitOptions& o, const GpuTrainConfig& config,
-                            const EpochFn& on_epoch_end) {
-    detail::gpu_fit_checks(x, o);
-    GpuTrainConfig c = config;
-    c.noise_seed ^= o.seed;
-    GpuAutoencoder gpu(encoder, decoder, c, o.batch_size);
-    return autoencoder_fit_loop(
-        gpu, x, o, config.lr, [&] { gpu.weights_to(encoder, decoder); }, on_epoch_end);
-}
-
-#endif  // AE_HAVE_CUDA
 
 }  // namespace ae

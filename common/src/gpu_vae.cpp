@@ -1,12 +1,13 @@
 // The bridge from lesson 05's VAE (four ae::Sequential parts) to the CUDA VAE trainer (see
-// ae/gpu_vae.hpp). Compiled in every build; without CUDA (AE_HAVE_CUDA undefined) every call
-// throws a clear ae::Error. Names are distinctive: common/src is unity-built.
+// ae/gpu_vae.hpp), and ae::train for the VAE (ae/training.hpp). Compiled in every build;
+// without CUDA (AE_HAVE_CUDA undefined) the GPU calls throw a clear ae::Error. Names are
+// distinctive: common/src is unity-built.
 #include "ae/gpu_vae.hpp"
 
+#include "ae/cli.hpp"
 #include "ae/device.hpp"
 #include "ae/error.hpp"
-#include "ae/progress.hpp"
-#include "gpu_fit_loop.hpp"
+#include "ae/training.hpp"
 
 #ifdef AE_HAVE_CUDA
 #include "ae/cuda/vae.hpp"
@@ -25,7 +26,7 @@ namespace {
 }  // namespace
 
 struct GpuVae::Impl {};
-GpuVae::GpuVae(const VaeParts&, const GpuVaeConfig&, int) {
+GpuVae::GpuVae(const VaeParts&, float, const OptimizerSpec&, int, uint64_t) {
     gpu_vae_not_built("GpuVae");
 }
 GpuVae::~GpuVae() = default;
@@ -45,10 +46,6 @@ void GpuVae::weights_to(const VaeParts&) const {
 }
 std::vector<Matrix> GpuVae::gradients() const {
     gpu_vae_not_built("GpuVae::gradients");
-}
-History fit_vae_gpu(const VaeParts&, const Matrix&, const FitOptions&, const GpuVaeConfig&,
-                    const EpochFn&) {
-    gpu_vae_not_built("fit_vae_gpu");
 }
 
 #else  // AE_HAVE_CUDA
@@ -96,14 +93,16 @@ struct GpuVae::Impl {
     std::unique_ptr<cuda::VaeTrainer> trainer;
 };
 
-GpuVae::GpuVae(const VaeParts& parts, const GpuVaeConfig& c, int max_batch)
+GpuVae::GpuVae(const VaeParts& parts, float beta, const OptimizerSpec& optimizer, int max_batch,
+               uint64_t seed)
     : impl_(std::make_unique<Impl>()) {
-    if (!cuda_available()) throw Error("GpuVae: " + cuda_device_summary() + "; use --device cpu");
+    if (!cuda_available()) {
+        throw Error("GpuVae: " + cuda_device_summary() + ".\n  Or train on the CPU: --device cpu.");
+    }
     const std::vector<Dense*> layers = gpu_vae_dense_layers(parts);
     impl_->shape = gpu_vae_shape(layers);
-    const cuda::AdamConfig adam{c.lr, c.beta1, c.beta2, c.eps, 0.f};
     impl_->trainer =
-        std::make_unique<cuda::VaeTrainer>(impl_->shape, c.beta, adam, c.noise_seed, max_batch);
+        std::make_unique<cuda::VaeTrainer>(impl_->shape, beta, optimizer, seed, max_batch);
     for (size_t l = 0; l < layers.size(); ++l) {
         const Matrix W = layers[l]->W, b = layers[l]->b;  // contiguous row-major copies
         impl_->trainer->set_param(2 * l, W.data());
@@ -156,19 +155,43 @@ std::vector<Matrix> GpuVae::gradients() const {
     return out;
 }
 
-History fit_vae_gpu(const VaeParts& parts, const Matrix& x, const FitOptions& o,
-                    const GpuVaeConfig& config, const EpochFn& on_epoch_end) {
-    detail::gpu_fit_checks(x, o);
-    GpuVaeConfig c = config;
-    c.noise_seed ^= o.seed;
-    GpuVae gpu(parts, c, o.batch_size);
+#endif  // AE_HAVE_CUDA
+
+// ---------------------------------------------------------------- ae::train for the VAE
+
+namespace {
+// The VAE on the GPU under the epoch driver of ae::fit (same order, log, guard, History).
+History train_vae_on_gpu(const VaeParts& parts, float beta, const Matrix& x,
+                         const OptimizerSpec& optimizer, const FitOptions& fo, uint64_t seed,
+                         const EpochFn& on_epoch) {
+    const size_t n = x.shape()[0];
+    check_fit_args(n, fo);
+    GpuVae gpu(parts, beta, optimizer, fo.batch_size, seed);
     gpu.upload_data(x);
-    return detail::gpu_fit_loop(
-        x.shape()[0], o, config.lr,
-        [&](const std::vector<size_t>& perm) { return gpu.epoch(perm, o.batch_size); },
-        [&] { gpu.weights_to(parts); }, on_epoch_end);
+    const size_t batches = (n + size_t(fo.batch_size) - 1) / size_t(fo.batch_size);
+    EpochRunner runner;
+    runner.run_epoch = [&](const std::vector<size_t>& perm, Rng&, const BatchDone& done) {
+        done(batches, n, gpu.epoch(perm, fo.batch_size));
+    };
+    runner.sync_weights = [&] { gpu.weights_to(parts); };
+    runner.where = " on the GPU";
+    return run_epochs(n, fo, runner, on_epoch, optimizer.lr);
 }
 
-#endif  // AE_HAVE_CUDA
+constexpr uint64_t kVaeNoiseSeed = 0x7ae5eed;  // mixed with FitOptions::seed
+}  // namespace
+
+History train(const VaeParts& parts, float beta, const Matrix& x, const TrainSpec& spec,
+              const CpuStep& cpu_step, const EpochFn& on_epoch) {
+    if (spec.objective.corruption.active() || spec.objective.penalty.active()) {
+        throw Error(spec.fit.name +
+                    ": the VAE's objective is fixed (BCE + beta KL): no corruption or penalty");
+    }
+    if (resolve_device(spec.device) == "cuda") {
+        return train_vae_on_gpu(parts, beta, x, spec.optimizer, spec.fit,
+                                spec.fit.seed ^ kVaeNoiseSeed, on_epoch);
+    }
+    return train_on_cpu(x, spec, cpu_step, on_epoch);
+}
 
 }  // namespace ae

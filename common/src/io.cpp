@@ -1,8 +1,13 @@
 // Atomic writes, .npy, CSV and JSON (see ae/io.hpp).
 #include "ae/io.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -10,6 +15,8 @@
 #include <fstream>
 #include <iomanip>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "ae/error.hpp"
 
@@ -24,10 +31,81 @@ void make_dirs(const std::string& dir) {
     if (ec) throw Error("cannot create directory " + dir + ": " + ec.message());
 }
 
+namespace {
+
+constexpr const char* kTmpTag = ".tmp-";
+std::atomic<unsigned> g_tmp_seq{0};
+
+// ".NAME.tmp-PID-SEQ" beside path: hidden, and its owner's PID tells a later run whether it is
+// stale. SEQ keeps two writes of one process (threads, nested writes) apart.
+std::string temp_beside(const fs::path& target) {
+    const std::string name = "." + target.filename().string() + kTmpTag +
+                             std::to_string(::getpid()) + "-" + std::to_string(g_tmp_seq++);
+    return (target.parent_path() / name).string();
+}
+
+// The PID in a temporary's name (".NAME.tmp-PID-SEQ[...]"), or 0 when it is not one of ours.
+long temp_owner(const std::string& name) {
+    if (name.size() < 2 || name[0] != '.') return 0;
+    const auto at = name.rfind(kTmpTag);
+    if (at == std::string::npos || at == 0) return 0;
+    size_t i = at + std::strlen(kTmpTag);
+    long pid = 0;
+    const size_t digits_at = i;
+    while (i < name.size() && std::isdigit(static_cast<unsigned char>(name[i])) && pid < 1 << 30)
+        pid = pid * 10 + (name[i++] - '0');
+    if (i == digits_at || i + 1 >= name.size() || name[i] != '-' ||
+        !std::isdigit(static_cast<unsigned char>(name[i + 1])))
+        return 0;
+    return pid;
+}
+
+// Writes bytes to path (no rename), checking the open, every write and the close.
+void write_file_checked(const std::string& path, const char* data, size_t n,
+                        const std::string& final_path) {
+    errno = 0;
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) {
+        throw Error("cannot open " + final_path + " for writing: " + std::strerror(errno) +
+                    " (is the directory writable?)");
+    }
+    bool ok = n == 0 || std::fwrite(data, 1, n, f) == n;
+    ok = std::fflush(f) == 0 && ok;
+    int err = errno;
+    if (std::fclose(f) != 0 && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok) {
+        throw Error("error while writing " + final_path + ": " + std::strerror(err) +
+                    " (disk full, or over a file-size limit?)");
+    }
+}
+
+}  // namespace
+
+size_t remove_stale_temporaries(const std::string& dir) {
+    size_t removed = 0;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir.empty() ? "." : dir, ec), end; !ec && it != end;
+         it.increment(ec)) {
+        const long pid = temp_owner(it->path().filename().string());
+        if (pid <= 0 || pid == ::getpid()) continue;
+        // ESRCH: no such process. EPERM means it runs under another user: leave it.
+        if (::kill(static_cast<pid_t>(pid), 0) == -1 && errno == ESRCH) {
+            std::error_code rm;
+            if (fs::remove(it->path(), rm)) ++removed;
+        }
+    }
+    return removed;
+}
+
 void atomic_write(const std::string& path, const std::function<void(const std::string&)>& write) {
-    make_dirs(fs::path(path).parent_path().string());
+    const fs::path target(path);
+    make_dirs(target.parent_path().string());
+    remove_stale_temporaries(target.parent_path().string());
     // Same directory as the target, so the rename stays on one file system and is atomic.
-    const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+    const std::string tmp = temp_beside(target);
     try {
         write(tmp);
     } catch (...) {
@@ -38,28 +116,57 @@ void atomic_write(const std::string& path, const std::function<void(const std::s
     std::error_code ec;
     fs::rename(tmp, path, ec);
     if (ec) {
+        const std::string why = ec.message();
         fs::remove(tmp, ec);
-        throw Error("cannot write " + path + ": " + ec.message());
+        throw Error("cannot write " + path + ": " + why);
     }
 }
 
-namespace {
-void open_or_throw(std::ofstream& f, const std::string& path, const std::string& final_path) {
-    f.open(path, std::ios::binary);
-    if (!f) throw Error("cannot open " + final_path + " for writing (is the directory writable?)");
+void check_writable_dir(const std::string& dir) {
+    const std::string fix =
+        " Choose another output folder (--out DIR), or free space / fix its permissions.";
+    std::error_code ec;
+    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+        throw Error("output folder " + dir + " is a file, not a folder." + fix);
+    fs::create_directories(dir, ec);
+    if (ec) throw Error("cannot create the output folder " + dir + ": " + ec.message() + "." + fix);
+    remove_stale_temporaries(dir);
+    const std::string probe = temp_beside(fs::path(dir) / "ae-write-probe");
+    try {
+        const char text[] = "ae write probe\n";
+        write_file_checked(probe, text, sizeof text - 1, probe);
+    } catch (const Error& e) {
+        fs::remove(probe, ec);
+        throw Error("the output folder " + dir + " cannot be written: " + e.what() + "." + fix);
+    }
+    fs::remove(probe, ec);
 }
-void close_or_throw(std::ofstream& f, const std::string& final_path) {
-    f.close();
-    if (!f) throw Error("error while writing " + final_path + " (disk full?)");
+
+uint64_t input_file_size(const std::string& path, const std::string& what) {
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (!fs::exists(st)) throw DataError(path + ": " + what + " not found.");
+    if (fs::is_directory(st))
+        throw DataError(path + ": is a directory; expected a " + what + " (a file).");
+    if (!fs::is_regular_file(st))
+        throw DataError(path + ": not a regular file; expected a " + what + ".");
+    const uintmax_t size = fs::file_size(path, ec);
+    if (ec) throw DataError(path + ": cannot read the " + what + ": " + ec.message() + ".");
+    return size;
 }
-}  // namespace
+
+uint64_t checked_mul(uint64_t a, uint64_t b, const std::string& path, const std::string& what) {
+    uint64_t out = 0;
+    if (__builtin_mul_overflow(a, b, &out)) {
+        throw DataError(path + ": " + what + " is too large (" + std::to_string(a) + " x " +
+                        std::to_string(b) + " overflows 64 bits); the file is damaged.");
+    }
+    return out;
+}
 
 void write_text(const std::string& path, const std::string& text) {
     atomic_write(path, [&](const std::string& tmp) {
-        std::ofstream f;
-        open_or_throw(f, tmp, path);
-        f << text;
-        close_or_throw(f, path);
+        write_file_checked(tmp, text.data(), text.size(), path);
     });
 }
 
@@ -81,21 +188,21 @@ void save_npy(const std::string& path, const Matrix& m) {
     const size_t total = 10 + header.size() + 1;
     header.append((64 - total % 64) % 64, ' ');
     header += '\n';
-    atomic_write(path, [&](const std::string& tmp) {
-        std::ofstream f;
-        open_or_throw(f, tmp, path);
-        f.write("\x93NUMPY\x01\x00", 8);
-        const uint16_t len = static_cast<uint16_t>(header.size());
-        const char len_le[2] = {static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
-        f.write(len_le, 2);
-        f.write(header.data(), static_cast<std::streamsize>(header.size()));
-        f.write(reinterpret_cast<const char*>(m.data()),
-                static_cast<std::streamsize>(m.size() * sizeof(float)));
-        close_or_throw(f, path);
-    });
+    const uint16_t len = static_cast<uint16_t>(header.size());
+    std::string bytes("\x93NUMPY\x01\x00", 8);
+    bytes += static_cast<char>(len & 0xff);
+    bytes += static_cast<char>(len >> 8);
+    bytes += header;
+    bytes.append(reinterpret_cast<const char*>(m.data()), m.size() * sizeof(float));
+    write_text(path, bytes);
 }
 
 namespace {
+
+// numpy itself refuses headers over 10000 bytes unless told otherwise; 1 MiB is generous.
+constexpr size_t kMaxNpyHeader = 1 << 20;
+constexpr uint64_t kMaxNpyDim = uint64_t{1} << 31;
+
 std::string dict_value(const std::string& header, const std::string& key, const std::string& path) {
     const auto k = header.find("'" + key + "'");
     if (k == std::string::npos)
@@ -104,9 +211,50 @@ std::string dict_value(const std::string& header, const std::string& key, const 
     if (colon == std::string::npos) throw DataError(path + ": damaged .npy header: " + header);
     return header.substr(colon + 1);
 }
+
+// "(3, 4)" / "(5,)" -> dims; only plain non-negative decimal numbers that fit in 64 bits.
+std::vector<uint64_t> parse_shape(const std::string& value, const std::string& path) {
+    const auto open = value.find('('), close = value.find(')');
+    if (open == std::string::npos || close == std::string::npos || close < open)
+        throw DataError(path + ": damaged .npy shape in header: " + value.substr(0, 80));
+    const std::string shape = value.substr(open, close - open + 1);
+    std::vector<uint64_t> dims;
+    std::stringstream ss(shape.substr(1, shape.size() - 2));
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        const auto first = item.find_first_not_of(' '), last = item.find_last_not_of(' ');
+        if (first == std::string::npos) continue;
+        const std::string digits = item.substr(first, last - first + 1);
+        uint64_t d = 0;
+        bool ok = digits.size() <= 20;
+        for (char c : digits) {
+            ok = ok && std::isdigit(static_cast<unsigned char>(c)) &&
+                 !__builtin_mul_overflow(d, uint64_t{10}, &d) &&
+                 !__builtin_add_overflow(d, uint64_t(c - '0'), &d);
+        }
+        if (!ok) {
+            throw DataError(path + ": damaged .npy shape " + shape + ": '" + digits +
+                            "' is not a dimension (a non-negative whole number).");
+        }
+        dims.push_back(d);
+    }
+    if (dims.empty() || dims.size() > 2) {
+        throw DataError(path + ": expected a 1-D or 2-D array, found " +
+                        std::to_string(dims.size()) + " dimensions " + shape + ".");
+    }
+    for (uint64_t d : dims) {
+        // Even with no data (a 0 in the shape) a larger dimension overflows index arithmetic.
+        if (d > kMaxNpyDim)
+            throw DataError(path + ": .npy shape " + shape + " has a dimension over " +
+                            std::to_string(kMaxNpyDim) + "; the file is damaged.");
+    }
+    return dims;
+}
+
 }  // namespace
 
 Matrix load_npy(const std::string& path) {
+    const uint64_t file_size = input_file_size(path, ".npy file");
     std::ifstream f(path, std::ios::binary);
     if (!f) throw DataError(path + ": file not found or not readable.");
     char magic[8] = {};
@@ -115,17 +263,24 @@ Matrix load_npy(const std::string& path) {
         throw DataError(path + ": not a .npy file (the first bytes are not \\x93NUMPY).");
     }
     const int major = static_cast<unsigned char>(magic[6]);
-    size_t hlen = 0;
+    size_t hlen = 0, preamble = 0;
     if (major == 1) {
-        unsigned char b[2];
+        unsigned char b[2] = {};
         f.read(reinterpret_cast<char*>(b), 2);
         hlen = b[0] | (b[1] << 8);
+        preamble = 10;
     } else if (major == 2 || major == 3) {
-        unsigned char b[4];
+        unsigned char b[4] = {};
         f.read(reinterpret_cast<char*>(b), 4);
         hlen = b[0] | (b[1] << 8) | (size_t(b[2]) << 16) | (size_t(b[3]) << 24);
+        preamble = 12;
     } else {
         throw DataError(path + ": unsupported .npy version " + std::to_string(major) + ".");
+    }
+    if (!f || hlen > kMaxNpyHeader || hlen > file_size - std::min<uint64_t>(file_size, preamble)) {
+        throw DataError(path + ": damaged .npy header: it claims " + std::to_string(hlen) +
+                        " bytes, the file holds " + std::to_string(file_size) +
+                        " in all (at most " + std::to_string(kMaxNpyHeader) + " are allowed).");
     }
     std::string header(hlen, '\0');
     f.read(header.data(), static_cast<std::streamsize>(hlen));
@@ -135,38 +290,26 @@ Matrix load_npy(const std::string& path) {
         throw DataError(path + ": expected float32 data ('<f4'), found descr " +
                         descr.substr(0, descr.find(',')) + ". Save it with dtype=np.float32.");
     }
-    if (dict_value(header, "fortran_order", path).find("False") != 0 &&
-        dict_value(header, "fortran_order", path).find(" False") != 0) {
+    const std::string fortran = dict_value(header, "fortran_order", path);
+    if (fortran.find("False") != 0 && fortran.find(" False") != 0) {
         throw DataError(path + ": Fortran-ordered arrays are not supported; save a C-ordered one.");
     }
-    const std::string shape = dict_value(header, "shape", path);
-    const auto open = shape.find('('), close = shape.find(')');
-    if (open == std::string::npos || close == std::string::npos) {
-        throw DataError(path + ": damaged .npy shape in header: " + header);
+    const std::vector<uint64_t> dims = parse_shape(dict_value(header, "shape", path), path);
+    const uint64_t rows = dims.size() == 2 ? dims[0] : 1, cols = dims.back();
+    const std::string claim = std::to_string(rows) + " x " + std::to_string(cols) + " floats";
+    const uint64_t bytes = checked_mul(checked_mul(rows, cols, path, claim), 4, path, claim);
+    const uint64_t available = file_size - preamble - hlen;
+    if (bytes != available) {
+        throw DataError(path + ": " + (bytes > available ? "truncated" : "damaged") +
+                        ": the header promises " + claim + " (" + std::to_string(bytes) +
+                        " bytes), the file holds " + std::to_string(available) +
+                        " bytes of data (" + std::to_string(available / 4) + " floats).");
     }
-    std::vector<size_t> dims;
-    std::stringstream ss(shape.substr(open + 1, close - open - 1));
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-        if (item.find_first_not_of(' ') == std::string::npos) continue;
-        try {
-            dims.push_back(std::stoul(item));
-        } catch (const std::exception&) {
-            throw DataError(path + ": damaged .npy shape '" + shape.substr(open, close - open + 1) +
-                            "'.");
-        }
-    }
-    if (dims.empty() || dims.size() > 2) {
-        throw DataError(path + ": expected a 1-D or 2-D array, found " +
-                        std::to_string(dims.size()) + " dimensions.");
-    }
-    const size_t rows = dims.size() == 2 ? dims[0] : 1, cols = dims.back();
-    Matrix m({rows, cols});
-    f.read(reinterpret_cast<char*>(m.data()),
-           static_cast<std::streamsize>(m.size() * sizeof(float)));
-    if (static_cast<size_t>(f.gcount()) != m.size() * sizeof(float)) {
-        throw DataError(path + ": truncated: the header promises " + std::to_string(m.size()) +
-                        " floats, the file holds " + std::to_string(f.gcount() / 4) + ".");
+    Matrix m({static_cast<size_t>(rows), static_cast<size_t>(cols)});
+    f.read(reinterpret_cast<char*>(m.data()), static_cast<std::streamsize>(bytes));
+    if (static_cast<uint64_t>(f.gcount()) != bytes) {
+        throw DataError(path + ": truncated while reading: the header promises " + claim +
+                        ", read " + std::to_string(f.gcount() / 4) + ".");
     }
     return m;
 }

@@ -40,6 +40,48 @@ Matrix matmul(const Matrix& A, const Matrix& B, bool transA, bool transB) {
     return C;
 }
 
+MatrixD matmul(const MatrixD& A, const MatrixD& B, bool transA, bool transB) {
+    const size_t k = transA ? A.shape()[0] : A.shape()[1];
+    const size_t kb = transB ? B.shape()[1] : B.shape()[0];
+    if (k != kb) {
+        throw ShapeError("matmul: inner dimensions differ: op(A) has " + std::to_string(k) +
+                         " columns, op(B) has " + std::to_string(kb) + " rows");
+    }
+    if (transA && transB) return xt::linalg::dot(xt::transpose(A), xt::transpose(B));
+    if (transA) return xt::linalg::dot(xt::transpose(A), B);
+    if (transB) return xt::linalg::dot(A, xt::transpose(B));
+    return xt::linalg::dot(A, B);
+}
+
+SymmetricEigen symmetric_eigen(const Matrix& a) {
+    if (a.shape()[0] != a.shape()[1]) {
+        throw ShapeError("symmetric_eigen: the matrix must be square, got " + shape_str(a));
+    }
+    auto [values, vectors] = xt::linalg::eigh(a);
+    SymmetricEigen out;
+    out.values.assign(values.begin(), values.end());
+    out.vectors = vectors;
+    return out;
+}
+
+QrD qr_reduced(const MatrixD& a) {
+    if (a.shape()[0] < a.shape()[1]) {
+        throw ShapeError("qr_reduced: need at least as many rows as columns, got (" +
+                         std::to_string(a.shape()[0]) + ", " + std::to_string(a.shape()[1]) + ")");
+    }
+    auto [q, r] = xt::linalg::qr(a, xt::linalg::qrmode::reduced);
+    return {q, r};
+}
+
+SvdD svd_thin(const MatrixD& a) {
+    auto [u, s, vt] = xt::linalg::svd(a, false);
+    SvdD out;
+    out.u = u;
+    out.s.assign(s.begin(), s.end());
+    out.vt = vt;
+    return out;
+}
+
 Matrix column_sums(const Matrix& x) {
     const size_t n = x.shape()[0], d = x.shape()[1];
     Matrix s = xt::zeros<float>({size_t{1}, d});

@@ -1,8 +1,10 @@
-// MSE, BCE on logits, KL to N(0, I) (see ae/loss.hpp). Elementwise work is vectorised with
-// xsimd (simd.hpp); sums add in float within blocks of 1024 entries and in double across blocks.
+// MSE, BCE on logits, KL to N(0, I) (see ae/loss.hpp), written as the formulas: plain loops and
+// xtensor expressions, split over the cores for big matrices; sums add in float within blocks of
+// 1024 entries and in double across blocks (simd.hpp).
 #include "ae/loss.hpp"
 
 #include <cmath>
+#include <xtensor/xnoalias.hpp>
 
 #include "ae/error.hpp"
 #include "simd.hpp"
@@ -17,15 +19,13 @@ float divisor(const Matrix& m, Reduction r) {
 
 Matrix sigmoid(const Matrix& z) {
     Matrix y(z.shape());
-    const float* in = z.data();
-    float* out = y.data();
-    simd::for_each(z.size(), [&](size_t i, auto t) {
-        using T = decltype(t);
-        const T v = simd::load<T>(in + i);
-        // Only exp(-|v|) <= 1 is formed: no overflow, and e / (1 + e) keeps the tiny values of
-        // very negative v accurate (1 / (1 + exp(-v)) would round them to 0).
-        const T e = xsimd::exp(-xsimd::abs(v));
-        simd::store(out + i, simd::pick(v >= T(0.f), T(1.f), e) / (T(1.f) + e));
+    parallel::parallel_for(z.size(), [&](size_t begin, size_t end) {
+        const auto x = parallel::span(z, begin, end);
+        auto e = parallel::span(y, begin, end);  // first e, then sigmoid, in y's memory
+        // Only e = exp(-|z|) <= 1 is formed: no overflow, and e / (1 + e) keeps the tiny values
+        // of very negative z accurate (1 / (1 + exp(-z)) would round them to 0).
+        xt::noalias(e) = xt::exp(-xt::abs(x));
+        xt::noalias(e) = xt::where(x >= 0.f, 1.f, e) / (1.f + e);
     });
     return y;
 }
@@ -33,38 +33,41 @@ Matrix sigmoid(const Matrix& z) {
 LossValue mse_loss(const Matrix& pred, const Matrix& target, Reduction r) {
     require_shape(target, pred.shape()[0], pred.shape()[1],
                   "mse_loss: target vs prediction " + shape_str(pred));
+    // value = sum (p - t)^2 / divisor, grad = 2 (p - t) / divisor
+    const float div = divisor(pred, r), scale = 2.f / div;
     LossValue out;
     out.grad = Matrix(pred.shape());
-    const float scale = 2.f / divisor(pred, r);
+    Matrix squares(pred.shape());
     const float *p = pred.data(), *t = target.data();
-    float* g = out.grad.data();
-    const double sum = simd::sum(pred.size(), [&](size_t i, auto tag) {
-        using T = decltype(tag);
-        const T e = simd::load<T>(p + i) - simd::load<T>(t + i);
-        simd::store(g + i, T(scale) * e);
-        return e * e;
+    float *g = out.grad.data(), *sq = squares.data();
+    parallel::parallel_for(pred.size(), [&](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) {
+            const float e = p[i] - t[i];
+            g[i] = scale * e;
+            sq[i] = e * e;
+        }
     });
-    out.value = sum / divisor(pred, r);
+    out.value = parallel::accurate_sum(squares) / div;
     return out;
 }
 
 LossValue bce_with_logits_loss(const Matrix& logits, const Matrix& target, Reduction r) {
     require_shape(target, logits.shape()[0], logits.shape()[1],
                   "bce_with_logits_loss: target vs logits " + shape_str(logits));
+    // value = sum [max(z, 0) - z t + log(1 + exp(-|z|))] / divisor, grad = (sigmoid(z) - t) /
+    // divisor
+    const float div = divisor(logits, r), scale = 1.f / div;
     LossValue out;
     out.grad = Matrix(logits.shape());
-    const float scale = 1.f / divisor(logits, r);
-    const float *zp = logits.data(), *tp = target.data();
-    float* g = out.grad.data();
-    const double sum = simd::sum(logits.size(), [&](size_t i, auto tag) {
-        using T = decltype(tag);
-        const T z = simd::load<T>(zp + i), t = simd::load<T>(tp + i);
-        const T e = xsimd::exp(-xsimd::abs(z));  // <= 1: neither term below can overflow
-        const T s = simd::pick(z >= T(0.f), T(1.f), e) / (T(1.f) + e);  // sigmoid(z)
-        simd::store(g + i, T(scale) * (s - t));
-        return xsimd::max(z, T(0.f)) - z * t + xsimd::log1p(e);
+    Matrix terms(logits.shape());
+    parallel::parallel_for(logits.size(), [&](size_t begin, size_t end) {
+        const auto z = parallel::span(logits, begin, end), t = parallel::span(target, begin, end);
+        auto g = parallel::span(out.grad, begin, end), l = parallel::span(terms, begin, end);
+        xt::noalias(g) = xt::exp(-xt::abs(z));  // e <= 1: neither term below can overflow
+        xt::noalias(l) = xt::maximum(z, 0.f) - z * t + xt::log1p(g);
+        xt::noalias(g) = scale * (xt::where(z >= 0.f, 1.f, g) / (1.f + g) - t);  // sigmoid(z) - t
     });
-    out.value = sum / divisor(logits, r);
+    out.value = parallel::accurate_sum(terms) / div;
     return out;
 }
 

@@ -1,8 +1,9 @@
-// Layers and Sequential (see ae/nn.hpp). Products go to BLAS through ae::gemm; elementwise
-// loops are xsimd loops on raw buffers (simd.hpp). Speed: bench/README.md.
+// Layers and Sequential (see ae/nn.hpp). Products go to BLAS through ae::gemm; elementwise work
+// is written as the formulas (xtensor expressions or plain loops). Speed: bench/README.md.
 #include "ae/nn.hpp"
 
 #include <cmath>
+#include <xtensor/xnoalias.hpp>
 
 #include "ae/error.hpp"
 #include "ae/linalg.hpp"
@@ -36,7 +37,7 @@ Matrix Dense::forward(const Matrix& x) {
 void Dense::accumulate_param_grads(const Matrix& grad_out) {
     require_shape(grad_out, x_.shape()[0], out(), name() + " backward: grad_out");
     gemm(x_, true, grad_out, false, dW, 1.f, 1.f);  // dW += x^T g: (in, N) (N, out)
-    // db += column sums of g, row by row (contiguous, vectorised), without a temporary.
+    // db += sum over the rows of g, row by row (contiguous, vectorised), without a temporary.
     const size_t n = grad_out.shape()[0], d = out();
     float* db_ = db.data();
     for (size_t i = 0; i < n; ++i) {
@@ -64,57 +65,28 @@ std::string Dense::name() const {
     return "Dense(" + std::to_string(in()) + ", " + std::to_string(out()) + ")";
 }
 
-// The activations below: xsimd loops (simd.hpp) over raw buffers; T is a SIMD batch or float.
-// Each caches what its derivative needs (the output where f' is a function of it).
+// The activations: xtensor expressions of the formulas (vectorised with xsimd). Each caches what
+// its derivative needs (the output where f' is a function of it). The output layer's sigmoid
+// (N x 784) is split over the cores; the hidden layers' matrices are too small to pay for it.
 
 Matrix ReLU::forward(const Matrix& x) {
-    y_.resize(x.shape());
-    const float* in = x.data();
-    float* y = y_.data();
-    simd::for_each(x.size(), [&](size_t i, auto t) {
-        using T = decltype(t);
-        simd::store(y + i, xsimd::max(simd::load<T>(in + i), T(0.f)));
-    });
+    xt::noalias(y_) = xt::maximum(x, 0.f);  // y = max(x, 0)
     return y_;
 }
 
 Matrix ReLU::backward(const Matrix& grad_out) {
     require_shape(grad_out, y_.shape()[0], y_.shape()[1], "ReLU backward: grad_out");
-    Matrix g(grad_out.shape());
-    const float *go = grad_out.data(), *y = y_.data();
-    float* out = g.data();
-    simd::for_each(g.size(), [&](size_t i, auto t) {
-        using T = decltype(t);
-        simd::store(out + i,
-                    simd::pick(simd::load<T>(y + i) > T(0.f), simd::load<T>(go + i), T(0.f)));
-    });
-    return g;
+    return xt::where(y_ > 0.f, grad_out, 0.f);  // relu'(x) = 1 where x > 0 (same as y > 0), else 0
 }
 
 Matrix LeakyReLU::forward(const Matrix& x) {
     x_ = x;
-    Matrix y(x.shape());
-    const float* in = x.data();
-    float* out = y.data();
-    simd::for_each(x.size(), [&](size_t i, auto t) {
-        using T = decltype(t);
-        const T v = simd::load<T>(in + i);
-        simd::store(out + i, simd::pick(v > T(0.f), v, T(slope_) * v));
-    });
-    return y;
+    return xt::where(x > 0.f, x, slope_ * x);
 }
 
 Matrix LeakyReLU::backward(const Matrix& grad_out) {
     require_shape(grad_out, x_.shape()[0], x_.shape()[1], "LeakyReLU backward: grad_out");
-    Matrix g(grad_out.shape());
-    const float *go = grad_out.data(), *x = x_.data();
-    float* out = g.data();
-    simd::for_each(g.size(), [&](size_t i, auto t) {
-        using T = decltype(t);
-        const T v = simd::load<T>(go + i);
-        simd::store(out + i, simd::pick(simd::load<T>(x + i) > T(0.f), v, T(slope_) * v));
-    });
-    return g;
+    return xt::where(x_ > 0.f, grad_out, slope_ * grad_out);
 }
 
 Matrix Sigmoid::forward(const Matrix& x) {
@@ -125,39 +97,23 @@ Matrix Sigmoid::forward(const Matrix& x) {
 
 Matrix Sigmoid::backward(const Matrix& grad_out) {
     require_shape(grad_out, y_.shape()[0], y_.shape()[1], "Sigmoid backward: grad_out");
-    Matrix g(grad_out.shape());
-    const float *go = grad_out.data(), *y = y_.data();
-    float* out = g.data();
-    simd::for_each(g.size(), [&](size_t i, auto t) {
-        using T = decltype(t);
-        const T v = simd::load<T>(y + i);
-        simd::store(out + i, simd::load<T>(go + i) * v * (T(1.f) - v));  // s' = s (1 - s)
+    Matrix grad_in(grad_out.shape());
+    const float *g = grad_out.data(), *y = y_.data();
+    float* out = grad_in.data();
+    parallel::parallel_for(grad_in.size(), [&](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) out[i] = g[i] * y[i] * (1.f - y[i]);  // s' = s (1 - s)
     });
-    return g;
+    return grad_in;
 }
 
 Matrix Tanh::forward(const Matrix& x) {
-    y_.resize(x.shape());
-    const float* in = x.data();
-    float* y = y_.data();
-    simd::for_each(x.size(), [&](size_t i, auto t) {
-        using T = decltype(t);
-        simd::store(y + i, xsimd::tanh(simd::load<T>(in + i)));
-    });
+    xt::noalias(y_) = xt::tanh(x);
     return y_;
 }
 
 Matrix Tanh::backward(const Matrix& grad_out) {
     require_shape(grad_out, y_.shape()[0], y_.shape()[1], "Tanh backward: grad_out");
-    Matrix g(grad_out.shape());
-    const float *go = grad_out.data(), *y = y_.data();
-    float* out = g.data();
-    simd::for_each(g.size(), [&](size_t i, auto t) {
-        using T = decltype(t);
-        const T v = simd::load<T>(y + i);
-        simd::store(out + i, simd::load<T>(go + i) * (T(1.f) - v * v));  // tanh' = 1 - tanh^2
-    });
-    return g;
+    return grad_out * (1.f - y_ * y_);  // tanh' = 1 - tanh^2
 }
 
 Matrix Sequential::forward(const Matrix& x) {

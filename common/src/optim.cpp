@@ -1,4 +1,6 @@
-// SGD with momentum and Adam (see ae/optim.hpp).
+// SGD with momentum and Adam (see ae/optim.hpp), each a plain loop of its update rule, split over
+// the cores for big parameters (simd.hpp). The loops vectorise (-fopt-info-vec; sqrt needs
+// -fno-math-errno, set in CMakeLists.txt).
 #include "ae/optim.hpp"
 
 #include <cmath>
@@ -37,21 +39,25 @@ Sgd::Sgd(float lr_, float momentum_, float weight_decay_) : momentum(momentum_) 
 void Sgd::step(const std::vector<Param>& params) {
     // Locals, not members, in the loops: a float* store could alias a member, which would stop
     // the compiler from vectorising.
-    const float rate = lr, keep = 1.f - lr * weight_decay, mu = momentum;
+    const float rate = lr, decay = weight_decay, mu = momentum;
     for (const auto& p : params) {
         check(p);
         float* w = p.value->data();
         const float* g = p.grad->data();
-        const size_t n = p.value->size();
         if (mu == 0.f) {
-            for (size_t i = 0; i < n; ++i) w[i] = keep * w[i] - rate * g[i];
+            parallel::parallel_for(p.value->size(), [&](size_t begin, size_t end) {
+                for (size_t i = begin; i < end; ++i) w[i] -= rate * (g[i] + decay * w[i]);
+            });
             continue;
         }
         float* v = state(velocity_, p).data();
-        for (size_t i = 0; i < n; ++i) {
-            v[i] = mu * v[i] + g[i];
-            w[i] = keep * w[i] - rate * v[i];
-        }
+        parallel::parallel_for(p.value->size(), [&](size_t begin, size_t end) {
+            for (size_t i = begin; i < end; ++i) {
+                const float v_i = mu * v[i] + g[i];  // velocity
+                w[i] -= rate * (v_i + decay * w[i]);
+                v[i] = v_i;
+            }
+        });
     }
 }
 
@@ -63,31 +69,27 @@ Adam::Adam(float lr_, float beta1_, float beta2_, float eps_, float weight_decay
 
 void Adam::step(const std::vector<Param>& params) {
     ++t_;
-    // Bias correction folded into the step size (Kingma & Ba, Algorithm 1, last lines).
-    const float c1 = 1.f - std::pow(beta1, static_cast<float>(t_));
+    // Kingma & Ba, Algorithm 1, with decoupled weight decay (Loshchilov & Hutter, AdamW).
+    const float c1 = 1.f - std::pow(beta1, static_cast<float>(t_));  // bias corrections
     const float c2 = 1.f - std::pow(beta2, static_cast<float>(t_));
-    const float step = lr * std::sqrt(c2) / c1;
-    const float eps_hat = eps * std::sqrt(c2);
-    // Decoupled weight decay (AdamW) folded into one factor: w <- w (1 - lr wd) - step m / ...
-    const float keep = 1.f - lr * weight_decay;
-    const float b1 = beta1, b2 = beta2;
+    const float b1 = beta1, b2 = beta2, rate = lr, e = eps, decay = weight_decay;  // see Sgd
     for (const auto& p : params) {
         check(p);
         float* w = p.value->data();
         const float* g = p.grad->data();
         float* m = state(m_, p).data();
         float* v = state(v_, p).data();
-        // One fused, vectorised pass (sqrt and division stop GCC's own vectoriser): each entry
-        // of w, g, m, v is read once, which matters for the 784 x 256 layers.
-        simd::for_each(p.value->size(), [&](size_t i, auto t) {
-            using T = decltype(t);
-            const T gi = simd::load<T>(g + i);
-            const T mi = T(b1) * simd::load<T>(m + i) + T(1.f - b1) * gi;
-            const T vi = T(b2) * simd::load<T>(v + i) + T(1.f - b2) * gi * gi;
-            simd::store(m + i, mi);
-            simd::store(v + i, vi);
-            simd::store(w + i, T(keep) * simd::load<T>(w + i) -
-                                   T(step) * mi / (xsimd::sqrt(vi) + T(eps_hat)));
+        // One pass, each entry of w, g, m, v read once; m and v are stored last, after w: stored
+        // first they would be read back, at 4x the time (m and v may alias w for the compiler).
+        parallel::parallel_for(p.value->size(), [&](size_t begin, size_t end) {
+            for (size_t i = begin; i < end; ++i) {
+                const float m_i = b1 * m[i] + (1.f - b1) * g[i];         // first moment
+                const float v_i = b2 * v[i] + (1.f - b2) * g[i] * g[i];  // second moment
+                const float m_hat = m_i / c1, v_hat = v_i / c2;
+                w[i] -= rate * (m_hat / (std::sqrt(v_hat) + e) + decay * w[i]);
+                m[i] = m_i;
+                v[i] = v_i;
+            }
         });
     }
 }

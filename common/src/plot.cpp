@@ -5,12 +5,16 @@
 #include <stb/stb_image_write.h>
 #include <stb/stb_easy_font.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "ae/error.hpp"
 #include "ae/io.hpp"
@@ -62,6 +66,19 @@ std::string preamble(const Chart& c) {
     return s.str();
 }
 
+// A PNG is whole when it starts with the signature and ends with the IEND chunk.
+bool png_complete(const std::string& path) {
+    static const unsigned char kSig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    static const unsigned char kEnd[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82};
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return false;
+    unsigned char head[8] = {}, tail[12] = {};
+    bool ok = std::fread(head, 1, 8, f) == 8 && std::fseek(f, -12, SEEK_END) == 0 &&
+              std::fread(tail, 1, 12, f) == 12;
+    std::fclose(f);
+    return ok && std::memcmp(head, kSig, 8) == 0 && std::memcmp(tail, kEnd, 12) == 0;
+}
+
 // Runs gnuplot on script (which reads data files already written) and writes png atomically.
 bool render(const std::string& png, const std::string& script) {
     if (!gnuplot_available()) {
@@ -75,20 +92,24 @@ bool render(const std::string& png, const std::string& script) {
         }
         return false;
     }
-    bool ok = false;
     atomic_write(png, [&](const std::string& tmp) {
-        const std::string gp = tmp + ".gp";
+        const std::string gp = tmp + ".gp", err_file = tmp + ".err";
         write_text(gp, "set output \"" + esc(tmp) + "\"\n" + script);
-        const int rc = std::system(("gnuplot \"" + gp + "\" 2> \"" + gp + ".err\"").c_str());
+        const int rc = std::system(("gnuplot \"" + gp + "\" 2> \"" + err_file + "\"").c_str());
         std::error_code ec;
         std::string err;
-        if (rc != 0) err = read_text(gp + ".err");
+        if (rc != 0 && fs::exists(err_file, ec)) err = read_text(err_file);
         fs::remove(gp, ec);
-        fs::remove(gp + ".err", ec);
+        fs::remove(err_file, ec);
         if (rc != 0) throw Error("gnuplot failed drawing " + png + ":\n" + err);
-        ok = true;
+        // gnuplot exits 0 even when its writes fail (a full disk): check the PNG is whole.
+        if (!png_complete(tmp)) {
+            throw Error("gnuplot wrote an incomplete " + png + " (" +
+                        std::to_string(fs::file_size(tmp, ec)) +
+                        " bytes, no PNG end marker): disk full, or over a file-size limit?");
+        }
     });
-    return ok;
+    return true;
 }
 
 }  // namespace
@@ -291,12 +312,19 @@ void save_image_grid(const std::string& png, const Matrix& images, size_t cols, 
             }
         }
     }
-    atomic_write(png, [&](const std::string& tmp) {
-        if (!stbi_write_png(tmp.c_str(), static_cast<int>(canvas.W), static_cast<int>(canvas.H), 1,
-                            canvas.pix.data(), static_cast<int>(canvas.W))) {
-            throw Error("cannot write " + png);
-        }
-    });
+    // Encoded in memory through stb's callback, then written like every other file: to a
+    // temporary with the write and the close checked, renamed into place only when whole.
+    std::string encoded;
+    const auto append = [](void* ctx, void* data, int size) {
+        static_cast<std::string*>(ctx)->append(static_cast<const char*>(data),
+                                               static_cast<size_t>(size));
+    };
+    if (!stbi_write_png_to_func(append, &encoded, static_cast<int>(canvas.W),
+                                static_cast<int>(canvas.H), 1, canvas.pix.data(),
+                                static_cast<int>(canvas.W))) {
+        throw Error("cannot encode " + png + " as PNG");
+    }
+    write_text(png, encoded);
 }
 
 }  // namespace ae

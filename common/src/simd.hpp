@@ -1,69 +1,178 @@
-// Internal to common/src: elementwise loops written once for xsimd batches (AVX-512/AVX2/SSE,
-// whatever -march allows) and for the scalar tail. GCC does not vectorise loops with exp, log1p,
-// sqrt (errno) or double reductions on its own, so the hot loops of nn/loss/optim use these.
-//   simd::for_each(n, [&](size_t i, auto t) { using T = decltype(t); ... load<T>(p + i) ... });
-// T is simd::Batch for i = 0, W, 2W, ... and float for the last n % W entries.
+// Internal to common/src: the two helpers behind the library's elementwise loops, kept here so
+// that nn.cpp, loss.cpp and optim.cpp read like the formulas.
+//   parallel_for(n, f)  calls f(begin, end) on chunks of [0, n) (chunks start at multiples of
+//                       1024): on this thread and on sleeping helper threads, one per extra
+//                       OpenBLAS thread (OPENBLAS_NUM_THREADS=1 keeps everything on one core).
+//                       Below 64k entries the wake-up costs more than it saves: f(0, n) here.
+//   accurate_sum(x)     sum of the entries: float within blocks of 1024, double across them.
+// Speed and the measurements behind these choices: bench/README.md.
 #pragma once
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <condition_variable>
 #include <cstddef>
+#include <functional>
+#include <mutex>
+#include <numeric>
+#include <thread>
+#include <vector>
+
 #include <xsimd/xsimd.hpp>
+#include <xtensor/xadapt.hpp>
 
-namespace ae::simd {
+#include "ae/tensor.hpp"
 
-using Batch = xsimd::batch<float>;
-constexpr size_t kWidth = Batch::size;
+extern "C" int openblas_get_num_threads(void);
 
-template <class T>
-inline T load(const float* p) {
-    if constexpr (std::is_same_v<T, float>) {
-        return *p;
-    } else {
-        return Batch::load_unaligned(p);
+namespace ae::parallel {
+
+constexpr size_t kBlock = 1024;
+constexpr size_t kMinParallel = size_t{1} << 16;
+
+// Helper threads that sleep on a condition variable (never spin: a spinning thread would take
+// the core from OpenBLAS's own threads). A job is a number of chunks; the caller and the helpers
+// take chunks from one counter, so a helper that wakes late only means fewer chunks for it.
+class Pool {
+  public:
+    static Pool& instance() {
+        static Pool pool;
+        return pool;
     }
-}
-inline void store(float* p, float v) {
-    *p = v;
-}
-inline void store(float* p, const Batch& v) {
-    v.store_unaligned(p);
-}
 
-// cond ? a : b, lane by lane.
-inline float pick(bool cond, float a, float b) {
-    return cond ? a : b;
-}
-inline Batch pick(const xsimd::batch_bool<float>& cond, const Batch& a, const Batch& b) {
-    return xsimd::select(cond, a, b);
-}
+    // Runs job(c) for every c in [0, chunks), on this thread and up to `helpers` helpers.
+    void run(size_t chunks, size_t helpers, const std::function<void(size_t)>& job) {
+        std::unique_lock<std::mutex> busy(run_mu_, std::try_to_lock);
+        if (!busy.owns_lock() || in_helper()) {  // nested or concurrent call: run it here
+            for (size_t c = 0; c < chunks; ++c) job(c);
+            return;
+        }
+        Job j{&job, chunks};
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            while (threads_.size() < helpers) threads_.emplace_back([this] { helper_loop(); });
+            job_ = &j;
+            ++generation_;
+        }
+        wake_.notify_all();
+        work(j);
+        std::unique_lock<std::mutex> lock(mu_);
+        done_.wait(lock, [&] { return j.done == chunks && j.active == 0; });
+        job_ = nullptr;
+    }
 
-inline float horizontal_sum(float v) {
-    return v;
-}
-inline float horizontal_sum(const Batch& v) {
-    return xsimd::hadd(v);
+    ~Pool() {
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        for (auto& t : threads_) t.join();
+    }
+
+  private:
+    struct Job {
+        const std::function<void(size_t)>* fn;
+        size_t chunks;
+        std::atomic<size_t> next{0}, done{0};
+        int active = 0;  // helpers inside work(), guarded by mu_
+    };
+
+    static bool& in_helper() {
+        thread_local bool flag = false;
+        return flag;
+    }
+
+    static void work(Job& j) {
+        for (size_t c; (c = j.next++) < j.chunks; ++j.done) (*j.fn)(c);
+    }
+
+    void helper_loop() {
+        in_helper() = true;
+        unsigned long seen = 0;
+        std::unique_lock<std::mutex> lock(mu_);
+        for (;;) {
+            wake_.wait(lock, [&] { return stop_ || (job_ && generation_ != seen); });
+            if (stop_) return;
+            seen = generation_;
+            Job& j = *job_;
+            ++j.active;
+            lock.unlock();
+            work(j);
+            lock.lock();
+            --j.active;
+            done_.notify_all();
+        }
+    }
+
+    std::mutex run_mu_, mu_;
+    std::condition_variable wake_, done_;
+    std::vector<std::thread> threads_;
+    Job* job_ = nullptr;
+    unsigned long generation_ = 0;
+    bool stop_ = false;
+};
+
+// Threads for elementwise work: as many as OpenBLAS uses for the products.
+inline size_t threads() {
+    const size_t hw = std::max(1u, std::thread::hardware_concurrency());
+    return std::min(hw, static_cast<size_t>(std::max(1, openblas_get_num_threads())));
 }
 
 template <class F>
-inline void for_each(size_t n, F&& f) {
+void parallel_for(size_t n, F&& f) {
+    const size_t t = n < kMinParallel ? 1 : threads();
+    if (t <= 1) {
+        f(size_t{0}, n);
+        return;
+    }
+    // About 4 chunks per thread, whole blocks each: a late helper leaves little to wait for.
+    const size_t chunk = (n / (4 * t) + kBlock - 1) / kBlock * kBlock;
+    const size_t chunks = (n + chunk - 1) / chunk;
+    Pool::instance().run(chunks, t - 1,
+                         [&](size_t c) { f(c * chunk, std::min(n, (c + 1) * chunk)); });
+}
+
+// Entries [begin, end) of m as a 1-D xtensor adaptor over the same memory (no copy), so that
+// xtensor expressions (vectorised with xsimd) can work on one chunk of a parallel_for.
+inline auto span(Matrix& m, size_t begin, size_t end) {
+    return xt::adapt(m.data() + begin, end - begin, xt::no_ownership(),
+                     std::array<size_t, 1>{end - begin});
+}
+inline auto span(const Matrix& m, size_t begin, size_t end) {
+    return xt::adapt(m.data() + begin, end - begin, xt::no_ownership(),
+                     std::array<size_t, 1>{end - begin});
+}
+
+// The sum of n <= kBlock floats: float lanes of one SIMD register, then double. Hand-vectorised
+// because GCC keeps a float sum in order (scalar) without -ffast-math: ~60x slower
+// (bench_kernels, block_sum vs block_sum_plain).
+inline double block_sum(const float* p, size_t n) {
+    using Batch = xsimd::batch<float>;
+    Batch acc(0.f);
+    float tail = 0.f;
     size_t i = 0;
-    for (; i + kWidth <= n; i += kWidth) f(i, Batch(0.f));
-    for (; i < n; ++i) f(i, 0.f);
+    for (; i + Batch::size <= n; i += Batch::size) acc += Batch::load_unaligned(p + i);
+    for (; i < n; ++i) tail += p[i];
+    return static_cast<double>(xsimd::hadd(acc)) + tail;
 }
 
-// Sum over i of f(i, T) (f may also store results). Lanes add in float over blocks of 1024
-// entries, blocks add in double: float rounding stays ~1e-6 relative even for millions of terms.
-template <class F>
-inline double sum(size_t n, F&& f) {
-    double total = 0;
-    for (size_t start = 0; start < n; start += 1024) {
-        const size_t end = std::min(n, start + 1024);
-        Batch acc(0.f);
-        float tail = 0.f;
-        size_t i = start;
-        for (; i + kWidth <= end; i += kWidth) acc += f(i, Batch(0.f));
-        for (; i < end; ++i) tail += f(i, 0.f);
-        total += static_cast<double>(horizontal_sum(acc)) + tail;
-    }
-    return total;
+// The plain version block_sum must match (up to float rounding), for tests and benchmarks.
+inline double block_sum_plain(const float* p, size_t n) {
+    double s = 0;
+    for (size_t i = 0; i < n; ++i) s += p[i];
+    return s;
 }
 
-}  // namespace ae::simd
+// Sum of all entries, blocks added in order: the same result for any number of threads, and
+// float rounding stays ~1e-6 relative even for millions of entries.
+inline double accurate_sum(const Matrix& x) {
+    std::vector<double> blocks((x.size() + kBlock - 1) / kBlock);
+    parallel_for(x.size(), [&](size_t begin, size_t end) {
+        for (size_t b = begin; b < end; b += kBlock)
+            blocks[b / kBlock] = block_sum(x.data() + b, std::min(kBlock, end - b));
+    });
+    return std::accumulate(blocks.begin(), blocks.end(), 0.0);
+}
+
+}  // namespace ae::parallel

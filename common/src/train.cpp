@@ -7,6 +7,7 @@
 
 #include "ae/error.hpp"
 #include "ae/progress.hpp"
+#include "ae/training.hpp"
 
 namespace ae {
 
@@ -38,26 +39,31 @@ double History::total_seconds() const {
 }
 
 namespace {
-[[noreturn]] void diverged(const FitOptions& o, const std::string& what, int epoch, size_t batch) {
+[[noreturn]] void diverged(const FitOptions& o, float lr, const std::string& what, int epoch,
+                           size_t batch) {
     std::ostringstream s;
     s << o.name << ": " << what << " at epoch " << epoch << ", batch " << batch
       << ": training diverged.\n  Try a smaller learning rate";
-    if (o.lr > 0) s << " (e.g. --lr " << o.lr / 10 << "; it is " << o.lr << " now)";
+    if (lr > 0) s << " (e.g. --lr " << lr / 10 << "; it is " << lr << " now)";
     s << ", and check your gradients with the lesson's gradient-check test.";
     throw TrainingDiverged(s.str());
 }
 }  // namespace
 
-History fit(const Matrix& x, const FitOptions& o, const StepFn& step, const EpochFn& on_epoch_end) {
-    const size_t n = x.shape()[0], d = x.shape()[1];
+void check_fit_args(size_t n, const FitOptions& o) {
     if (n == 0) throw Error(o.name + ": no training examples");
     if (o.batch_size <= 0)
         throw Error(o.name + ": --batch-size must be positive, got " +
                     std::to_string(o.batch_size));
+}
+
+History run_epochs(size_t n, const FitOptions& o, const EpochRunner& runner,
+                   const EpochFn& on_epoch_end, float lr) {
+    check_fit_args(n, o);
     const size_t bs = static_cast<size_t>(o.batch_size);
     const size_t batches = (n + bs - 1) / bs;
-    Rng order_rng(o.seed);             // the data order
-    Rng step_rng = order_rng.split();  // noise and sampling inside steps
+    Rng order_rng(o.seed);             // the data order: the same on every device
+    Rng step_rng = order_rng.split();  // noise and sampling inside CPU steps
     History history;
     for (int epoch = 1; epoch <= o.epochs; ++epoch) {
         Timer timer;
@@ -65,44 +71,89 @@ History fit(const Matrix& x, const FitOptions& o, const StepFn& step, const Epoc
         Progress bar(o.name + " epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs),
                      batches, o.progress);
         double sum = 0;
-        size_t seen = 0;
-        std::vector<size_t> idx;
-        Matrix batch;  // reused: rows are copied in, no allocation per step
-        for (size_t b = 0; b < batches; ++b) {
-            const size_t begin = b * bs, end = std::min(n, begin + bs);
-            idx.assign(perm.begin() + static_cast<long>(begin),
-                       perm.begin() + static_cast<long>(end));
-            batch.resize({end - begin, d});
-            for (size_t i = begin; i < end; ++i) {
-                std::copy_n(x.data() + perm[i] * d, d, batch.data() + (i - begin) * d);
-            }
-            const double loss = step(batch, idx, step_rng);
-            if (!std::isfinite(loss)) diverged(o, "loss is " + std::to_string(loss), epoch, b + 1);
-            sum += loss * static_cast<double>(end - begin);
-            seen += end - begin;
+        size_t seen = 0, done_batches = 0;
+        runner.run_epoch(perm, step_rng, [&](size_t k, size_t rows, double loss) {
+            done_batches += k;
+            if (!std::isfinite(loss))
+                diverged(o, lr, "loss is " + std::to_string(loss), epoch, done_batches);
+            sum += loss * static_cast<double>(rows);
+            seen += rows;
             char status[64];
-            std::snprintf(status, sizeof status, "loss %.5g", sum / seen);
-            bar.tick(1, status);
-        }
+            std::snprintf(status, sizeof status, "loss %.5g", sum / double(seen));
+            bar.tick(k, status);
+        });
         bar.finish();
+        if (seen != n) {
+            throw Error(o.name + ": an epoch reported " + std::to_string(seen) + " of " +
+                        std::to_string(n) + " rows");
+        }
         EpochLog log;
         log.epoch = epoch;
         log.train_loss = sum / static_cast<double>(seen);
         log.seconds = timer.seconds();
-        if (on_epoch_end) on_epoch_end(log);
+        if (on_epoch_end) {
+            if (runner.sync_weights) runner.sync_weights();
+            on_epoch_end(log);
+        }
         for (const auto& [k, v] : log.metrics) {
-            if (!std::isfinite(v)) diverged(o, k + " is " + std::to_string(v), epoch, batches);
+            if (!std::isfinite(v)) diverged(o, lr, k + " is " + std::to_string(v), epoch, batches);
         }
         history.epochs.push_back(log);
         if (o.verbose) {
             std::printf("%s epoch %3d/%d  train loss %.6g", o.name.c_str(), epoch, o.epochs,
                         log.train_loss);
             for (const auto& [k, v] : log.metrics) std::printf("  %s %.6g", k.c_str(), v);
-            std::printf("  (%.1fs)\n", log.seconds);
+            std::printf("  (%.*fs%s)\n", runner.where.empty() ? 1 : 3, log.seconds,
+                        runner.where.c_str());
             std::fflush(stdout);
         }
     }
+    if (runner.sync_weights) runner.sync_weights();
     return history;
+}
+
+EpochRunner batch_runner(const Matrix& x, int batch_size, const StepFn& step) {
+    if (batch_size <= 0) throw Error("--batch-size must be positive");
+    EpochRunner cpu;
+    // idx and batch are reused across steps and epochs: rows are copied in, no allocation.
+    cpu.run_epoch = [&x, &step, bs = size_t(batch_size), idx = std::vector<size_t>(),
+                     batch = Matrix()](const std::vector<size_t>& perm, Rng& rng,
+                                       const BatchDone& done) mutable {
+        const size_t n = x.shape()[0], d = x.shape()[1];
+        for (size_t begin = 0; begin < n; begin += bs) {
+            const size_t end = std::min(n, begin + bs);
+            idx.assign(perm.begin() + static_cast<long>(begin),
+                       perm.begin() + static_cast<long>(end));
+            batch.resize({end - begin, d});
+            for (size_t i = begin; i < end; ++i) {
+                std::copy_n(x.data() + perm[i] * d, d, batch.data() + (i - begin) * d);
+            }
+            done(1, end - begin, step(batch, idx, rng));
+        }
+    };
+    return cpu;
+}
+
+History fit(const Matrix& x, const FitOptions& o, const StepFn& step, const EpochFn& on_epoch_end) {
+    check_fit_args(x.shape()[0], o);
+    return run_epochs(x.shape()[0], o, batch_runner(x, o.batch_size, step), on_epoch_end, 0.f);
+}
+
+History train_on_cpu(const Matrix& x, const TrainSpec& spec, const CpuStep& cpu_step,
+                     const EpochFn& on_epoch) {
+    if (!cpu_step) throw Error(spec.fit.name + ": training on the CPU needs the lesson's step");
+    const std::unique_ptr<Optimizer> opt = make_optimizer(spec.optimizer);
+    const StepFn step = [&](const Matrix& batch, const std::vector<size_t>& idx, Rng& rng) {
+        return cpu_step(batch, idx, *opt, rng);
+    };
+    return run_epochs(x.shape()[0], spec.fit, batch_runner(x, spec.fit.batch_size, step), on_epoch,
+                      spec.optimizer.lr);
+}
+
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& s) {
+    if (s.kind == OptimizerKind::Sgd)
+        return std::make_unique<Sgd>(s.lr, s.momentum, s.weight_decay);
+    return std::make_unique<Adam>(s.lr, s.beta1, s.beta2, s.eps, s.weight_decay);
 }
 
 }  // namespace ae

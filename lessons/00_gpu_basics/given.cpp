@@ -6,6 +6,7 @@
 
 #include "ae/error.hpp"
 #include "exercise.hpp"
+#include "lesson.hpp"
 
 namespace ae::l00 {
 

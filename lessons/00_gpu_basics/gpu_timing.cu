@@ -63,24 +63,38 @@ std::vector<float> matmul_on_gpu(bool tiled, int M, int N, int K, const std::vec
 
 namespace {
 
+// A CUDA event owned by RAII: destroyed even when a check between create and destroy throws.
+struct Event {
+    Event() { CUDA_CHECK(cudaEventCreate(&e)); }
+    ~Event() { cudaEventDestroy(e); }  // no throw from a destructor
+    Event(const Event&) = delete;
+    Event& operator=(const Event&) = delete;
+    cudaEvent_t e = nullptr;
+};
+
+// A cuBLAS handle owned by RAII.
+struct BlasHandle {
+    BlasHandle() { CUBLAS_CHECK(cublasCreate(&h)); }
+    ~BlasHandle() { cublasDestroy(h); }
+    BlasHandle(const BlasHandle&) = delete;
+    BlasHandle& operator=(const BlasHandle&) = delete;
+    cublasHandle_t h = nullptr;
+};
+
 // Median time in ms of reps runs of f (after one warm-up), measured with CUDA events.
 double time_ms(int reps, const std::function<void()>& f) {
-    cudaEvent_t start, stop;
-    CUDA_CHECK(cudaEventCreate(&start));
-    CUDA_CHECK(cudaEventCreate(&stop));
+    Event start, stop;
     f();
     std::vector<double> t;
     for (int r = 0; r < reps; ++r) {
-        CUDA_CHECK(cudaEventRecord(start));
+        CUDA_CHECK(cudaEventRecord(start.e));
         f();
-        CUDA_CHECK(cudaEventRecord(stop));
-        CUDA_CHECK(cudaEventSynchronize(stop));
+        CUDA_CHECK(cudaEventRecord(stop.e));
+        CUDA_CHECK(cudaEventSynchronize(stop.e));
         float ms = 0;
-        CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
+        CUDA_CHECK(cudaEventElapsedTime(&ms, start.e, stop.e));
         t.push_back(ms);
     }
-    cudaEventDestroy(start);
-    cudaEventDestroy(stop);
     std::sort(t.begin(), t.end());
     return t[t.size() / 2];
 }
@@ -136,17 +150,17 @@ ElementwiseTiming time_elementwise_gpu(size_t n, int reps) {
 GemmTiming time_gemm_gpu(int n, int reps) {
     const size_t nn = size_t(n) * n;
     cuda::DeviceBuffer<float> d_A(lcg_uniform(nn, 1)), d_B(lcg_uniform(nn, 2)), d_C(nn), d_ref(nn);
-    cublasHandle_t h;
-    CUBLAS_CHECK(cublasCreate(&h));
     GemmTiming t;
     t.n = n;
     const float one = 1.f, zero = 0.f;
     // Row-major C = A B is column-major C^T = B^T A^T: pass B first.
-    t.cublas_ms = time_ms(reps, [&] {
-        CUBLAS_CHECK(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, d_B.data(), n,
-                                 d_A.data(), n, &zero, d_ref.data(), n));
-    });
-    cublasDestroy(h);
+    {
+        BlasHandle blas;
+        t.cublas_ms = time_ms(reps, [&] {
+            CUBLAS_CHECK(cublasSgemm(blas.h, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, d_B.data(), n,
+                                     d_A.data(), n, &zero, d_ref.data(), n));
+        });
+    }
     const std::vector<float> ref = d_ref.to_host();
     t.naive_ms =
         time_ms(reps, [&] { launch_matmul(false, n, n, n, d_A.data(), d_B.data(), d_C.data()); });

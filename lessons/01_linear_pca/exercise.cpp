@@ -1,8 +1,6 @@
-// Lesson 01: a linear autoencoder learns the PCA subspace. Your code goes here.
-// Read README.md (steps 1-3), then replace each AE_TODO with your implementation.
-// Check your work: ./workshop check 01      Run the lesson: ./workshop run 01
-#include <xtensor-blas/xlinalg.hpp>
-
+// Lesson 01: a linear autoencoder learns the PCA subspace. Your code goes here (README steps
+// 1-3; the contract is in exercise.hpp, the tools in ae/linalg.hpp).
+// Check: ./workshop check 01   Watch: ./workshop watch 01   Hints: ./workshop hint 01 S
 #include "ae/linalg.hpp"
 #include "ae/todo.hpp"
 #include "exercise.hpp"
@@ -10,30 +8,27 @@
 namespace ae::l01 {
 
 Pca pca(const Matrix& x, size_t k) {
-    // TODO(lesson 01, step 1): centre x, covariance (D, D) = Xc^T Xc / (N - 1), eigh, keep the top
-    // k.
+    // TODO(lesson 01, step 1): see README "Step 1: PCA from the covariance matrix".
     AE_TODO("01", "pca", x, k);
 }
 
 Forward forward(const LinearAE& model, const Matrix& x) {
-    // TODO(lesson 01, step 2a): h = x We + be, x_hat = h Wd + bd (ae::matmul, ae::add_row).
+    // TODO(lesson 01, step 2a): see README "Step 2a: The forward pass".
     AE_TODO("01", "forward", model, x);
 }
 
 double mse(const Matrix& x_hat, const Matrix& x) {
-    // TODO(lesson 01, step 2b): the mean of (x_hat - x)^2 over all entries.
+    // TODO(lesson 01, step 2b): see README "Step 2b: The mean squared error".
     AE_TODO("01", "mse", x_hat, x);
 }
 
 LinearAEGrads backward(const LinearAE& model, const Matrix& x, const Forward& fwd) {
-    // TODO(lesson 01, step 2c): G = 2 (x_hat - x) / (N D); dWd = h^T G; dbd = column sums of G;
-    // Gh = G Wd^T; dWe = x^T Gh; dbe = column sums of Gh.
+    // TODO(lesson 01, step 2c): see README "Step 2c: The gradients by hand".
     AE_TODO("01", "backward", model, x, fwd);
 }
 
 Angles principal_angles(const Matrix& A, const Matrix& B) {
-    // TODO(lesson 01, step 3): Qa = qr(A^T).Q, Qb = qr(B^T).Q; cosines = singular values of
-    // Qa^T Qb (clip to [0, 1]); then mean cos^2 and the largest angle in degrees.
+    // TODO(lesson 01, step 3): see README "Step 3: Principal angles".
     AE_TODO("01", "principal_angles", A, B);
 }
 

@@ -1,71 +1,56 @@
-// Lesson 01: a linear autoencoder learns the PCA subspace. The contract between the lesson
-// program, the tests and your code: you write the functions marked "you write" in
-// exercise.cpp. Check with: ./workshop check 01      Run with: ./workshop run 01
+// Lesson 01: a linear autoencoder learns the PCA subspace. The functions you write in
+// exercise.cpp, with their shapes; README "Step S" explains each. What the lesson gives (the
+// model type, PCA's projections, the training loop) is in lesson.hpp.
+// Check: ./workshop check 01   Watch: ./workshop watch 01   Hints: ./workshop hint 01 S
 #pragma once
-#include <functional>
 #include <vector>
 
-#include "ae/optim.hpp"
 #include "ae/tensor.hpp"
-#include "ae/train.hpp"
+#include "lesson.hpp"
 
 namespace ae::l01 {
 
-// The top-K principal components of a data set.
+// The top-K principal components of a data set, filled by pca().
 struct Pca {
-    Matrix mean;                   // (1, D)   mean image
+    Matrix mean;                   // (1, D)   the mean image
     Matrix components;             // (K, D)   orthonormal rows, largest variance first
-    std::vector<double> variance;  // K     variance along each component, descending
-    double total_variance = 0;     // sum of the variances of all D pixels
+    std::vector<double> variance;  // K        the data's sample variance along each row, descending
+    double total_variance = 0;     // the sum of the sample variances of all D pixels
 };
 
-// Step 1 (you write): PCA of x: (N, D) with K components, from the covariance matrix
-// (D, D) and its eigendecomposition (xt::linalg::eigh), or an SVD of the centred data.
+// README step 1. x: (N, D) -> its top-K principal components. "Variance" is the sample variance
+// (the unbiased one, numpy's var(ddof=1)); the tests check it exactly on four points.
+// Throws ae::ShapeError unless 1 <= K <= D and N >= 2. Tools: ae/linalg.hpp.
 Pca pca(const Matrix& x, size_t k);
 
-// Given: codes (N, K) = (x - mean) C^T, and back: x_hat (N, D) = codes C + mean.
-Matrix pca_encode(const Pca& p, const Matrix& x);
-Matrix pca_decode(const Pca& p, const Matrix& codes);
-
-// A linear autoencoder, rows are examples: h = x We + be,  x_hat = h Wd + bd.
-struct LinearAE {
-    Matrix We;  // (D, Z) encoder weights
-    Matrix be;  // (1, Z) encoder bias
-    Matrix Wd;  // (Z, D) decoder weights
-    Matrix bd;  // (1, D) decoder bias
-};
-struct LinearAEGrads {
-    Matrix We, be, Wd, bd;  // dL/d(parameter), same shapes as the parameters
-};
+// What the forward pass computes, kept for the backward pass.
 struct Forward {
     Matrix h;      // (N, Z) the code
     Matrix x_hat;  // (N, D) the reconstruction
 };
-
-// Given: small random weights (Xavier), zero biases.
-LinearAE init_linear_ae(size_t d, size_t z, Rng& rng);
-
-// Step 2a (you write): the forward pass. x: (N, D) -> h: (N, Z), x_hat: (N, D).
+// README step 2a. x: (N, D) -> h: (N, Z), x_hat: (N, D), by the model in lesson.hpp.
 Forward forward(const LinearAE& model, const Matrix& x);
-// Step 2b (you write): mean squared error over all N*D entries: sum (x_hat - x)^2 / (N D).
+
+// README step 2b. x_hat, x: (N, D) -> the mean squared error over all N*D entries (one number
+// per pixel, comparable across batch sizes).
 double mse(const Matrix& x_hat, const Matrix& x);
-// Step 2c (you write): gradients of mse(forward(model, x).x_hat, x) with respect to the four
-// parameters, derived by hand (chain rule through x_hat = h Wd + bd and h = x We + be).
+
+// dL/d(parameter), each the shape of its parameter.
+struct LinearAEGrads {
+    Matrix We, be, Wd, bd;
+};
+// README step 2c. The gradients of L = mse(forward(model, x).x_hat, x) with respect to the four
+// parameters, derived by hand; fwd is forward(model, x). Checked against central differences.
 LinearAEGrads backward(const LinearAE& model, const Matrix& x, const Forward& fwd);
 
-// The principal angles between the subspaces spanned by the rows of A (K1, D) and B (K2, D).
+// The principal angles between the row spaces of A (K1, D) and B (K2, D).
 struct Angles {
-    std::vector<double> cosines;   // min(K1, K2) cosines, descending (1 = same direction)
+    std::vector<double> cosines;   // min(K1, K2) cosines in [0, 1], descending
     double mean_cos2 = 0;          // mean of cos^2: 1 = same subspace, 0 = orthogonal
     double largest_angle_deg = 0;  // the largest principal angle, in degrees
 };
-// Step 3 (you write): orthonormalise the rows of A and B (QR of the transposes), then the
-// cosines are the singular values of Qa^T Qb.
+// README step 3. Depends only on the two subspaces, not on the bases that span them; throws
+// ae::ShapeError when A and B differ in D.
 Angles principal_angles(const Matrix& A, const Matrix& B);
-
-// Given: trains model on x with Adam and your forward/backward; on_epoch (may be empty) is
-// called after each epoch to record test figures.
-History train_linear_ae(LinearAE& model, const Matrix& x, const FitOptions& options, float lr,
-                        const EpochFn& on_epoch = nullptr);
 
 }  // namespace ae::l01

@@ -1,9 +1,11 @@
 // Lesson 01, the code the lesson gives you: PCA projections, initialisation, the training loop.
-// It calls the functions you write in exercise.cpp.
+// It calls the functions you write in exercise.cpp.  Run: ./workshop run 01
 #include <cmath>
 
 #include "ae/linalg.hpp"
+#include "ae/optim.hpp"
 #include "exercise.hpp"
+#include "lesson.hpp"
 
 namespace ae::l01 {
 
@@ -29,18 +31,17 @@ LinearAE init_linear_ae(size_t d, size_t z, Rng& rng) {
     return m;
 }
 
-History train_linear_ae(LinearAE& model, const Matrix& x, const FitOptions& options, float lr,
+History train_linear_ae(LinearAE& model, const Matrix& x, const TrainSpec& spec,
                         const EpochFn& on_epoch) {
-    Adam adam(lr);
-    return fit(
-        x, options,
-        [&](const Matrix& batch, const std::vector<size_t>&, Rng&) {
+    return train_on_cpu(
+        x, spec,
+        [&](const Matrix& batch, const std::vector<size_t>&, Optimizer& opt, Rng&) {
             const Forward fwd = forward(model, batch);
             LinearAEGrads g = backward(model, batch, fwd);
-            adam.step({{"We", &model.We, &g.We},
-                       {"be", &model.be, &g.be},
-                       {"Wd", &model.Wd, &g.Wd},
-                       {"bd", &model.bd, &g.bd}});
+            opt.step({{"We", &model.We, &g.We},
+                      {"be", &model.be, &g.be},
+                      {"Wd", &model.Wd, &g.Wd},
+                      {"bd", &model.bd, &g.bd}});
             return mse(fwd.x_hat, batch);
         },
         on_epoch);

@@ -1,13 +1,14 @@
-// Lesson 02, the code the lesson gives you: assembling the model, decoding, the training loop,
-// and saving/loading a trained model (lessons 06 and 07 load out/02_deep_ae/model.ckpt).
-// It calls the functions you write in exercise.cpp.
+// Lesson 02, the code the lesson gives you (declared in lesson.hpp): assembling the model,
+// decoding, the training loops, and saving/loading a trained model (lessons 06 and 07 load
+// out/02_deep_ae/model.ckpt). It calls the functions you write in exercise.cpp.
 #include <algorithm>
 #include <sstream>
 
 #include "ae/checkpoint.hpp"
 #include "ae/error.hpp"
 #include "ae/io.hpp"
-#include "exercise.hpp"
+#include "exercise.hpp"  // your builders and steps, which the given code calls
+#include "lesson.hpp"
 
 namespace ae::l02 {
 
@@ -79,22 +80,15 @@ double test_mse(Autoencoder& model, const Matrix& x) {
     return sum / double(x.size());
 }
 
-History train_autoencoder(Autoencoder& model, const Matrix& x, const FitOptions& options,
-                          Optimizer& opt, const EpochFn& on_epoch) {
-    return fit(
-        x, options,
-        [&](const Matrix& batch, const std::vector<size_t>&, Rng&) {
+History train_autoencoder(Autoencoder& model, const Matrix& x, TrainSpec spec,
+                          const EpochFn& on_epoch) {
+    spec.objective.loss = model.config.loss;
+    return train(
+        model.encoder, model.decoder, x, spec,
+        [&](const Matrix& batch, const std::vector<size_t>&, Optimizer& opt, Rng&) {
             return train_step(model, batch, batch, opt);
         },
         on_epoch);
-}
-
-History train_autoencoder_gpu(Autoencoder& model, const Matrix& x, const FitOptions& options,
-                              float lr, const EpochFn& on_epoch, GpuTrainConfig gpu) {
-    gpu.lr = lr;
-    gpu.loss = model.config.loss == Loss::Bce ? GpuTrainConfig::Loss::BceWithLogits
-                                              : GpuTrainConfig::Loss::Mse;
-    return fit_autoencoder_gpu(model.encoder, model.decoder, x, options, gpu, on_epoch);
 }
 
 void save_autoencoder(const std::string& path, Autoencoder& model) {

@@ -1,10 +1,12 @@
-// Lesson 03, the code the lesson gives you: corruptions by name, the denoising training loop
-// (ae::fit around your denoising_step) and the MSE used to compare noisy, plain and denoised.
-// It calls the functions you write in exercise.cpp.
+// Lesson 03, the code the lesson gives you (declared in lesson.hpp): corruptions by name, the
+// denoising training loop (ae::fit around your denoising_step) and the MSE used to compare
+// noisy, plain and denoised images. It calls the functions you write in exercise.cpp.
 #include <cstdio>
+#include <iostream>
 
 #include "ae/error.hpp"
-#include "exercise.hpp"
+#include "exercise.hpp"  // your corruptions and step, which the given code calls
+#include "lesson.hpp"
 
 namespace ae::l03 {
 
@@ -58,11 +60,15 @@ Corruption make_corruption(NoiseKind kind, float level) {
     }
 }
 
-History train_denoising(l02::Autoencoder& model, const Matrix& x, const Corruption& corrupt,
-                        const FitOptions& options, Optimizer& opt, const EpochFn& on_epoch) {
-    return fit(
-        x, options,
-        [&](const Matrix& batch, const std::vector<size_t>&, Rng& rng) {
+History train_denoiser(l02::Autoencoder& model, const Matrix& x, const NoiseSpec& noise,
+                       TrainSpec spec, const EpochFn& on_epoch) {
+    if (!noise.active()) return l02::train_autoencoder(model, x, spec, on_epoch);
+    spec.objective.loss = model.config.loss;
+    spec.objective.corruption = noise;
+    const Corruption corrupt = make_corruption(noise.kind, noise.level);
+    return train(
+        model.encoder, model.decoder, x, spec,
+        [&](const Matrix& batch, const std::vector<size_t>&, Optimizer& opt, Rng& rng) {
             return denoising_step(model, batch, corrupt, opt, rng);
         },
         on_epoch);
@@ -78,20 +84,31 @@ double mse(const Matrix& a, const Matrix& b) {
     return sum / double(a.size());
 }
 
-History train_model(const std::string& device, l02::Autoencoder& model, const Matrix& x,
-                    const std::optional<NoiseSpec>& noise, const FitOptions& options, float lr,
-                    const EpochFn& on_epoch) {
-    if (device == "cuda") {  // the library's CUDA trainer draws the same kinds of noise
-        GpuTrainConfig gpu;
-        if (noise && noise->kind == NoiseKind::Gaussian) gpu.noise_sigma = noise->level;
-        if (noise && noise->kind == NoiseKind::Masking) gpu.mask_prob = noise->level;
-        if (noise && noise->kind == NoiseKind::SaltPepper) gpu.salt_pepper_prob = noise->level;
-        return l02::train_autoencoder_gpu(model, x, options, lr, on_epoch, gpu);
+l02::Autoencoder plain_autoencoder(const std::string& path, bool explicit_path, bool quick,
+                                   const l02::AeConfig& config, const Matrix& train, TrainSpec spec,
+                                   std::string& source) {
+    std::string why = "--quick: same sample and epochs as the denoisers";
+    try {
+        if (!quick || explicit_path) {
+            why = "no lesson 02 model at " + path;
+            l02::Autoencoder m = l02::load_autoencoder(path);
+            if (m.config.describe() == config.describe()) {
+                source = "loaded from " + path;
+                return m;
+            }
+            why = path + " is " + m.config.describe() + ", not " + config.describe();
+        }
+    } catch (const DataError&) {
+        if (explicit_path) throw;
     }
-    Adam adam(lr);
-    if (!noise) return l02::train_autoencoder(model, x, options, adam, on_epoch);
-    return train_denoising(model, x, make_corruption(noise->kind, noise->level), options, adam,
-                           on_epoch);
+    if (explicit_path) throw Error("--plain-model " + why + " (change --latent, or the model)");
+    source = "trained here (" + why + ")";
+    std::cout << "Plain AE: " << source << ", training it now\n";
+    Rng rng(spec.fit.seed + 1);
+    l02::Autoencoder m = l02::make_autoencoder(config, rng);
+    spec.fit.name = "plain AE";
+    l02::train_autoencoder(m, train, spec);
+    return m;
 }
 
 }  // namespace ae::l03

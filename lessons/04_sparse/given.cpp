@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ae/device.hpp"
 #include "ae/error.hpp"
 #include "ae/linalg.hpp"
 #include "exercise.hpp"
+#include "lesson.hpp"
 
 namespace ae::l04 {
 
@@ -71,31 +71,13 @@ double penalized_step(l02::Autoencoder& model, const Matrix& x, const Penalty& p
     return objective;
 }
 
-namespace {
-// The variant on the GPU: lesson 02's CUDA path with the penalty on the code (Dense layer 0).
-History train_variant_gpu(l02::Autoencoder& model, const Matrix& x, const Penalty& penalty,
-                          const FitOptions& options, const EpochFn& on_epoch) {
-    if (!(options.lr > 0.f)) throw Error("train_variant: on the GPU, options.lr is Adam's rate");
-    GpuTrainConfig gpu;
-    using P = GpuTrainConfig::Penalty;
-    gpu.penalty = penalty.kind == PenaltyKind::L1            ? P::L1
-                  : penalty.kind == PenaltyKind::Kl          ? P::Kl
-                  : penalty.kind == PenaltyKind::Contractive ? P::Contractive
-                                                             : P::None;
-    gpu.penalty_weight = penalty.weight;
-    gpu.penalty_rho = penalty.rho;
-    gpu.penalty_layer = 0;
-    return l02::train_autoencoder_gpu(model, x, options, options.lr, on_epoch, gpu);
-}
-}  // namespace
-
 History train_variant(l02::Autoencoder& model, const Matrix& x, const Penalty& penalty,
-                      const FitOptions& options, Optimizer& opt, const EpochFn& on_epoch,
-                      const std::string& device) {
-    if (device == "cuda") return train_variant_gpu(model, x, penalty, options, on_epoch);
-    return fit(
-        x, options,
-        [&](const Matrix& batch, const std::vector<size_t>&, Rng&) {
+                      TrainSpec spec, const EpochFn& on_epoch) {
+    spec.objective.loss = model.config.loss;
+    spec.objective.penalty = {penalty.kind, penalty.weight, penalty.rho, 0};
+    return train(
+        model.encoder, model.decoder, x, spec,
+        [&](const Matrix& batch, const std::vector<size_t>&, Optimizer& opt, Rng&) {
             return penalized_step(model, batch, penalty, opt);
         },
         on_epoch);

@@ -7,10 +7,11 @@
 
 #include "ae/checkpoint.hpp"
 #include "ae/error.hpp"
-#include "ae/gpu_vae.hpp"
+#include "ae/training.hpp"
 #include "ae/linalg.hpp"
 #include "ae/loss.hpp"
 #include "exercise.hpp"
+#include "lesson.hpp"
 
 namespace ae::l05 {
 
@@ -117,24 +118,16 @@ double pixel_entropy_floor(const Matrix& x) {
     return sum / double(x.shape()[0]);
 }
 
-History train_vae(Vae& model, const Matrix& x, const FitOptions& options, float lr, float beta,
-                  const EpochFn& on_epoch, const std::string& device) {
-    if (device == "cuda") {
-        GpuVaeConfig gpu;
-        gpu.lr = lr;
-        gpu.beta = beta;
-        return fit_vae_gpu({&model.trunk, &model.mu_head, &model.logvar_head, &model.decoder}, x,
-                           options, gpu, on_epoch);
-    }
-    Adam adam(lr);
+History train_vae(Vae& model, const Matrix& x, float beta, const TrainSpec& spec,
+                  const EpochFn& on_epoch) {
     const std::vector<Param> params = model.params();
-    return fit(
-        x, options,
-        [&](const Matrix& batch, const std::vector<size_t>&, Rng& rng) {
+    return train(
+        VaeParts{&model.trunk, &model.mu_head, &model.logvar_head, &model.decoder}, beta, x, spec,
+        [&](const Matrix& batch, const std::vector<size_t>&, Optimizer& opt, Rng& rng) {
             zero_grad(params);
             const VaeLoss loss =
                 loss_and_gradients(model, batch, rng.normal(batch.shape()[0], model.z), beta);
-            adam.step(params);
+            opt.step(params);
             return loss.total;
         },
         on_epoch);

@@ -1,43 +1,43 @@
-// Lesson 06: anomaly detection. Your code goes here.
-// Read README.md (steps 1-4), then replace each AE_TODO with your implementation.
-// Check your work: ./workshop check 06      Run the lesson: ./workshop run 06
+// Lesson 06: anomaly detection. You write the scores of a detector and the figures that judge it
+// (ROC, AUC two ways, a threshold and what it catches), one README step each.
+// Check: ./workshop check 06   (./workshop watch 06 reruns on save; ./workshop hint 06 STEP)
 #include "ae/todo.hpp"
 #include "exercise.hpp"
 
 namespace ae::l06 {
 
 Scores mse_scores(const Matrix& x_hat, const Matrix& x) {
-    // TODO(lesson 06, step 1a): for each row i, the mean over the D columns of (x_hat - x)^2.
+    // TODO(lesson 06, step 1a): see README "Step 1a: Squared error per image".
     AE_TODO("06", "mse_scores", x_hat, x);
 }
 
 Scores bce_scores(const Matrix& x_hat, const Matrix& x) {
-    // TODO(lesson 06, step 1b): per row -sum [x log p + (1-x) log(1-p)], p clipped (1e-6).
+    // TODO(lesson 06, step 1b): see README "Step 1b: Cross-entropy per image".
     AE_TODO("06", "bce_scores", x_hat, x);
 }
 
 Roc roc_curve(const Scores& scores, const Labels& anomalous) {
-    // TODO(lesson 06, step 2): indices by score, descending; (0, 0), then a point per tie group.
+    // TODO(lesson 06, step 2): see README "Step 2: The ROC curve, ties included".
     AE_TODO("06", "roc_curve", scores, anomalous);
 }
 
 double auc(const Roc& roc) {
-    // TODO(lesson 06, step 3a): sum over segments of (fpr[i] - fpr[i-1]) * (tpr[i] + tpr[i-1]) / 2.
+    // TODO(lesson 06, step 3a): see README "Step 3a: The area under the curve".
     AE_TODO("06", "auc", roc);
 }
 
 double auc_rank(const Scores& scores, const Labels& anomalous) {
-    // TODO(lesson 06, step 3b): ranks (ties share the mean rank); (R_pos - P(P + 1)/2) / (P Q).
+    // TODO(lesson 06, step 3b): see README "Step 3b: The same area from ranks".
     AE_TODO("06", "auc_rank", scores, anomalous);
 }
 
 double threshold_at_fpr(const Scores& normal_scores, double fpr) {
-    // TODO(lesson 06, step 4a): sort ascending; m = floor(fpr n); t = the (n - m)-th smallest.
+    // TODO(lesson 06, step 4a): see README "Step 4a: A threshold from normal images only".
     AE_TODO("06", "threshold_at_fpr", normal_scores, fpr);
 }
 
 Detection detect(const Scores& scores, const Labels& anomalous, double threshold) {
-    // TODO(lesson 06, step 4b): tp, fp, tn, fn of "flag when score > threshold"; then the rates.
+    // TODO(lesson 06, step 4b): see README "Step 4b: What the threshold catches".
     AE_TODO("06", "detect", scores, anomalous, threshold);
 }
 

@@ -1,12 +1,13 @@
-// Lesson 06, the code the lesson gives you: three detectors trained on normal images only
-// (PCA from lesson 01, the deep autoencoder of lesson 02, the VAE of lesson 05), each scoring
-// the test set with your mse_scores (the VAE: its negative ELBO per image).
+// Lesson 06, the code the lesson gives you (lesson.hpp): three detectors trained on normal images
+// only (PCA from lesson 01, the deep autoencoder of lesson 02, the VAE of lesson 05), each
+// scoring the test set with your step 1 scores (the VAE also by its negative ELBO per image),
+// and the evaluation of one detector with your steps 2-4.
 #include "01_linear_pca/exercise.hpp"
-#include "02_deep_ae/exercise.hpp"
-#include "05_vae/exercise.hpp"
+#include "02_deep_ae/lesson.hpp"
+#include "05_vae/lesson.hpp"
 #include "ae/optim.hpp"
 #include "ae/progress.hpp"
-#include "exercise.hpp"
+#include "lesson.hpp"
 
 namespace ae::l06 {
 
@@ -22,15 +23,14 @@ Scored pca_detector(const Matrix& normal, const Matrix& test, size_t k) {
 }
 
 std::vector<Scored> ae_detector(const Matrix& normal, const Matrix& test, size_t latent,
-                                const FitOptions& fit, float lr) {
+                                const TrainSpec& spec) {
     Timer t;
     l02::AeConfig config;
     config.input = normal.shape()[1];
     config.latent = latent;
-    Rng rng(fit.seed);
+    Rng rng(spec.fit.seed);
     l02::Autoencoder model = l02::make_autoencoder(config, rng);
-    Adam adam(lr);
-    l02::train_autoencoder(model, normal, fit, adam);
+    l02::train_autoencoder(model, normal, spec);
     // One reconstruction, two scores: the squared error and the summed cross-entropy.
     Scored mse{"deep AE", {}, {}, l02::reconstruct(model, test), 0};
     const Matrix train_recon = l02::reconstruct(model, normal);
@@ -42,12 +42,11 @@ std::vector<Scored> ae_detector(const Matrix& normal, const Matrix& test, size_t
     return {mse, bce};
 }
 
-std::vector<Scored> vae_detector(const Matrix& normal, const Matrix& test, const FitOptions& fit,
-                                 float lr) {
+std::vector<Scored> vae_detector(const Matrix& normal, const Matrix& test, const TrainSpec& spec) {
     Timer t;
-    Rng rng(fit.seed);
+    Rng rng(spec.fit.seed);
     l05::Vae model = l05::make_vae(normal.shape()[1], 400, 20, rng);
-    l05::train_vae(model, normal, fit, lr, 1.f);
+    l05::train_vae(model, normal, 1.f, spec);
     // Two scores of one model: its negative ELBO (z = mu; summed BCE in nats plus the KL of the
     // code) and the plain reconstruction MSE of decode(mu), comparable with PCA and the AE.
     Scored elbo{"VAE -ELBO", {}, {}, {}, 0};
@@ -65,6 +64,23 @@ Labels anomalous_unless(const Labels& labels, int normal_class) {
     Labels out(labels.size());
     for (size_t i = 0; i < labels.size(); ++i) out[i] = labels[i] == normal_class ? 0 : 1;
     return out;
+}
+
+Outcome evaluate(const Scored& s, const Labels& anomalous, double fpr) {
+    Outcome o;
+    o.roc = roc_curve(s.test, anomalous);
+    o.auc = auc(o.roc);
+    o.auc_rank = auc_rank(s.test, anomalous);
+    o.threshold = threshold_at_fpr(s.train, fpr);
+    o.detection = detect(s.test, anomalous, o.threshold);
+    return o;
+}
+
+void check_exercise_written() {
+    const Scored toy{"toy", {0.1, 0.9, 0.5}, {0.2, 0.3}, {}, 0};
+    evaluate(toy, {0, 1, 0}, 0.5);
+    mse_scores(Matrix{{0.f}}, Matrix{{1.f}});
+    bce_scores(Matrix{{0.5f}}, Matrix{{1.f}});
 }
 
 }  // namespace ae::l06

@@ -1,6 +1,6 @@
 // Lesson 00 reference solution: thread indexing, grid-stride loops, naive and tiled matrix
 // multiply, and the host code of a launch. Compiled by nvcc when CUDA is there, else by g++.
-// Run: ./workshop solution 00
+// Run: ./workshop solution 00   (the contract is in exercise.hpp, the README has the steps)
 #include "ae/error.hpp"
 #include "exercise.hpp"
 

@@ -1,10 +1,9 @@
 // Lesson 01, reference solution: PCA by eigendecomposition of the covariance, the linear
 // autoencoder's forward pass and hand-derived gradients, and principal angles.
+// The factorisations come from ae/linalg.hpp (compiled once in the library): this file rebuilds
+// fast.
 #include <algorithm>
 #include <cmath>
-#include <tuple>
-
-#include <xtensor-blas/xlinalg.hpp>
 
 #include "ae/error.hpp"
 #include "ae/linalg.hpp"
@@ -24,13 +23,13 @@ Pca pca(const Matrix& x, size_t k) {
     add_row(xc, -p.mean);
     Matrix cov({d, d});
     gemm(xc, true, xc, false, cov, 1.f / static_cast<float>(n - 1));  // (D, D)
-    // eigh returns ascending eigenvalues with eigenvectors in the columns.
-    auto [values, vectors] = xt::linalg::eigh(cov);
+    // Ascending eigenvalues, eigenvectors in the columns: the top k are the last k columns.
+    const SymmetricEigen eig = symmetric_eigen(cov);
     p.components = Matrix({k, d});
     for (size_t j = 0; j < k; ++j) {
         const size_t col = d - 1 - j;
-        p.variance.push_back(std::max(0.0, static_cast<double>(values(col))));
-        for (size_t i = 0; i < d; ++i) p.components(j, i) = vectors(i, col);
+        p.variance.push_back(std::max(0.0, static_cast<double>(eig.values[col])));
+        for (size_t i = 0; i < d; ++i) p.components(j, i) = eig.vectors(i, col);
     }
     p.total_variance = 0;
     for (size_t i = 0; i < d; ++i) p.total_variance += cov(i, i);
@@ -70,10 +69,9 @@ LinearAEGrads backward(const LinearAE& model, const Matrix& x, const Forward& fw
 
 namespace {
 // An orthonormal basis of the row space of A (K, D), as the columns of a (D, K) matrix.
-xt::xtensor<double, 2> orthonormal_basis(const Matrix& A) {
-    xt::xtensor<double, 2> at = xt::transpose(xt::cast<double>(A));
-    auto [q, r] = xt::linalg::qr(at, xt::linalg::qrmode::reduced);
-    return q;
+MatrixD orthonormal_basis(const Matrix& A) {
+    const MatrixD at = xt::transpose(xt::cast<double>(A));  // (D, K)
+    return qr_reduced(at).q;
 }
 }  // namespace
 
@@ -83,10 +81,9 @@ Angles principal_angles(const Matrix& A, const Matrix& B) {
                          "; both need D columns");
     }
     const auto qa = orthonormal_basis(A), qb = orthonormal_basis(B);
-    const xt::xtensor<double, 2> m = xt::linalg::dot(xt::transpose(qa), qb);  // (K1, K2)
-    auto [u, s, vt] = xt::linalg::svd(m, false);
+    const MatrixD m = matmul(qa, qb, true, false);  // (K1, D) (D, K2) -> (K1, K2)
     Angles out;
-    for (double c : s) out.cosines.push_back(std::clamp(c, 0.0, 1.0));
+    for (double c : svd_thin(m).s) out.cosines.push_back(std::clamp(c, 0.0, 1.0));
     std::sort(out.cosines.rbegin(), out.cosines.rend());
     double sum = 0;
     for (double c : out.cosines) sum += c * c;

@@ -1,8 +1,9 @@
 // Lesson 05, reference solution: reparameterisation, KL, the negative ELBO, one training step,
-// sampling and interpolation for the VAE declared in lessons/05_vae/exercise.hpp.
+// sampling and interpolation for the VAE of lessons/05_vae/lesson.hpp.
 // Run the tests against it: build/bin/test_solution_05   The program: ./workshop solution 05
 #include <cmath>
 
+#include "ae/error.hpp"
 #include "ae/linalg.hpp"
 #include "ae/loss.hpp"
 #include "exercise.hpp"
@@ -86,9 +87,10 @@ Matrix sample_prior(Vae& model, size_t n, Rng& rng) {
 Matrix interpolate(Vae& model, const Matrix& z0, const Matrix& z1, size_t steps) {
     require_shape(z0, 1, model.z, "interpolate: z0");
     require_shape(z1, 1, model.z, "interpolate: z1");
+    if (steps == 0) throw Error("interpolate: steps must be at least 1 (got 0)");
     Matrix z({steps, model.z});
     for (size_t k = 0; k < steps; ++k) {
-        const float t = steps > 1 ? float(k) / float(steps - 1) : 0.f;
+        const float t = steps > 1 ? float(k) / float(steps - 1) : 0.f;  // one step: z0 itself
         xt::view(z, k, xt::all()) = xt::view((1.f - t) * z0 + t * z1, 0, xt::all());
     }
     return decode(model, z);

@@ -1,6 +1,7 @@
-// Device query for the workshop: how many GPUs, and what they are. Without a GPU (or without a
-// driver) cudaGetDeviceCount fails; that is not an error here, it means "0 devices", and the
-// sticky error is cleared so that later CUDA calls do not report it.
+// Device query for the workshop: what the CUDA runtime says at start-up, and what the GPUs are.
+// Without a GPU (or without a driver) cudaGetDeviceCount fails; that is recorded for
+// ae::classify_cuda_startup (common/src/device.cpp), which tells "no GPU" from "a GPU that
+// cannot be used", and the sticky error is cleared so that later CUDA calls do not report it.
 #include <cuda_runtime_api.h>
 
 #include "ae/cuda/check.hpp"
@@ -9,36 +10,36 @@
 namespace ae::cuda {
 
 namespace {
-struct CountResult {
-    int count = 0;
-    std::string reason;
-};
-CountResult query_count() {
-    CountResult r;
+StartupProbe probe() {
+    StartupProbe r;
+    if (cudaDriverGetVersion(&r.driver_version) != cudaSuccess) r.driver_version = 0;
+    if (cudaRuntimeGetVersion(&r.runtime_version) != cudaSuccess) r.runtime_version = 0;
     const cudaError_t e = cudaGetDeviceCount(&r.count);
+    r.count_error = static_cast<int>(e);
     if (e != cudaSuccess) {
-        cudaGetLastError();  // clear it: "no driver" must not poison later calls
+        r.error_name = cudaGetErrorName(e);
+        r.error_text = cudaGetErrorString(e);
         r.count = 0;
-        // Without any NVIDIA driver the runtime says "driver version is insufficient": say it
-        // plainly.
-        const bool no_driver = e == cudaErrorInsufficientDriver || e == cudaErrorNoDevice;
-        r.reason = std::string(no_driver ? "no NVIDIA GPU or driver on this machine, " : "") +
-                   cudaGetErrorName(e) + ": " + cudaGetErrorString(e);
-    } else if (r.count == 0) {
-        r.reason = "the CUDA driver reports no device";
     }
+    cudaGetLastError();  // clear it: "no driver" must not poison later calls
     return r;
 }
 }  // namespace
 
+const StartupProbe& startup_probe() {
+    static const StartupProbe r = probe();  // the answer does not change during a run
+    return r;
+}
+
 int device_count() {
-    static const CountResult r = query_count();  // the answer does not change during a run
-    return r.count;
+    return startup_probe().count;
 }
 
 std::string no_device_reason() {
-    static const CountResult r = query_count();
-    return r.count > 0 ? std::string() : r.reason;
+    const StartupProbe& r = startup_probe();
+    if (r.count > 0) return "";
+    if (r.count_error == cudaSuccess) return "the CUDA driver reports no device";
+    return r.error_name + ": " + r.error_text;
 }
 
 DeviceProps device_props(int index) {

@@ -1,6 +1,6 @@
 // The GPU kernels of the MLP trainer (mlp_trainer.cu) and their launchers. The CPU reference
 // they must match is common/src/{nn,loss,optim}.cpp: Dense + activations, MSE and BCE-with-
-// logits (mean over N*D), Adam with the bias correction folded into the step size.
+// logits (mean over N*D), Adam (the bias correction folded into the step size) and SGD.
 // Every kernel is a grid-stride loop over the elements it owns; shapes are checked by the caller.
 #pragma once
 #include <cuda_runtime.h>
@@ -47,16 +47,17 @@ __device__ inline float activate_grad(Act a, float y) {
     }
 }
 
-// Rows perm[begin + r] of data (n, D) into target (rows, D); with noise, the corrupted copy
-// into input. perm == nullptr: rows begin + r. The noise stream is Philox with subsequence =
-// element and offset = the global step (read on the device, so a replayed graph draws anew).
+// Rows perm[begin + r] of data (n, D) into target (rows, D); with a corruption, the corrupted
+// copy into input. perm == nullptr: rows begin + r. The noise stream is Philox from seed with
+// subsequence = element and offset = the global step (read on the device, so a replayed graph
+// draws anew).
 __global__ void gather_rows_noise(const float* data, const uint32_t* perm, size_t begin, int rows,
-                                  int D, float* target, float* input, NoiseConfig noise,
-                                  const long long* d_step_base, int step_in_epoch) {
+                                  int D, float* target, float* input, CorruptionSpec noise,
+                                  uint64_t seed, const long long* d_step_base, int step_in_epoch) {
     const size_t total = static_cast<size_t>(rows) * D;
-    const bool corrupt =
-        noise.gaussian_sigma > 0.f || noise.mask_prob > 0.f || noise.salt_pepper_prob > 0.f;
+    const bool corrupt = noise.kind != CorruptionKind::None && noise.level > 0.f;
     const long long step = corrupt ? *d_step_base + step_in_epoch : 0;
+    const float p = noise.level;
     for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < total;
          i += size_t(gridDim.x) * blockDim.x) {
         const size_t r = i / D, c = i % D;
@@ -65,15 +66,15 @@ __global__ void gather_rows_noise(const float* data, const uint32_t* perm, size_
         target[i] = x;
         if (!corrupt) continue;
         curandStatePhilox4_32_10_t st;
-        curand_init(noise.seed, i, static_cast<unsigned long long>(step) * 4ull, &st);
+        curand_init(seed, i, static_cast<unsigned long long>(step) * 4ull, &st);
         float v = x;
-        if (noise.gaussian_sigma > 0.f) {
-            v = fminf(fmaxf(v + noise.gaussian_sigma * curand_normal(&st), 0.f), 1.f);
-        }
-        if (noise.mask_prob > 0.f && curand_uniform(&st) <= noise.mask_prob) v = 0.f;
-        if (noise.salt_pepper_prob > 0.f) {
-            const float u = curand_uniform(&st);  // (0, 1]: below p/2 pepper, below p salt
-            if (u <= noise.salt_pepper_prob) v = u <= 0.5f * noise.salt_pepper_prob ? 0.f : 1.f;
+        if (noise.kind == CorruptionKind::Gaussian) {
+            v = fminf(fmaxf(v + p * curand_normal(&st), 0.f), 1.f);
+        } else if (noise.kind == CorruptionKind::Masking) {
+            if (curand_uniform(&st) <= p) v = 0.f;
+        } else {  // SaltPepper: u in (0, 1]; below p/2 pepper, below p salt
+            const float u = curand_uniform(&st);
+            if (u <= p) v = u <= 0.5f * p ? 0.f : 1.f;
         }
         input[i] = v;
     }
@@ -121,23 +122,33 @@ __global__ void loss_and_grad(const float* y, const float* target, size_t total,
     if ((threadIdx.x & 31) == 0) atomicAdd(loss_sum, local * loss_scale);
 }
 
-// Adam over every parameter at once (they live in one flat buffer). t = *d_step_base +
-// step_in_epoch, 1-based, read on the device so that a replayed graph keeps counting.
-__global__ void adam_update(float* w, const float* g, float* m, float* v, size_t n, AdamConfig a,
-                            const long long* d_step_base, int step_in_epoch) {
+// The optimiser over every parameter at once (they live in one flat buffer), as ae::Adam and
+// ae::Sgd (decoupled weight decay: w <- (1 - lr wd) w first). Adam: m, v its moments, t =
+// *d_step_base + step_in_epoch, 1-based, read on the device so that a replayed graph keeps
+// counting. Sgd: m is the velocity (unused without momentum).
+__global__ void optimizer_update(float* w, const float* g, float* m, float* v, size_t n,
+                                 OptimizerSpec o, const long long* d_step_base, int step_in_epoch) {
+    const float keep = 1.f - o.lr * o.weight_decay;
+    const size_t first = blockIdx.x * size_t(blockDim.x) + threadIdx.x;
+    const size_t stride = size_t(gridDim.x) * blockDim.x;
+    if (o.kind == OptimizerKind::Sgd) {
+        for (size_t i = first; i < n; i += stride) {
+            float step = g[i];
+            if (o.momentum != 0.f) m[i] = step = o.momentum * m[i] + g[i];
+            w[i] = keep * w[i] - o.lr * step;
+        }
+        return;
+    }
     const float t = static_cast<float>(*d_step_base + step_in_epoch);
-    const float c1 = 1.f - powf(a.beta1, t), c2 = 1.f - powf(a.beta2, t);
-    const float step = a.lr * sqrtf(c2) / c1, eps_hat = a.eps * sqrtf(c2);
-    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n;
-         i += size_t(gridDim.x) * blockDim.x) {
-        float wi = w[i];
-        if (a.weight_decay != 0.f) wi -= a.lr * a.weight_decay * wi;  // AdamW, decoupled
+    const float c1 = 1.f - powf(o.beta1, t), c2 = 1.f - powf(o.beta2, t);
+    const float step = o.lr * sqrtf(c2) / c1, eps_hat = o.eps * sqrtf(c2);
+    for (size_t i = first; i < n; i += stride) {
         const float gi = g[i];
-        const float mi = a.beta1 * m[i] + (1.f - a.beta1) * gi;
-        const float vi = a.beta2 * v[i] + (1.f - a.beta2) * gi * gi;
+        const float mi = o.beta1 * m[i] + (1.f - o.beta1) * gi;
+        const float vi = o.beta2 * v[i] + (1.f - o.beta2) * gi * gi;
         m[i] = mi;
         v[i] = vi;
-        w[i] = wi - step * mi / (sqrtf(vi) + eps_hat);
+        w[i] = keep * w[i] - step * mi / (sqrtf(vi) + eps_hat);
     }
 }
 

@@ -1,7 +1,8 @@
 // MlpTrainer (ae/cuda/mlp.hpp): one training step of an MLP autoencoder on the GPU. Products
-// go to cuBLAS, everything elementwise to the kernels of mlp_kernels.cuh; the weights, their
-// gradients and Adam's moments each live in one flat device buffer (one Adam launch per step).
-// Reference: the CPU path (ae::Sequential + ae::Adam); tests/gpu_train.cpp compares the two.
+// go to cuBLAS (blas.cuh), everything elementwise to the kernels of mlp_kernels.cuh; the
+// weights, their gradients and the optimiser's state each live in one flat device buffer (one
+// update launch per step). Reference: the CPU path (ae::Sequential + ae::Adam / ae::Sgd);
+// tests/gpu_train.cpp and tests/gpu_lessons.cpp compare the two.
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
@@ -11,6 +12,7 @@
 #include "ae/cuda/buffer.hpp"
 #include "ae/cuda/check.hpp"
 #include "ae/cuda/mlp.hpp"
+#include "blas.cuh"
 #include "mlp_kernels.cuh"
 #include "penalty_kernels.cuh"
 
@@ -21,10 +23,10 @@ using kernels::kThreads;
 
 struct MlpTrainer::Impl {
     MlpLayout layout;
-    LossKind loss;
-    AdamConfig adam;
-    NoiseConfig noise;
-    PenaltyConfig penalty;
+    Objective objective;
+    OptimizerSpec opt;
+    uint64_t seed = 0;
+    PenaltySpec penalty;                                   // objective.penalty
     DeviceBuffer<float> d_pen_row, d_pen_s2sum, d_pen_dA;  // (H), (H), (rows, H)
     int max_batch = 0, D = 0;
     std::vector<size_t> w_off, b_off;  // offsets of W_l and b_l in the flat buffers
@@ -49,20 +51,16 @@ struct MlpTrainer::Impl {
         if (stream) cudaStreamDestroy(stream);
     }
 
-    // Row-major C (M, N) = alpha op(A) op(B) + beta C; ld* are the stored row lengths. cuBLAS
-    // is column-major, where a stored row-major X reads as X^T: so compute C^T = op(B)^T op(A)^T.
+    // Row-major C (M, N) = op(A) op(B) + beta C (blas.cuh), counted.
     void gemm(bool ta, bool tb, int M, int N, int K, const float* A, int lda, const float* B,
               int ldb, float* C, int ldc, float beta = 0.f) {
-        const float alpha = 1.f;
-        CUBLAS_CHECK(cublasSgemm(blas, tb ? CUBLAS_OP_T : CUBLAS_OP_N,
-                                 ta ? CUBLAS_OP_T : CUBLAS_OP_N, N, M, K, &alpha, B, ldb, A, lda,
-                                 &beta, C, ldc));
+        blas::gemm(blas, ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta);
         ++launches;
     }
 
     const float* input_of(size_t l) const {
         if (l > 0) return d_y[l - 1].data();
-        return noise.active() ? d_input.data() : d_target.data();
+        return objective.corruption.active() ? d_input.data() : d_target.data();
     }
     int in(size_t l) const { return layout.sizes[l]; }
     int out(size_t l) const { return layout.sizes[l + 1]; }
@@ -83,7 +81,7 @@ struct MlpTrainer::Impl {
         const size_t L = layout.layers();
         const size_t total = size_t(rows) * D;
         kernels::loss_and_grad<<<blocks_for(total), kThreads, 0, stream>>>(
-            d_y[L - 1].data(), d_target.data(), total, loss, layout.acts[L - 1],
+            d_y[L - 1].data(), d_target.data(), total, objective.loss, layout.acts[L - 1],
             1.f / static_cast<float>(total), 1.f / static_cast<float>(D), d_g[L - 1].data(),
             d_loss_sum.data());
         CUDA_CHECK_LAUNCH();
@@ -93,9 +91,7 @@ struct MlpTrainer::Impl {
             // dW = A^T gz: (in, rows) (rows, out);  db = gz^T 1: column sums
             gemm(true, false, in(l), out(l), rows, input_of(l), in(l), gz, out(l),
                  d_grads.data() + w_off[l], out(l));
-            const float one = 1.f, zero = 0.f;
-            CUBLAS_CHECK(cublasSgemv(blas, CUBLAS_OP_N, out(l), rows, &one, gz, out(l),
-                                     d_ones.data(), 1, &zero, d_grads.data() + b_off[l], 1));
+            blas::column_sums(blas, gz, rows, out(l), d_ones.data(), d_grads.data() + b_off[l]);
             ++launches;
             if (l == 0) break;
             // dL/d(output of layer l-1) = gz W^T: (rows, out) (out, in), then through its
@@ -112,7 +108,7 @@ struct MlpTrainer::Impl {
                 ++launches;
             }
         }
-        if (penalty.kind == PenaltyKind::Contractive) contractive_grad(rows);
+        if (penalty.kind == CodePenaltyKind::Contractive) contractive_grad(rows);
     }
 
     // ---- lesson 04's penalties (penalty_kernels.cuh)
@@ -123,12 +119,12 @@ struct MlpTrainer::Impl {
         const int H = out(penalty.layer);
         const float* h = d_y[penalty.layer].data();
         const size_t n = size_t(rows) * H;
-        if (penalty.kind == PenaltyKind::L1) {
+        if (penalty.kind == CodePenaltyKind::L1) {
             kernels::l1_penalty_grad<<<blocks_for(n), kThreads, 0, stream>>>(
                 h, g, n, rows, penalty.weight, d_loss_sum.data());
             CUDA_CHECK_LAUNCH();
             ++launches;
-        } else if (penalty.kind == PenaltyKind::Kl) {
+        } else if (penalty.kind == CodePenaltyKind::Kl) {
             kernels::kl_penalty_units<<<blocks_for(H), kThreads, 0, stream>>>(
                 h, rows, H, penalty.rho, penalty.weight, d_pen_row.data(), d_loss_sum.data());
             CUDA_CHECK_LAUNCH();
@@ -155,9 +151,8 @@ struct MlpTrainer::Impl {
         CUDA_CHECK_LAUNCH();
         gemm(true, false, D, H, rows, input_of(0), D, d_pen_dA.data(), H, d_grads.data() + w_off[0],
              H, 1.f);
-        const float one = 1.f;
-        CUBLAS_CHECK(cublasSgemv(blas, CUBLAS_OP_N, H, rows, &one, d_pen_dA.data(), H,
-                                 d_ones.data(), 1, &one, d_grads.data() + b_off[0], 1));
+        blas::column_sums(blas, d_pen_dA.data(), rows, H, d_ones.data(), d_grads.data() + b_off[0],
+                          1.f);
         kernels::contractive_dw_direct<<<blocks_for(nw), kThreads, 0, stream>>>(
             W, d_pen_s2sum.data(), nw, rows, H, penalty.weight, d_grads.data() + w_off[0]);
         CUDA_CHECK_LAUNCH();
@@ -174,14 +169,14 @@ struct MlpTrainer::Impl {
         const long before = launches;
         const size_t total = size_t(rows) * D;
         kernels::gather_rows_noise<<<blocks_for(total), kThreads, 0, stream>>>(
-            src, perm, begin, rows, D, d_target.data(), d_input.data(), noise, d_step_base.data(),
-            step_in_epoch);
+            src, perm, begin, rows, D, d_target.data(), d_input.data(), objective.corruption, seed,
+            d_step_base.data(), step_in_epoch);
         CUDA_CHECK_LAUNCH();
         ++launches;
         forward(rows);
         backward(rows);
-        kernels::adam_update<<<blocks_for(d_params.size()), kThreads, 0, stream>>>(
-            d_params.data(), d_grads.data(), d_m.data(), d_v.data(), d_params.size(), adam,
+        kernels::optimizer_update<<<blocks_for(d_params.size()), kThreads, 0, stream>>>(
+            d_params.data(), d_grads.data(), d_m.data(), d_v.data(), d_params.size(), opt,
             d_step_base.data(), step_in_epoch);
         CUDA_CHECK_LAUNCH();
         ++launches;
@@ -211,32 +206,32 @@ struct MlpTrainer::Impl {
 
 namespace {
 // The shapes and activations the penalty kernels assume, checked before anything is launched.
-void check_penalty(const MlpLayout& layout, const PenaltyConfig& p) {
-    if (p.kind == PenaltyKind::None) return;
+void check_penalty(const MlpLayout& layout, const PenaltySpec& p) {
+    if (p.kind == CodePenaltyKind::None) return;
     if (p.layer < 0 || size_t(p.layer) + 1 >= layout.layers()) {
         throw std::invalid_argument(
             "MlpTrainer: the penalised code must be the output of a "
             "layer before the last, not of layer " +
             std::to_string(p.layer));
     }
-    if (p.kind != PenaltyKind::L1 && layout.acts[p.layer] != Act::Sigmoid) {
+    if (p.kind != CodePenaltyKind::L1 && layout.acts[p.layer] != Act::Sigmoid) {
         throw std::invalid_argument(
             "MlpTrainer: the KL and contractive penalties need a sigmoid "
             "code");
     }
-    if (p.kind == PenaltyKind::Contractive && p.layer != 0) {
+    if (p.kind == CodePenaltyKind::Contractive && p.layer != 0) {
         throw std::invalid_argument(
             "MlpTrainer: the contractive penalty is for a one-layer "
             "encoder (layer 0)");
     }
-    if (p.kind == PenaltyKind::Kl && !(p.rho > 0.f && p.rho < 1.f)) {
+    if (p.kind == CodePenaltyKind::Kl && !(p.rho > 0.f && p.rho < 1.f)) {
         throw std::invalid_argument("MlpTrainer: the KL target rho must be in (0, 1)");
     }
 }
 }  // namespace
 
-MlpTrainer::MlpTrainer(const MlpLayout& layout, LossKind loss, const AdamConfig& adam,
-                       const NoiseConfig& noise, int max_batch, const PenaltyConfig& penalty)
+MlpTrainer::MlpTrainer(const MlpLayout& layout, const Objective& objective,
+                       const OptimizerSpec& optimizer, uint64_t seed, int max_batch)
     : impl_(std::make_unique<Impl>()) {
     Impl& s = *impl_;
     if (layout.sizes.size() != layout.acts.size() + 1 || layout.acts.empty()) {
@@ -247,12 +242,13 @@ MlpTrainer::MlpTrainer(const MlpLayout& layout, LossKind loss, const AdamConfig&
             "MlpTrainer: an autoencoder's output size must equal its input size");
     }
     if (max_batch <= 0) throw std::invalid_argument("MlpTrainer: max_batch must be positive");
+    const PenaltySpec& penalty = objective.penalty;
     check_penalty(layout, penalty);
     s.penalty = penalty;
     s.layout = layout;
-    s.loss = loss;
-    s.adam = adam;
-    s.noise = noise;
+    s.objective = objective;
+    s.opt = optimizer;
+    s.seed = seed;
     s.max_batch = max_batch;
     s.D = layout.sizes.front();
     size_t n = 0;
@@ -264,7 +260,7 @@ MlpTrainer::MlpTrainer(const MlpLayout& layout, LossKind loss, const AdamConfig&
         s.d_y.emplace_back(size_t(max_batch) * s.out(l));
         s.d_g.emplace_back(size_t(max_batch) * s.out(l));
     }
-    if (penalty.kind != PenaltyKind::None) {
+    if (penalty.kind != CodePenaltyKind::None) {
         const size_t H = size_t(layout.sizes[penalty.layer + 1]);
         s.d_pen_row.resize(H);
         s.d_pen_s2sum.resize(H);
@@ -389,11 +385,17 @@ double MlpTrainer::run_epoch(const std::vector<uint32_t>& perm, int batch_size, 
             try {
                 s.issue_epoch(batch_size);
             } catch (...) {
-                cudaStreamEndCapture(s.stream, &g);
+                cudaStreamEndCapture(s.stream, &g);  // ends the broken capture; its error
+                cudaGetLastError();                  // must not surface at the next check
                 if (g) cudaGraphDestroy(g);
                 throw;
             }
-            CUDA_CHECK(cudaStreamEndCapture(s.stream, &g));
+            const cudaError_t ended = cudaStreamEndCapture(s.stream, &g);
+            if (ended != cudaSuccess) {
+                cudaGetLastError();  // clear it, so that the next checked call is not blamed
+                if (g) cudaGraphDestroy(g);
+                CUDA_CHECK(ended);
+            }
             const cudaError_t e = cudaGraphInstantiate(&s.graph, g, 0);
             cudaGraphDestroy(g);
             CUDA_CHECK(e);

@@ -1,8 +1,8 @@
-// VaeTrainer (ae/cuda/vae.hpp): lesson 05's VAE trained on the GPU. Products go to cuBLAS; bias,
-// ReLU and Adam reuse mlp_kernels.cuh; the kernels below are the VAE's own (noise, the
-// reparameterisation, BCE on logits summed over pixels, the KL term). CPU reference:
-// solutions/05_vae/exercise.cpp (loss_and_gradients) + lessons/05_vae/given.cpp (train_vae);
-// tests/gpu_train.cpp ("vae") compares one step of the two with the same eps.
+// VaeTrainer (ae/cuda/vae.hpp): lesson 05's VAE trained on the GPU. Products go to cuBLAS
+// (blas.cuh); bias, ReLU and the optimiser reuse mlp_kernels.cuh; the kernels below are the VAE's
+// own (noise, the reparameterisation, BCE on logits summed over pixels, the KL term). CPU
+// reference: solutions/05_vae/exercise.cpp (loss_and_gradients) + lessons/05_vae/given.cpp
+// (train_vae); tests/gpu_train.cpp ("vae") compares one step of the two with the same eps.
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 #include <curand_kernel.h>
@@ -13,6 +13,7 @@
 #include "ae/cuda/buffer.hpp"
 #include "ae/cuda/check.hpp"
 #include "ae/cuda/vae.hpp"
+#include "blas.cuh"
 #include "mlp_kernels.cuh"
 
 namespace ae::cuda {
@@ -91,7 +92,7 @@ enum VaeLayer { kTrunk, kMu, kLogvar, kDec1, kDec2, kVaeLayers };
 struct VaeTrainer::Impl {
     VaeShape shape;
     float beta = 1.f;
-    AdamConfig adam;
+    OptimizerSpec opt;
     uint64_t seed = 0;
     int max_batch = 0;
     int in[kVaeLayers] = {}, out[kVaeLayers] = {};
@@ -115,13 +116,10 @@ struct VaeTrainer::Impl {
     float* W(int l) { return d_params.data() + w_off[l]; }
     float* b(int l) { return d_params.data() + b_off[l]; }
 
-    // Row-major C (M, N) = op(A) op(B) + beta C, as MlpTrainer's gemm (cuBLAS sees C^T).
+    // Row-major C (M, N) = op(A) op(B) + beta_c C (blas.cuh).
     void gemm(bool ta, bool tb, int M, int N, int K, const float* A, int lda, const float* B,
               int ldb, float* C, int ldc, float beta_c = 0.f) {
-        const float alpha = 1.f;
-        CUBLAS_CHECK(cublasSgemm(blas, tb ? CUBLAS_OP_T : CUBLAS_OP_N,
-                                 ta ? CUBLAS_OP_T : CUBLAS_OP_N, N, M, K, &alpha, B, ldb, A, lda,
-                                 &beta_c, C, ldc));
+        blas::gemm(blas, ta, tb, M, N, K, A, lda, B, ldb, C, ldc, beta_c);
     }
 
     // y (rows, out) = act(x W + b).
@@ -135,9 +133,7 @@ struct VaeTrainer::Impl {
     void dense_grads(int l, const float* x, const float* g, int rows) {
         gemm(true, false, in[l], out[l], rows, x, in[l], g, out[l], d_grads.data() + w_off[l],
              out[l]);
-        const float one = 1.f, zero = 0.f;
-        CUBLAS_CHECK(cublasSgemv(blas, CUBLAS_OP_N, out[l], rows, &one, g, out[l], d_ones.data(), 1,
-                                 &zero, d_grads.data() + b_off[l], 1));
+        blas::column_sums(blas, g, rows, out[l], d_ones.data(), d_grads.data() + b_off[l]);
     }
     // g_in (rows, in) = g W^T (+ g_in when accumulate).
     void input_grad(int l, const float* g, int rows, float* g_in, bool accumulate = false) {
@@ -194,7 +190,7 @@ struct VaeTrainer::Impl {
         }
         const size_t nd = size_t(rows) * shape.d, nz = size_t(rows) * shape.z;
         kernels::gather_rows_noise<<<blocks_for(nd), kThreads, 0, stream>>>(
-            src, perm, begin, rows, shape.d, d_x.data(), d_x.data(), NoiseConfig{},
+            src, perm, begin, rows, shape.d, d_x.data(), d_x.data(), CorruptionSpec{}, seed,
             d_step_base.data(), step_in_epoch);
         CUDA_CHECK_LAUNCH();
         if (draw) {
@@ -205,8 +201,8 @@ struct VaeTrainer::Impl {
         }
         forward(rows);
         backward(rows);
-        kernels::adam_update<<<blocks_for(d_params.size()), kThreads, 0, stream>>>(
-            d_params.data(), d_grads.data(), d_m.data(), d_v.data(), d_params.size(), adam,
+        kernels::optimizer_update<<<blocks_for(d_params.size()), kThreads, 0, stream>>>(
+            d_params.data(), d_grads.data(), d_m.data(), d_v.data(), d_params.size(), opt,
             d_step_base.data(), step_in_epoch);
         CUDA_CHECK_LAUNCH();
     }
@@ -250,14 +246,14 @@ struct VaeTrainer::Impl {
     }
 };
 
-VaeTrainer::VaeTrainer(const VaeShape& shape, float beta, const AdamConfig& adam, uint64_t seed,
-                       int max_batch)
+VaeTrainer::VaeTrainer(const VaeShape& shape, float beta, const OptimizerSpec& optimizer,
+                       uint64_t seed, int max_batch)
     : impl_(std::make_unique<Impl>()) {
     Impl& s = *impl_;
     if (shape.d <= 0 || shape.h <= 0 || shape.z <= 0 || max_batch <= 0) {
         throw std::invalid_argument("VaeTrainer: sizes and max_batch must be positive");
     }
-    s.shape = shape, s.beta = beta, s.adam = adam, s.seed = seed, s.max_batch = max_batch;
+    s.shape = shape, s.beta = beta, s.opt = optimizer, s.seed = seed, s.max_batch = max_batch;
     s.allocate();
     CUDA_CHECK(cudaStreamCreate(&s.stream));
     CUBLAS_CHECK(cublasCreate(&s.blas));

@@ -1,7 +1,7 @@
-// The GPU as the lessons see it: is there one, what is it, and training an MLP autoencoder on
-// it. Declared in every build; without CUDA the training functions throw ae::Error ("built
-// without CUDA"), so lesson programs never need #ifdef. The CPU path (ae::fit) is the reference.
-//   if (ae::resolve_device(opt.device) == "cuda") history = ae::fit_autoencoder_gpu(...);
+// The GPU as the library sees it: is there one that can be used (and if not, why, and what to
+// do), and the CUDA trainer of MLP autoencoders behind ae::train (ae/training.hpp). Declared
+// in every build; without CUDA the trainer throws ae::Error ("built without CUDA"), so lesson
+// programs never need #ifdef. The CPU path (ae::fit with the lesson's step) is the reference.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -9,48 +9,86 @@
 #include <vector>
 
 #include "ae/nn.hpp"
+#include "ae/objective.hpp"
 #include "ae/train.hpp"
 
 namespace ae {
 
-bool cuda_built();      // compiled with nvcc (AE_HAVE_CUDA)
-bool cuda_available();  // built with CUDA and a device is present
-// One line: "NVIDIA H100 80GB HBM3: 132 SMs, 79.1 GiB, compute capability 9.0", or why none.
-std::string cuda_device_summary();
+// ---- Is there a GPU?
 
-// What to train: the loss on the model's output (for BCE the output is taken as logits, like
-// ae::bce_with_logits_loss), Adam's settings, input corruption (lesson 03) and CUDA Graphs.
-struct GpuTrainConfig {
-    enum class Loss { Mse, BceWithLogits } loss = Loss::Mse;  // both: mean over N*D entries
-    float lr = 1e-3f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f, weight_decay = 0.f;
-    float noise_sigma = 0.f;       // x + sigma N(0, 1), clipped to [0, 1]; target stays clean
-    float mask_prob = 0.f;         // each input pixel zeroed with this probability
-    float salt_pepper_prob = 0.f;  // each pixel 0 or 1 (half each) with this probability
-    uint64_t noise_seed = 0x5eed;  // fit_autoencoder_gpu mixes in FitOptions::seed
-    bool use_graph = true;         // replay each epoch as one CUDA Graph (far fewer launch costs)
-    // Lesson 04: + penalty_weight * P(h), h = the output of the Dense layer number penalty_layer
-    // (0 = the first; with its activation). L1: mean over the rows of sum |h|; Kl: sum over the
-    // units of KL(rho || batch mean of h_j), sigmoid code; Contractive: mean over the rows of
-    // |dh/dx|_F^2 of a one-layer sigmoid encoder (penalty_layer 0). As l04's CPU penalties.
-    enum class Penalty { None, L1, Kl, Contractive } penalty = Penalty::None;
-    float penalty_weight = 0.f, penalty_rho = 0.05f;
-    int penalty_layer = 0;
+enum class GpuState {
+    NotBuilt,  // this build has no CUDA (nvcc not found, or AE_WITH_CUDA=OFF)
+    NoGpu,     // no NVIDIA GPU (or no NVIDIA driver at all): the CPU is the normal choice
+    Unusable,  // a GPU is there but CUDA cannot use it (old driver, not ready ...): fix it
+    Ready,
 };
 
+// What the CUDA runtime said at start-up, as plain numbers, so that the classification below
+// can be tested with made-up codes on a machine without a GPU.
+struct CudaProbe {
+    int count_error = 0;      // cudaGetDeviceCount's cudaError_t (0 = cudaSuccess)
+    std::string error_name;   // cudaGetErrorName of it, e.g. "cudaErrorInsufficientDriver"
+    std::string error_text;   // cudaGetErrorString of it
+    int device_count = 0;     // valid when count_error is 0
+    int driver_version = 0;   // cudaDriverGetVersion: 0 = no NVIDIA driver installed
+    int runtime_version = 0;  // cudaRuntimeGetVersion of this build (13000 = CUDA 13.0)
+};
+
+// The cudaError_t values the classification tells apart (common/cuda checks them against
+// driver_types.h at compile time).
+namespace cuda_error {
+constexpr int kSuccess = 0, kInitializationError = 3, kInsufficientDriver = 35,
+              kDevicesUnavailable = 46, kNoDevice = 100, kOperatingSystem = 304,
+              kNotPermitted = 800, kSystemNotReady = 802, kSystemDriverMismatch = 803,
+              kCompatNotSupportedOnDevice = 804;
+}
+
+struct GpuStatus {
+    GpuState state = GpuState::NotBuilt;
+    std::string summary;  // one plain line: "No NVIDIA GPU found", "NVIDIA H100 ...: 132 SMs ..."
+    std::string fix;      // Unusable: what to do about it; empty otherwise
+    std::string detail;   // the CUDA error name and text (shown with --verbose / AE_VERBOSE=1)
+};
+
+// Pure: the status that a probe means. No GPU = cudaErrorNoDevice, a count of 0, or
+// cudaErrorInsufficientDriver with no driver installed; any other failure is Unusable.
+GpuStatus classify_cuda_startup(const CudaProbe& probe);
+// This machine's status, probed once per run (NotBuilt without CUDA).
+const GpuStatus& gpu_status();
+
+bool cuda_built();      // compiled with nvcc (AE_HAVE_CUDA)
+bool cuda_available();  // gpu_status().state == Ready
+// One line: "NVIDIA H100 80GB HBM3: 132 SMs, 79.1 GiB, compute capability 9.0", or why none.
+std::string cuda_device_summary();
+// The status for people: the summary, then "Fix: ..." (Unusable) and, with detail, what CUDA
+// said; one item per line.
+std::string gpu_status_text(const GpuStatus& status, bool detail);
+// True when --verbose was given or AE_VERBOSE=1: then CUDA's own error text is shown too.
+bool verbose_enabled();
+void set_verbose(bool on);
+
+// ---- The CUDA trainer of MLP autoencoders
+
 // A model of Dense layers, each optionally followed by ReLU, Sigmoid, Tanh or Identity, copied
-// to the device with its Adam state. Row-major like the CPU: x (N, D) -> x_hat (N, D).
+// to the device with its optimiser state. Row-major like the CPU: x (N, D) -> x_hat (N, D).
+// The objective (loss, corruption, code penalty) and the optimiser are ae/objective.hpp's;
+// seed: the corruption's random stream (cuRAND Philox); use_graph: replay each epoch as one
+// CUDA Graph (far fewer launch costs).
 class GpuAutoencoder {
   public:
-    GpuAutoencoder(const Sequential& model, const GpuTrainConfig& config, int max_batch);
+    GpuAutoencoder(const Sequential& model, const Objective& objective,
+                   const OptimizerSpec& optimizer, int max_batch, uint64_t seed = 0x5eed,
+                   bool use_graph = true);
     // The same for an encoder followed by a decoder (lesson 02's l02::Autoencoder).
-    GpuAutoencoder(const Sequential& encoder, const Sequential& decoder,
-                   const GpuTrainConfig& config, int max_batch);
+    GpuAutoencoder(const Sequential& encoder, const Sequential& decoder, const Objective& objective,
+                   const OptimizerSpec& optimizer, int max_batch, uint64_t seed = 0x5eed,
+                   bool use_graph = true);
     ~GpuAutoencoder();
     GpuAutoencoder(GpuAutoencoder&&) noexcept;
     GpuAutoencoder& operator=(GpuAutoencoder&&) noexcept;
 
-    // One step on a host batch (B, D): loss (as ae::mse_loss / bce_with_logits_loss), backward,
-    // Adam. Synchronises; for tests and small runs.
+    // One step on a host batch (B <= max_batch, D): loss (as ae::mse_loss /
+    // bce_with_logits_loss, + weight * penalty), backward, update. Synchronises; for tests.
     double step(const Matrix& batch);
     // The training set x (N, D), resident on the device until the next call.
     void upload_data(const Matrix& x);
@@ -67,15 +105,5 @@ class GpuAutoencoder {
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
-
-// ae::fit for an autoencoder (target = input) on the GPU: the same shuffling (seed), epoch
-// log, NaN guard and History; model's weights go to the device and come back after each epoch
-// (so on_epoch_end can evaluate on the CPU) and at the end.
-History fit_autoencoder_gpu(Sequential& model, const Matrix& x, const FitOptions& options,
-                            const GpuTrainConfig& config, const EpochFn& on_epoch_end = nullptr);
-// The same for an encoder followed by a decoder (both updated in place).
-History fit_autoencoder_gpu(Sequential& encoder, Sequential& decoder, const Matrix& x,
-                            const FitOptions& options, const GpuTrainConfig& config,
-                            const EpochFn& on_epoch_end = nullptr);
 
 }  // namespace ae

@@ -1,13 +1,14 @@
 // Lesson 05's VAE trained on the GPU (common/cuda/src/vae_trainer.cu), seen from the CPU
 // library. Declared in every build; without CUDA it throws ae::Error ("built without CUDA"), so
 // lesson programs need no #ifdef. The CPU reference is l05::loss_and_gradients + ae::Adam.
-//   if (ae::resolve_device(opt.device) == "cuda") history = ae::fit_vae_gpu(parts, x, fo, c);
+// Lessons train through ae::train(parts, beta, x, spec, step) (ae/training.hpp).
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "ae/nn.hpp"
+#include "ae/objective.hpp"
 #include "ae/train.hpp"
 
 namespace ae {
@@ -21,17 +22,12 @@ struct VaeParts {
     Sequential* decoder = nullptr;
 };
 
-// Loss: mean over the batch of (BCE on logits summed over the D pixels + beta KL), as
-// l05::vae_loss; Adam's settings; the seed of the cuRAND noise eps (mixed with FitOptions::seed).
-struct GpuVaeConfig {
-    float lr = 1e-3f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
-    float beta = 1.f;
-    uint64_t noise_seed = 0x7ae5eed;
-};
-
 class GpuVae {
   public:
-    GpuVae(const VaeParts& parts, const GpuVaeConfig& config, int max_batch);
+    // Loss: mean over the batch of (BCE on logits summed over the D pixels + beta KL), as
+    // l05::vae_loss; seed: the cuRAND stream of eps.
+    GpuVae(const VaeParts& parts, float beta, const OptimizerSpec& optimizer, int max_batch,
+           uint64_t seed = 0x7ae5eed);
     ~GpuVae();
     GpuVae(GpuVae&&) noexcept;
     GpuVae& operator=(GpuVae&&) noexcept;
@@ -50,10 +46,5 @@ class GpuVae {
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
-
-// ae::fit for the VAE on the GPU: the same data order (seed), epoch log, NaN guard and History;
-// the weights come back to parts before each on_epoch_end and at the end.
-History fit_vae_gpu(const VaeParts& parts, const Matrix& x, const FitOptions& options,
-                    const GpuVaeConfig& config, const EpochFn& on_epoch_end = nullptr);
 
 }  // namespace ae

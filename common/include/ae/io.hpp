@@ -2,6 +2,7 @@
 // CSV tables and a small JSON writer for summary.json. Every write goes to a temporary file
 // first and is renamed into place, so an interrupted run never leaves a half-written file.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -14,11 +15,28 @@
 namespace ae {
 
 // Calls write(tmp_path) and renames tmp_path to path; on an exception the temporary is removed.
-// Creates the parent directory.
+// Creates the parent directory. The temporary sits beside path as ".NAME.tmp-PID-SEQ"; each call
+// first removes the temporaries that processes no longer running (killed, say) left there.
 void atomic_write(const std::string& path, const std::function<void(const std::string&)>& write);
+// text may hold any bytes; the write and the close are checked (a full disk is an ae::Error).
 void write_text(const std::string& path, const std::string& text);
 std::string read_text(const std::string& path);
 void make_dirs(const std::string& dir);
+
+// Creates dir and proves it can be written (creates, writes and removes a probe file). Throws
+// ae::Error naming the folder and what to do. Call it before long work whose results go there.
+void check_writable_dir(const std::string& dir);
+
+// Removes the atomic_write temporaries in dir whose process is gone; returns how many.
+size_t remove_stale_temporaries(const std::string& dir);
+
+// The size in bytes of the regular file at path, for readers to compare with what a header
+// claims. Throws ae::DataError naming the path when it is missing, a directory or not a file;
+// `what` says what the file should be ("checkpoint", ".npy file").
+uint64_t input_file_size(const std::string& path, const std::string& what);
+
+// a * b, or throws ae::DataError("PATH: WHAT is too large ...") when it does not fit in 64 bits.
+uint64_t checked_mul(uint64_t a, uint64_t b, const std::string& path, const std::string& what);
 
 // .npy, float32, C order, 2-D (or 1-D: loaded as (1, n)). load_npy throws ae::DataError on a
 // damaged file, naming the file and what it found.

@@ -1,6 +1,10 @@
-// Matrix products through BLAS (OpenBLAS via xtensor-blas), without copies for transposes.
-// Every product in the library goes through these two functions.
+// Matrix products through BLAS (OpenBLAS via xtensor-blas), without copies for transposes, and
+// the LAPACK factorisations the lessons need (symmetric eigendecomposition, reduced QR, thin SVD).
+// Every product in the library goes through gemm/matmul. The factorisations are compiled once in
+// the library, so a lesson's exercise.cpp that uses them stays quick to rebuild.
 #pragma once
+#include <vector>
+
 #include "ae/tensor.hpp"
 
 namespace ae {
@@ -12,6 +16,33 @@ void gemm(const Matrix& A, bool transA, const Matrix& B, bool transB, Matrix& C,
 
 // op(A) op(B) as a new matrix.
 Matrix matmul(const Matrix& A, const Matrix& B, bool transA = false, bool transB = false);
+// The same in double precision (xt::linalg::dot on transposed views, no copies).
+MatrixD matmul(const MatrixD& A, const MatrixD& B, bool transA = false, bool transB = false);
+
+// The eigendecomposition of a symmetric matrix a: (D, D) (LAPACK through xt::linalg::eigh; only
+// the lower triangle is read). values: D eigenvalues in ascending order; vectors: (D, D), the
+// eigenvector of values[j] in column j, unit length, with an arbitrary sign.
+struct SymmetricEigen {
+    std::vector<float> values;
+    Matrix vectors;
+};
+SymmetricEigen symmetric_eigen(const Matrix& a);
+
+// The reduced QR decomposition a = q r of a: (M, K), M >= K (xt::linalg::qr, reduced mode):
+// q (M, K) with orthonormal columns spanning the columns of a, r (K, K) upper triangular.
+struct QrD {
+    MatrixD q, r;
+};
+QrD qr_reduced(const MatrixD& a);
+
+// The thin SVD a = u diag(s) vt of a: (M, K) (xt::linalg::svd without full matrices), R =
+// min(M, K): u (M, R), s: R singular values in descending order (>= 0), vt (R, K).
+struct SvdD {
+    MatrixD u;
+    std::vector<double> s;
+    MatrixD vt;
+};
+SvdD svd_thin(const MatrixD& a);
 
 // x: (N, D) -> (1, D), the sum of each column (bias gradients).
 Matrix column_sums(const Matrix& x);

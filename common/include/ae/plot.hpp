@@ -2,6 +2,7 @@
 // Every chart also writes the numbers behind it as CSV next to the PNG; when gnuplot is
 // missing, the CSV is still written and a message says (once) how to install it.
 #pragma once
+#include <cmath>  // NAN
 #include <string>
 #include <utility>
 #include <vector>

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <xtensor/xtensor.hpp>
+#include <xtensor/xview.hpp>  // rows and row ranges of a Matrix: how batches are taken
 
 namespace ae {
 

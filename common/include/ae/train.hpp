@@ -2,6 +2,8 @@
 // a per-epoch log, a NaN/inf guard that stops with advice, and a history to plot.
 // The lesson supplies what one step does (its own exercise function, usually) and what to
 // measure after each epoch, so noise, other targets or penalties need no copy of the loop.
+// run_epochs is that loop's epoch driver; ae::fit runs it with CPU batches, the GPU trainers
+// (ae/training.hpp) with whole epochs on the device: same order for the same seed, same guard.
 #pragma once
 #include <functional>
 #include <map>
@@ -16,7 +18,6 @@ struct FitOptions {
     int epochs = 10;
     int batch_size = 256;
     uint64_t seed = 42;
-    float lr = 0.f;  // only for the advice printed when training diverges
     bool progress = true;
     bool verbose = true;  // one line per epoch on stdout
     std::string name = "train";
@@ -48,5 +49,36 @@ using EpochFn = std::function<void(EpochLog& log)>;
 // metric is NaN or inf, with advice (lower --lr).
 History fit(const Matrix& x, const FitOptions& options, const StepFn& step,
             const EpochFn& on_epoch_end = nullptr);
+
+// ---- The epoch driver under ae::fit and the GPU trainers.
+
+// Reports finished work of an epoch to the driver: `batches` more batches with `rows` rows in
+// all, whose mean loss per row is `mean_loss`. The driver ticks the progress bar, adds to the
+// epoch's loss and throws ae::TrainingDiverged at a non-finite loss.
+using BatchDone = std::function<void(size_t batches, size_t rows, double mean_loss)>;
+
+// Runs one epoch in the order perm (a permutation of the N rows), reporting through done;
+// step_rng is the stream for noise and sampling inside the steps (the CPU's; the GPU draws its
+// own). sync_weights (may be empty): copies trained weights to the CPU models; the driver calls
+// it before on_epoch_end and at the end.
+struct EpochRunner {
+    std::function<void(const std::vector<size_t>& perm, Rng& step_rng, const BatchDone& done)>
+        run_epoch;
+    std::function<void()> sync_weights;
+    std::string where;  // appended to the epoch log line, e.g. " on the GPU"
+};
+
+// The loop of ae::fit without its batches: epochs x (perm = a fresh permutation of n from the
+// seed, runner.run_epoch, epoch log, on_epoch_end, NaN/inf guard on the loss and the metrics).
+// lr (0 = unknown): quoted in the advice when training diverges.
+History run_epochs(size_t n, const FitOptions& options, const EpochRunner& runner,
+                   const EpochFn& on_epoch_end = nullptr, float lr = 0.f);
+
+// ae::fit's way to run an epoch: batches of rows of x in the order perm, each handed to step.
+// x and step must outlive the runner.
+EpochRunner batch_runner(const Matrix& x, int batch_size, const StepFn& step);
+
+// The checks of ae::fit: a training set that is not empty and a positive batch size.
+void check_fit_args(size_t n, const FitOptions& options);
 
 }  // namespace ae

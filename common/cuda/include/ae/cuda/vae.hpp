@@ -1,7 +1,8 @@
 // The GPU trainer of lesson 05's variational autoencoder, as plain C++ (no CUDA headers):
 // trunk Dense(D, H) + ReLU, heads Dense(H, Z) for mu and logvar, z = mu + exp(logvar / 2) eps
 // (eps drawn with cuRAND, or given), decoder Dense(Z, H) + ReLU + Dense(H, D) -> logits.
-// Loss: mean over the batch of (BCE summed over pixels + beta KL); Adam. Row-major like the CPU.
+// Loss: mean over the batch of (BCE summed over pixels + beta KL); Adam or SGD (ae::OptimizerSpec).
+// Row-major like the CPU.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -22,7 +23,7 @@ class VaeTrainer {
     // b; decoder.0 W, b; decoder.2 W, b (W (in, out), b (out)).
     static constexpr size_t kTensors = 10;
 
-    VaeTrainer(const VaeShape& shape, float beta, const AdamConfig& adam, uint64_t seed,
+    VaeTrainer(const VaeShape& shape, float beta, const OptimizerSpec& optimizer, uint64_t seed,
                int max_batch);
     ~VaeTrainer();
     VaeTrainer(const VaeTrainer&) = delete;

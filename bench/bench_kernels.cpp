@@ -1,0 +1,48 @@
+// The one hand-vectorised kernel of the library (the blocked float sum behind the losses, in
+// common/src/simd.hpp) against the plain loop it replaces, on the output layer's size.
+// Run: build/bin/bench_kernels   (one JSON line on stdout; fields: bench/README.md)
+#include <algorithm>
+#include <cstdio>
+
+#include "../common/src/simd.hpp"
+#include "ae/progress.hpp"
+
+using namespace ae;
+
+namespace {
+// Best of 7 rounds of `reps` calls, in microseconds per call.
+template <class F>
+double best_us(int reps, F&& f) {
+    double best = 1e30;
+    for (int round = 0; round < 7; ++round) {
+        Timer t;
+        for (int r = 0; r < reps; ++r) f();
+        best = std::min(best, t.seconds() / reps * 1e6);
+    }
+    return best;
+}
+}  // namespace
+
+int main() {
+    Rng rng(1);
+    const Matrix x = rng.uniform(256, 784);  // one batch of the output layer
+    volatile double sink = 0;
+    const double plain = best_us(200, [&] {
+        double s = 0;
+        for (size_t b = 0; b < x.size(); b += parallel::kBlock)
+            s += parallel::block_sum_plain(x.data() + b, std::min(parallel::kBlock, x.size() - b));
+        sink = s;
+    });
+    const double simd = best_us(200, [&] {
+        double s = 0;
+        for (size_t b = 0; b < x.size(); b += parallel::kBlock)
+            s += parallel::block_sum(x.data() + b, std::min(parallel::kBlock, x.size() - b));
+        sink = s;
+    });
+    const double threaded = best_us(200, [&] { sink = parallel::accurate_sum(x); });
+    std::printf(
+        "{\"bench\": \"kernels\", \"entries\": %zu, \"sum_plain_us\": %.1f, \"sum_simd_us\": %.1f, "
+        "\"sum_simd_threads_us\": %.1f, \"threads\": %zu}\n",
+        x.size(), plain, simd, threaded, parallel::threads());
+    return sink == 0.5 ? 1 : 0;
+}

@@ -1,0 +1,187 @@
+// Lesson 02, the report of one run (report.hpp): terminal summary, pictures, CSV/.npy files and
+// summary.json. Nothing here trains or changes the model; main.cpp is the experiment.
+#include "report.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "ae/expect.hpp"
+#include "ae/io.hpp"
+#include "ae/plot.hpp"
+#include "exercise.hpp"  // encode, for the latent scatter
+
+namespace ae::l02 {
+
+std::vector<double> per_image_mse(const Matrix& x_hat, const Matrix& x) {
+    std::vector<double> err(x.shape()[0], 0.0);
+    for (size_t i = 0; i < x.shape()[0]; ++i) {
+        for (size_t j = 0; j < x.shape()[1]; ++j)
+            err[i] += std::pow(double(x_hat(i, j)) - x(i, j), 2);
+        err[i] /= double(x.shape()[1]);
+    }
+    return err;
+}
+
+double mean_of(const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return v.empty() ? NAN : s / double(v.size());
+}
+
+namespace {
+
+// Class names short enough for a 28 x 3 pixel column: "T-shirt/top" -> "T-shirt",
+// "Ankle boot" -> "boot".
+std::vector<std::string> column_labels(const std::vector<std::string>& names) {
+    std::vector<std::string> out;
+    for (std::string n : names) {
+        n = n.substr(0, n.find('/'));
+        if (n.size() > 8 && n.find(' ') != std::string::npos) n = n.substr(n.rfind(' ') + 1);
+        out.push_back(n);
+    }
+    return out;
+}
+
+// First test image of each class: one column per class in the reconstruction grid.
+Matrix one_per_class(const Dataset& ds) {
+    std::vector<size_t> idx;
+    for (int c = 0; c < 10; ++c) {
+        for (size_t i = 0; i < ds.size(); ++i) {
+            if (ds.labels[i] == c) {
+                idx.push_back(i);
+                break;
+            }
+        }
+    }
+    return gather_rows(ds.images, idx);
+}
+
+// (N, Z) test codes -> (N, 2): the codes themselves when Z = 2, else their top-2 PCA projection
+// (lesson 01), fitted on the training codes.
+Matrix latent_2d(const Matrix& train_codes, const Matrix& test_codes) {
+    if (test_codes.shape()[1] == 2) return test_codes;
+    return l01::pca_encode(l01::pca(train_codes, 2), test_codes);
+}
+
+std::vector<double> per_class_mean(const std::vector<double>& err, const Labels& labels) {
+    std::vector<double> sum(10, 0.0), count(10, 0.0);
+    for (size_t i = 0; i < err.size(); ++i) sum[labels[i]] += err[i], count[labels[i]] += 1;
+    for (int c = 0; c < 10; ++c) sum[c] = count[c] > 0 ? sum[c] / count[c] : NAN;
+    return sum;
+}
+
+void curves(const std::string& out, const History& h, const std::string& loss, double pca_mse,
+            double mean_mse) {
+    const auto ep = h.epoch_numbers();
+    Chart c{"Training and test loss (" + loss + " per pixel)", "epoch", loss + " per pixel"};
+    c.logy = loss == "mse";  // BCE of grey pixels has a floor (their entropy), MSE falls to ~0
+    line_chart(out + "/loss_curves.png", c,
+               {{"train", ep, h.train_loss(), "linespoints"},
+                {"test", ep, h.metric("test_loss"), "linespoints"}});
+    Chart m{"Test MSE per pixel: deep AE vs PCA at the same Z", "epoch", "test MSE per pixel"};
+    m.logy = true;
+    line_chart(out + "/test_mse.png", m,
+               {{"deep AE", ep, h.metric("test_mse"), "linespoints"},
+                {"PCA (same Z)", ep, std::vector<double>(ep.size(), pca_mse)},
+                {"mean image", ep, std::vector<double>(ep.size(), mean_mse)}});
+}
+
+void pictures(const std::string& out, const DataSplit& data, Autoencoder& model, const Baselines& b,
+              const Results& r) {
+    const l01::Pca& p = b.pca;
+    const size_t z = model.config.latent;
+    const Matrix x = one_per_class(data.test);
+    const Matrix grid = xt::concatenate(
+        xt::xtuple(x, reconstruct(model, x), l01::pca_decode(p, l01::pca_encode(p, x))), 0);
+    const std::string pca_z = "PCA-" + std::to_string(p.components.shape()[0]);
+    save_image_grid(out + "/reconstructions.png", grid, 10, 28, 28, 3, false,
+                    {"original", "deep AE", pca_z},
+                    "Test images and their reconstructions (Z = " + std::to_string(z) + ")",
+                    column_labels(data.class_names));
+
+    const Matrix xy = latent_2d(encode(model, data.train.images), r.test_codes);
+    const std::string what =
+        z == 2 ? "the 2-D code" : "top-2 PCA projection of the " + std::to_string(z) + "-D code";
+    Chart s{"Test images in latent space (" + what + "), coloured by class", "latent 1",
+            "latent 2"};
+    s.key = "outside right";
+    s.width = 960;
+    scatter_by_class(out + "/latent_scatter.png", s, xy, data.test.labels, data.class_names);
+
+    Chart c{"Test MSE per pixel by class", "class", "mean test MSE per pixel"};
+    c.key = "top left";
+    bar_chart(
+        out + "/mse_by_class.png", c, data.class_names, {"deep AE", "PCA (same Z)"},
+        {per_class_mean(r.error, data.test.labels), per_class_mean(b.pca_err, data.test.labels)});
+}
+
+void write_results(const std::string& out, const Options& opt, const DataSplit& data,
+                   const Autoencoder& model, const Baselines& b, const Results& r, double ae_mse,
+                   double seconds) {
+    const History& h = r.history;
+    std::vector<double> secs;
+    for (const auto& e : h.epochs) secs.push_back(e.seconds);
+    save_csv(
+        out + "/history.csv", {"epoch", "train_loss", "test_loss", "test_mse", "seconds"},
+        {h.epoch_numbers(), h.train_loss(), h.metric("test_loss"), h.metric("test_mse"), secs});
+    Json summary;
+    summary.set("lesson", "02_deep_ae")
+        .set("data", data.describe())
+        .set("full_data", !data.is_sample)
+        .set("model", model.config.describe())
+        .set("latent", model.config.latent)
+        .set("loss", loss_name(model.config.loss))
+        .set("epochs", h.epochs.size())
+        .set("batch_size", opt.batch_size)
+        .set("lr", double(opt.lr))
+        .set("seed", double(opt.seed))
+        .set("test_mse_mean_image", b.mean_mse)
+        .set("test_mse_pca", b.pca_mse)
+        .set("test_mse_deep_ae", ae_mse)
+        .set("ae_vs_pca_relative_gap", ae_mse / b.pca_mse - 1)
+        .set("test_mse_per_epoch", h.metric("test_mse"))
+        .set("train_loss_per_epoch", h.train_loss())
+        .set("model_path", r.model_path)
+        .set("train_seconds", h.total_seconds())
+        .set("seconds", seconds);
+    summary.save(out + "/summary.json");
+}
+
+}  // namespace
+
+void print_model(Autoencoder& model, const std::string& loaded_from) {
+    std::cout << "Model: " << model.config.describe() << ", " << count_parameters(model.params())
+              << " parameters" << (loaded_from.empty() ? "" : ", loaded from " + loaded_from)
+              << "\n  encoder " << model.encoder.name() << "\n  decoder " << model.decoder.name()
+              << "\n";
+}
+
+void report(const Options& opt, bool default_run, const DataSplit& data, Autoencoder& model,
+            const Baselines& b, const Results& r, const Timer& total) {
+    const std::string& out = opt.out;
+    const double ae_mse = mean_of(r.error);
+    const size_t k = b.pca.components.shape()[0];
+    std::printf("\nResults (Z = %zu, %s loss, %zu epochs, %.1fs training):\n", model.config.latent,
+                loss_name(model.config.loss).c_str(), r.history.epochs.size(),
+                r.history.total_seconds());
+    std::printf(
+        "  test MSE per pixel   mean image %.5f   PCA-%zu %.5f   deep AE %.5f (%+.1f%% vs PCA)\n",
+        b.mean_mse, k, b.pca_mse, ae_mse, 100 * (ae_mse / b.pca_mse - 1));
+    // The README's figures for the default run (full data, Z = 32, MSE, 20 epochs).
+    std::printf("  deep AE test MSE: %s\n", against(ae_mse, {0.0095, 0.0108}, default_run).c_str());
+    std::printf("  PCA-%zu test MSE:  %s\n", k,
+                against(b.pca_mse, {0.0150, 0.0153}, default_run).c_str());
+
+    make_dirs(out);
+    if (!r.history.epochs.empty())
+        curves(out, r.history, loss_name(model.config.loss), b.pca_mse, b.mean_mse);
+    pictures(out, data, model, b, r);
+    save_npy(out + "/test_codes.npy", r.test_codes);
+    write_results(out, opt, data, model, b, r, ae_mse, total.seconds());
+    if (r.saved) std::printf("  model saved to %s\n", r.model_path.c_str());
+    std::printf("\nPictures and summary.json in %s/ (%.1fs in all)\n", out.c_str(),
+                total.seconds());
+}
+
+}  // namespace ae::l02

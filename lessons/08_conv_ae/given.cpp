@@ -1,0 +1,287 @@
+// Lesson 08, the code the lesson gives you (declared in lesson.hpp): the convolution layers
+// around your functions, the model's helpers, the training loop and checkpoints. It calls the
+// functions you write in exercise.cpp.
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <sstream>
+
+#include "ae/checkpoint.hpp"
+#include "ae/error.hpp"
+#include "ae/io.hpp"
+#include "ae/loss.hpp"
+#include "exercise.hpp"
+#include "lesson.hpp"
+
+namespace ae::l08 {
+
+std::string ConvGeometry::describe() const {
+    return layer + " on a " + std::to_string(c) + "x" + std::to_string(h) + "x" +
+           std::to_string(w) + " input (kernel " + std::to_string(k) + "x" + std::to_string(k) +
+           ", stride " + std::to_string(stride) + ", pad " + std::to_string(pad) + ")";
+}
+
+void require_images(const Matrix& x, const ConvGeometry& g, const std::string& what) {
+    const size_t d = g.h * g.w * g.c;
+    if (x.shape()[0] >= 1 && x.shape()[1] == d) return;
+    std::string why = "";
+    if (x.shape()[1] % (g.h * g.w) == 0 && x.shape()[1] != d)
+        why = " (" + std::to_string(x.shape()[1] / (g.h * g.w)) + " channels of " +
+              std::to_string(g.h) + "x" + std::to_string(g.w) + " instead of " +
+              std::to_string(g.c) + ": do the channels match?)";
+    throw ShapeError(g.describe() + ": " + what + " must be (N, H*W*C) = (N, " + std::to_string(d) +
+                     ") with N >= 1, got " + shape_str(x) + why);
+}
+
+namespace {
+std::string conv_name(const char* kind, size_t in, size_t out, size_t k, size_t s, size_t p) {
+    return std::string(kind) + "(" + std::to_string(in) + "->" + std::to_string(out) + ", " +
+           std::to_string(k) + "x" + std::to_string(k) + ", stride " + std::to_string(s) +
+           ", pad " + std::to_string(p) + ")";
+}
+// He: Var = 2 / fan_in (ReLU follows); Xavier: Var = 2 / (fan_in + fan_out).
+Matrix init_weights(size_t rows, size_t cols, double fan_in, double fan_out, ConvInit init,
+                    Rng& rng) {
+    const double var = init == ConvInit::He ? 2.0 / fan_in : 2.0 / (fan_in + fan_out);
+    return rng.normal(rows, cols, 0.f, float(std::sqrt(var)));
+}
+}  // namespace
+
+Conv2d::Conv2d(size_t in_channels, size_t out_channels, size_t kernel, size_t stride, size_t pad,
+               size_t in_h, size_t in_w, Rng& rng, ConvInit init) {
+    g_ = {in_channels,
+          in_h,
+          in_w,
+          kernel,
+          stride,
+          pad,
+          conv_name("Conv2d", in_channels, out_channels, kernel, stride, pad)};
+    out_ = conv_output_size(g_);
+    const size_t kkc = kernel * kernel * in_channels;
+    W = init_weights(kkc, out_channels, double(kkc), double(kernel * kernel * out_channels), init,
+                     rng);
+    b = xt::zeros<float>({size_t{1}, out_channels});
+    dW = xt::zeros<float>(W.shape());
+    db = xt::zeros<float>(b.shape());
+}
+
+Matrix Conv2d::forward(const Matrix& x) {
+    return conv2d_forward(x, W, b, g_, cols_);
+}
+
+Matrix Conv2d::backward(const Matrix& grad_out) {
+    ConvGrads g = conv2d_backward(grad_out, cols_, W, g_, true);
+    dW += g.dW, db += g.db;
+    return std::move(g.dx);
+}
+
+void Conv2d::backward_params_only(const Matrix& grad_out) {
+    ConvGrads g = conv2d_backward(grad_out, cols_, W, g_, false);
+    dW += g.dW, db += g.db;
+}
+
+std::vector<Param> Conv2d::params() {
+    return {{"W", &W, &dW}, {"b", &b, &db}};
+}
+
+std::string Conv2d::name() const {
+    return g_.layer;
+}
+
+ConvTranspose2d::ConvTranspose2d(size_t in_channels, size_t out_channels, size_t kernel,
+                                 size_t stride, size_t pad, size_t out_h, size_t out_w, Rng& rng,
+                                 ConvInit init) {
+    g_ = {out_channels,
+          out_h,
+          out_w,
+          kernel,
+          stride,
+          pad,
+          conv_name("ConvT2d", in_channels, out_channels, kernel, stride, pad)};
+    in_ = conv_output_size(g_);
+    const size_t kkc = kernel * kernel * out_channels;
+    // Each output pixel sums K*K/stride^2 taps of every input channel.
+    const double fan_in = double(kernel * kernel * in_channels) / double(stride * stride);
+    W = init_weights(kkc, in_channels, fan_in, double(out_channels), init, rng);
+    b = xt::zeros<float>({size_t{1}, out_channels});
+    dW = xt::zeros<float>(W.shape());
+    db = xt::zeros<float>(b.shape());
+}
+
+Matrix ConvTranspose2d::forward(const Matrix& x) {
+    const size_t d = in_.h * in_.w * W.shape()[1];
+    if (x.shape()[1] != d)
+        throw ShapeError(g_.layer + ": input must be (N, " + std::to_string(d) + ") = " +
+                         std::to_string(W.shape()[1]) + " channels of " + std::to_string(in_.h) +
+                         "x" + std::to_string(in_.w) + ", got " + shape_str(x));
+    x_ = x;
+    return conv_transpose_forward(x, W, b, g_);
+}
+
+Matrix ConvTranspose2d::backward(const Matrix& grad_out) {
+    ConvGrads g = conv_transpose_backward(grad_out, x_, W, g_, true);
+    dW += g.dW, db += g.db;
+    return std::move(g.dx);
+}
+
+void ConvTranspose2d::backward_params_only(const Matrix& grad_out) {
+    ConvGrads g = conv_transpose_backward(grad_out, x_, W, g_, false);
+    dW += g.dW, db += g.db;
+}
+
+std::vector<Param> ConvTranspose2d::params() {
+    return {{"W", &W, &dW}, {"b", &b, &db}};
+}
+
+std::string ConvTranspose2d::name() const {
+    return g_.layer;
+}
+
+std::string ConvAeConfig::describe() const {
+    std::string s =
+        std::to_string(channels_in) + "x" + std::to_string(height) + "x" + std::to_string(width);
+    for (size_t c : channels) s += " -conv-> " + std::to_string(c);
+    if (stride != 2) s += " (stride " + std::to_string(stride) + ")";
+    return s + " -> " + std::to_string(latent) + ", transposed back";
+}
+
+std::vector<Param> ConvAutoencoder::params() {
+    auto all = named("enc.", encoder.params());
+    for (auto& p : named("dec.", decoder.params())) all.push_back(p);
+    return all;
+}
+
+namespace {
+Matrix in_chunks(const Matrix& x, const std::function<Matrix(const Matrix&)>& f) {
+    const size_t n = x.shape()[0], chunk = 512;
+    Matrix out;
+    for (size_t begin = 0; begin < n; begin += chunk) {
+        const size_t end = std::min(n, begin + chunk);
+        const Matrix y = f(xt::view(x, xt::range(begin, end), xt::all()));
+        if (begin == 0) out.resize({n, y.shape()[1]});
+        xt::view(out, xt::range(begin, end), xt::all()) = y;
+    }
+    return out;
+}
+}  // namespace
+
+Matrix reconstruct(ConvAutoencoder& model, const Matrix& x) {
+    return in_chunks(
+        x, [&](const Matrix& b) { return model.decoder.forward(model.encoder.forward(b)); });
+}
+
+Matrix encode(ConvAutoencoder& model, const Matrix& x) {
+    return in_chunks(x, [&](const Matrix& b) { return model.encoder.forward(b); });
+}
+
+double test_mse(ConvAutoencoder& model, const Matrix& x) {
+    const Matrix x_hat = reconstruct(model, x);
+    double sum = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+        const double e = double(x_hat.data()[i]) - double(x.data()[i]);
+        sum += e * e;
+    }
+    return sum / double(x.size());
+}
+
+FeatureMaps feature_maps(ConvAutoencoder& model, const Matrix& x) {
+    FeatureMaps fm;
+    Matrix a = x;
+    for (size_t i = 0; i < model.encoder.size(); ++i) {
+        a = model.encoder[i].forward(a);
+        if (auto* conv = dynamic_cast<Conv2d*>(&model.encoder[i])) {
+            fm.sizes.push_back(conv->out_size());
+            fm.channels.push_back(conv->out_channels());
+        } else if (dynamic_cast<ReLU*>(&model.encoder[i]) && fm.maps.size() < fm.sizes.size()) {
+            fm.maps.push_back(a);
+        }
+    }
+    return fm;
+}
+
+History train_conv_autoencoder(ConvAutoencoder& model, const Matrix& x, const TrainSpec& spec,
+                               const EpochFn& on_epoch) {
+    const std::vector<Param> params = model.params();
+    return train_on_cpu(
+        x, spec,
+        [&](const Matrix& batch, const std::vector<size_t>&, Optimizer& opt, Rng&) {
+            zero_grad(params);
+            const Matrix out = model.decoder.forward(model.encoder.forward(batch));
+            const LossValue loss = mse_loss(out, batch);
+            model.encoder.backward_params_only(model.decoder.backward(loss.grad));
+            opt.step(params);
+            return loss.value;
+        },
+        on_epoch);
+}
+
+// ---- Checkpoints: parameters in path (ae::save_checkpoint), the architecture in path + ".cfg".
+namespace {
+const char* const kKind = "conv_autoencoder_08";
+
+// What the .cfg beside a checkpoint says it holds: "" when there is none.
+std::string read_cfg_if_any(const std::string& path) {
+    return std::filesystem::exists(path + ".cfg") ? read_text(path + ".cfg") : "";
+}
+
+// A clear error when path's model is not this lesson's (lesson 02's MLP in particular).
+void require_lesson_08(const std::string& path, const std::string& cfg, const std::string& doing) {
+    if (cfg.find(std::string("kind ") + kKind) != std::string::npos) return;
+    const bool l02 =
+        cfg.find("lesson 02") != std::string::npos || cfg.find("\nhidden") != std::string::npos;
+    throw DataError(path + " holds " +
+                    (l02 ? std::string("a lesson 02 (MLP) autoencoder")
+                         : std::string("no lesson 08 model (no ") + path + ".cfg naming one)") +
+                    ", not a lesson 08 convolutional autoencoder: " + doing +
+                    ".\n  Train one with ./workshop solution 08 (writes " + kDefaultModelPath +
+                    "), or pass another path.");
+}
+}  // namespace
+
+void check_save_target(const std::string& path) {
+    if (!std::filesystem::exists(path) && !std::filesystem::exists(path + ".cfg")) return;
+    require_lesson_08(path, read_cfg_if_any(path), "refusing to overwrite it");
+}
+
+void save_conv_autoencoder(const std::string& path, ConvAutoencoder& model) {
+    check_save_target(path);
+    const ConvAeConfig& c = model.config;
+    std::ostringstream cfg;
+    cfg << "# lesson 08 convolutional autoencoder: the architecture of " << path << "\n";
+    cfg << "kind " << kKind << "\nimage " << c.channels_in << " " << c.height << " " << c.width
+        << "\nchannels";
+    for (size_t ch : c.channels) cfg << " " << ch;
+    cfg << "\ncode " << c.latent << "\nkernels " << c.enc_kernel << " " << c.dec_kernel
+        << "\nstride " << c.stride << "\n";
+    save_checkpoint(path, model.params(), "lesson 08 conv autoencoder " + c.describe());
+    write_text(path + ".cfg", cfg.str());
+}
+
+ConvAutoencoder load_conv_autoencoder(const std::string& path) {
+    if (!std::filesystem::exists(path))
+        throw DataError("no trained lesson 08 model at " + path +
+                        ".\n  Train and save one with: ./workshop solution 08 (writes " +
+                        kDefaultModelPath + "), or pass the --save path you used.");
+    const std::string text = read_cfg_if_any(path);
+    require_lesson_08(path, text, "cannot load it here");
+    ConvAeConfig c;
+    c.channels.clear();
+    std::istringstream in(text);
+    std::string line, key;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        if (!(words >> key) || key[0] == '#') continue;
+        if (key == "image") words >> c.channels_in >> c.height >> c.width;
+        if (key == "code") words >> c.latent;
+        if (key == "kernels") words >> c.enc_kernel >> c.dec_kernel;
+        if (key == "stride") words >> c.stride;
+        for (size_t ch; key == "channels" && words >> ch;) c.channels.push_back(ch);
+    }
+    Rng rng(0);  // the values are overwritten by the checkpoint
+    ConvAutoencoder model = build_conv_autoencoder(c, rng);
+    load_checkpoint(path, model.params());
+    return model;
+}
+
+}  // namespace ae::l08

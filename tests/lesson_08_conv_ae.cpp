@@ -1,0 +1,450 @@
+// Tests of lesson 08 (the convolutional autoencoder). They run against your exercise.cpp
+// (./workshop check 08) and against the reference solution (./workshop test). References are
+// independent of your code: a direct seven-loop convolution and a scatter-loop transposed
+// convolution in double precision, and central differences of them for the gradients.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <unistd.h>
+
+#include "02_deep_ae/lesson.hpp"
+#include "ae/error.hpp"
+#include "ae/io.hpp"
+#include "exercise.hpp"
+#include "test_util.hpp"
+
+using namespace ae;
+using namespace ae::l08;
+using test::MatD;
+
+namespace {
+
+ConvGeometry geo(size_t c, size_t h, size_t w, size_t k, size_t s, size_t p) {
+    return {c, h, w, k, s, p, "test conv"};
+}
+size_t out_len(size_t in, size_t k, size_t s, size_t p) {
+    return (in + 2 * p - k) / s + 1;
+}
+MatD to_d(const Matrix& m) {
+    return test::to_double(m);
+}
+Matrix to_f(const MatD& m) {
+    Matrix out({m.size(), m.empty() ? 0 : m[0].size()});
+    for (size_t i = 0; i < m.size(); ++i)
+        for (size_t j = 0; j < m[i].size(); ++j) out(i, j) = float(m[i][j]);
+    return out;
+}
+double dot_d(const Matrix& a, const Matrix& b) {
+    double s = 0;
+    for (size_t i = 0; i < a.size(); ++i) s += double(a.data()[i]) * double(b.data()[i]);
+    return s;
+}
+
+// The convolution by its definition, seven loops, channel-last: y[n][(oy*OW + ox)*F + f] =
+// b[f] + sum over c, ky, kx of x[n][(iy*W + ix)*C + c] * W[(ky*K + kx)*C + c][f].
+MatD conv_ref(const MatD& x, const MatD& W, const MatD& b, const ConvGeometry& g) {
+    const size_t oh = out_len(g.h, g.k, g.stride, g.pad), ow = out_len(g.w, g.k, g.stride, g.pad);
+    const size_t F = W[0].size();
+    MatD y(x.size(), std::vector<double>(oh * ow * F));
+    for (size_t n = 0; n < x.size(); ++n)
+        for (size_t f = 0; f < F; ++f)
+            for (size_t oy = 0; oy < oh; ++oy)
+                for (size_t ox = 0; ox < ow; ++ox) {
+                    double s = b[0][f];
+                    for (size_t c = 0; c < g.c; ++c)
+                        for (size_t ky = 0; ky < g.k; ++ky)
+                            for (size_t kx = 0; kx < g.k; ++kx) {
+                                const long iy = long(oy * g.stride + ky) - long(g.pad);
+                                const long ix = long(ox * g.stride + kx) - long(g.pad);
+                                if (iy < 0 || ix < 0 || iy >= long(g.h) || ix >= long(g.w))
+                                    continue;
+                                s += x[n][(size_t(iy) * g.w + size_t(ix)) * g.c + c] *
+                                     W[(ky * g.k + kx) * g.c + c][f];
+                            }
+                    y[n][(oy * ow + ox) * F + f] = s;
+                }
+    return y;
+}
+
+// The transposed convolution by its definition: every input value x[n][(oy*OW + ox)*F + f]
+// spreads through the kernel onto the output pixels the convolution g would have read.
+MatD convt_ref(const MatD& x, const MatD& W, const MatD& b, const ConvGeometry& g) {
+    const size_t oh = out_len(g.h, g.k, g.stride, g.pad), ow = out_len(g.w, g.k, g.stride, g.pad);
+    const size_t F = W[0].size();
+    MatD y(x.size(), std::vector<double>(g.h * g.w * g.c));
+    for (size_t n = 0; n < x.size(); ++n) {
+        for (size_t p = 0; p < g.h * g.w; ++p)
+            for (size_t c = 0; c < g.c; ++c) y[n][p * g.c + c] = b[0][c];
+        for (size_t oy = 0; oy < oh; ++oy)
+            for (size_t ox = 0; ox < ow; ++ox)
+                for (size_t f = 0; f < F; ++f)
+                    for (size_t ky = 0; ky < g.k; ++ky)
+                        for (size_t kx = 0; kx < g.k; ++kx)
+                            for (size_t c = 0; c < g.c; ++c) {
+                                const long iy = long(oy * g.stride + ky) - long(g.pad);
+                                const long ix = long(ox * g.stride + kx) - long(g.pad);
+                                if (iy < 0 || ix < 0 || iy >= long(g.h) || ix >= long(g.w))
+                                    continue;
+                                y[n][(size_t(iy) * g.w + size_t(ix)) * g.c + c] +=
+                                    x[n][(oy * ow + ox) * F + f] * W[(ky * g.k + kx) * g.c + c][f];
+                            }
+    }
+    return y;
+}
+
+// im2col by its definition, for the col2im tests (so they do not depend on your im2col).
+MatD im2col_ref(const MatD& x, const ConvGeometry& g) {
+    const size_t oh = out_len(g.h, g.k, g.stride, g.pad), ow = out_len(g.w, g.k, g.stride, g.pad);
+    MatD cols(x.size() * oh * ow, std::vector<double>(g.k * g.k * g.c, 0.0));
+    for (size_t n = 0; n < x.size(); ++n)
+        for (size_t oy = 0; oy < oh; ++oy)
+            for (size_t ox = 0; ox < ow; ++ox)
+                for (size_t ky = 0; ky < g.k; ++ky)
+                    for (size_t kx = 0; kx < g.k; ++kx)
+                        for (size_t c = 0; c < g.c; ++c) {
+                            const long iy = long(oy * g.stride + ky) - long(g.pad);
+                            const long ix = long(ox * g.stride + kx) - long(g.pad);
+                            if (iy < 0 || ix < 0 || iy >= long(g.h) || ix >= long(g.w)) continue;
+                            cols[(n * oh + oy) * ow + ox][(ky * g.k + kx) * g.c + c] =
+                                x[n][(size_t(iy) * g.w + size_t(ix)) * g.c + c];
+                        }
+    return cols;
+}
+
+// Small random shapes: even and uneven sizes, stride 1 and 2, padding 0, 1 and 2, 1-3 channels.
+struct Case {
+    ConvGeometry g;
+    size_t n, f;
+};
+std::vector<Case> cases() {
+    return {{geo(1, 4, 4, 3, 1, 0), 2, 1}, {geo(1, 5, 5, 3, 2, 1), 2, 2},
+            {geo(3, 7, 5, 3, 2, 1), 2, 4}, {geo(2, 6, 7, 2, 2, 0), 3, 3},
+            {geo(2, 5, 6, 4, 2, 1), 2, 3}, {geo(3, 4, 3, 3, 1, 2), 1, 2},
+            {geo(2, 8, 8, 4, 2, 1), 2, 3}};
+}
+std::string what(const Case& t) {
+    return t.g.describe() + ", N = " + std::to_string(t.n) + ", F = " + std::to_string(t.f);
+}
+
+// A fresh, empty folder for checkpoint files.
+std::string scratch_dir() {
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("ae_l08_test_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir.string();
+}
+
+}  // namespace
+
+// ---- Step 1: the output size
+
+TEST_CASE("08 step 1 conv_output_size: sizes that divide evenly and sizes that do not") {
+    struct Row {
+        ConvGeometry g;
+        size_t oh, ow;
+    };
+    for (const Row& r : {Row{geo(1, 28, 28, 3, 2, 1), 14, 14}, Row{geo(16, 14, 14, 3, 2, 1), 7, 7},
+                         Row{geo(1, 7, 7, 3, 2, 1), 4, 4}, Row{geo(1, 5, 5, 3, 1, 0), 3, 3},
+                         Row{geo(1, 6, 9, 3, 2, 0), 2, 4}, Row{geo(1, 4, 4, 4, 1, 0), 1, 1},
+                         Row{geo(1, 28, 28, 4, 2, 1), 14, 14}, Row{geo(2, 3, 8, 3, 3, 2), 2, 4}}) {
+        const OutSize o = conv_output_size(r.g);
+        INFO(r.g.describe());
+        CHECK_MESSAGE(o.h == r.oh, "output height: expected " << r.oh << ", got " << o.h);
+        CHECK_MESSAGE(o.w == r.ow, "output width: expected " << r.ow << ", got " << o.w);
+    }
+}
+
+TEST_CASE("08 step 1 conv_output_size: impossible geometries throw errors naming the layer") {
+    for (const ConvGeometry& g : {geo(1, 28, 28, 3, 0, 1), geo(1, 2, 2, 5, 1, 1),
+                                  geo(1, 9, 2, 3, 1, 0), geo(3, 3, 3, 4, 2, 0)}) {
+        INFO(g.describe());
+        bool thrown = false;
+        try {
+            (void)conv_output_size(g);
+        } catch (const ShapeError& e) {
+            thrown = true;
+            CHECK_MESSAGE(std::string(e.what()).find(g.describe()) != std::string::npos,
+                          "the message should start with g.describe(), got: " << e.what());
+        }
+        CHECK_MESSAGE(thrown,
+                      "expected an ae::ShapeError (a stride of 0, or a kernel larger than "
+                      "the padded input)");
+    }
+}
+
+// ---- Step 2a: im2col
+
+TEST_CASE("08 step 2a im2col: the worked 4x4 example of the README") {
+    Matrix x({1, 16});
+    for (size_t i = 0; i < 16; ++i) x(0, i) = float(i + 1);  // pixels 1..16 row by row
+    const Matrix cols = im2col(x, geo(1, 4, 4, 3, 1, 0));
+    REQUIRE_MESSAGE(cols.shape()[0] == 4,
+                    "expected 4 rows (a 2x2 output), got " << shape_str(cols));
+    REQUIRE_MESSAGE(cols.shape()[1] == 9,
+                    "expected 9 columns (3x3 patches), got " << shape_str(cols));
+    const Matrix expected = {{1, 2, 3, 5, 6, 7, 9, 10, 11},
+                             {2, 3, 4, 6, 7, 8, 10, 11, 12},
+                             {5, 6, 7, 9, 10, 11, 13, 14, 15},
+                             {6, 7, 8, 10, 11, 12, 14, 15, 16}};
+    test::check_close(cols, expected, 0, "im2col of the 4x4 image, kernel 3, stride 1");
+    const Matrix padded = im2col(x, geo(1, 4, 4, 3, 2, 1));
+    const Matrix expected_padded = {{0, 0, 0, 0, 1, 2, 0, 5, 6},
+                                    {0, 0, 0, 2, 3, 4, 6, 7, 8},
+                                    {0, 5, 6, 0, 9, 10, 0, 13, 14},
+                                    {6, 7, 8, 10, 11, 12, 14, 15, 16}};
+    test::check_close(padded, expected_padded, 0, "im2col of the 4x4 image, stride 2, pad 1");
+}
+
+TEST_CASE("08 step 2a im2col: matches a direct patch copy on random shapes") {
+    Rng rng(3);
+    for (const Case& t : cases()) {
+        const Matrix x = rng.uniform(t.n, t.g.h * t.g.w * t.g.c, -1, 1);
+        test::check_close(im2col(x, t.g), to_f(im2col_ref(to_d(x), t.g)), 0, what(t));
+    }
+}
+
+TEST_CASE("08 step 2a im2col: a channel mismatch throws an error naming the layer and shapes") {
+    const ConvGeometry g = {16, 14, 14, 3, 2, 1, "Conv2d(16->32, 3x3, stride 2, pad 1)"};
+    const Matrix wrong = xt::zeros<float>({size_t{2}, size_t{14 * 14 * 8}});
+    bool thrown = false;
+    try {
+        (void)im2col(wrong, g);
+    } catch (const ShapeError& e) {
+        thrown = true;
+        const std::string msg = e.what();
+        CHECK_MESSAGE(msg.find(g.layer) != std::string::npos, "name the layer: " << msg);
+        CHECK_MESSAGE(msg.find("(2, 1568)") != std::string::npos,
+                      "name the shape that came: " << msg);
+    }
+    CHECK_MESSAGE(thrown,
+                  "expected an ae::ShapeError for 8 channels where 16 were expected "
+                  "(check x with require_images)");
+}
+
+// ---- Step 2b: col2im
+
+TEST_CASE("08 step 2b col2im: counts how many patches read each pixel") {
+    const ConvGeometry g = geo(1, 4, 4, 3, 1, 0);
+    const Matrix counts = col2im(xt::ones<float>({size_t{4}, size_t{9}}), g, 1);
+    const Matrix expected = {{1, 2, 2, 1, 2, 4, 4, 2, 2, 4, 4, 2, 1, 2, 2, 1}};
+    test::check_close(counts, expected, 0, "col2im of ones, 4x4 image, kernel 3, stride 1");
+    const Matrix k3s2 = col2im(xt::ones<float>({size_t{4}, size_t{9}}), geo(1, 4, 4, 3, 2, 1), 1);
+    const Matrix expected2 = {{1, 2, 1, 1, 2, 4, 2, 2, 1, 2, 1, 1, 1, 2, 1, 1}};
+    test::check_close(k3s2, expected2, 0, "col2im of ones, 4x4 image, kernel 3, stride 2, pad 1");
+}
+
+TEST_CASE("08 step 2b col2im: is the adjoint of im2col on random shapes") {
+    Rng rng(4);
+    for (const Case& t : cases()) {
+        const ConvGeometry& g = t.g;
+        const size_t rows =
+            t.n * out_len(g.h, g.k, g.stride, g.pad) * out_len(g.w, g.k, g.stride, g.pad);
+        const Matrix x = rng.uniform(t.n, g.h * g.w * g.c, -1, 1);
+        const Matrix y = rng.uniform(rows, g.k * g.k * g.c, -1, 1);
+        const Matrix back = col2im(y, g, t.n);
+        REQUIRE_MESSAGE(back.shape() == x.shape(), what(t) << ": expected shape " << shape_str(x)
+                                                           << ", got " << shape_str(back));
+        test::check_value(dot_d(x, back), dot_d(to_f(im2col_ref(to_d(x), g)), y), 1e-5,
+                          what(t) + ": <x, col2im(y)> against <im2col(x), y>");
+    }
+}
+
+// ---- Step 3: the convolution
+
+TEST_CASE("08 step 3 conv2d_forward: matches a direct seven-loop convolution on random shapes") {
+    Rng rng(5);
+    for (const Case& t : cases()) {
+        const ConvGeometry& g = t.g;
+        const Matrix x = rng.uniform(t.n, g.h * g.w * g.c, -1, 1);
+        const Matrix W = rng.normal(g.k * g.k * g.c, t.f), b = rng.normal(1, t.f);
+        Matrix cols;
+        const Matrix y = conv2d_forward(x, W, b, g, cols);
+        test::check_close(y, to_f(conv_ref(to_d(x), to_d(W), to_d(b), g)), 1e-5, what(t));
+        CHECK_MESSAGE(cols.shape()[1] == g.k * g.k * g.c,
+                      what(t) << ": cols should hold im2col(x), got " << shape_str(cols));
+    }
+}
+
+TEST_CASE(
+    "08 step 3 conv2d_forward: a channel mismatch in a Conv2d layer names it and the shapes") {
+    Rng rng(6);
+    Conv2d conv(16, 32, 3, 2, 1, 14, 14, rng);
+    const Matrix wrong = xt::zeros<float>({size_t{2}, size_t{14 * 14 * 8}});
+    bool thrown = false;
+    try {
+        (void)conv.forward(wrong);
+    } catch (const ShapeError& e) {
+        thrown = true;
+        const std::string msg = e.what();
+        CHECK_MESSAGE(msg.find("Conv2d(16->32, 3x3, stride 2, pad 1)") != std::string::npos,
+                      "name the layer: " << msg);
+        CHECK_MESSAGE(msg.find("(2, 1568)") != std::string::npos,
+                      "name the shape that came: " << msg);
+    }
+    CHECK_MESSAGE(thrown, "expected an ae::ShapeError (check x with require_images)");
+}
+
+// ---- Step 4: the backward pass
+
+TEST_CASE("08 step 4 conv2d_backward: dW, db and dx match central differences in double") {
+    Rng rng(7);
+    for (const Case& t : cases()) {
+        const ConvGeometry& g = t.g;
+        const Matrix x = rng.uniform(t.n, g.h * g.w * g.c, -1, 1);
+        const Matrix W = rng.normal(g.k * g.k * g.c, t.f), b = rng.normal(1, t.f);
+        Matrix cols;
+        const Matrix y = conv2d_forward(x, W, b, g, cols);
+        const Matrix R = rng.normal(y.shape()[0], y.shape()[1]);  // L = sum R * y, dL/dy = R
+        const ConvGrads grads = conv2d_backward(R, cols, W, g);
+        MatD xd = to_d(x), Wd = to_d(W), bd = to_d(b);
+        const MatD Rd = to_d(R);
+        const auto loss = [&] {
+            const MatD yd = conv_ref(xd, Wd, bd, g);
+            double s = 0;
+            for (size_t i = 0; i < yd.size(); ++i)
+                for (size_t j = 0; j < yd[i].size(); ++j) s += Rd[i][j] * yd[i][j];
+            return s;
+        };
+        const double rows = double(t.n * (y.shape()[1] / t.f));  // N*OH*OW output pixels
+        test::check_gradient(grads.dW, Wd, loss, what(t) + ": dW");
+        test::check_gradient(grads.db, bd, loss, what(t) + ": db", 1e-3, 1e-5,
+                             {{1 / rows,
+                               "db is a sum over every output pixel of every image, "
+                               "not a mean"}});
+        test::check_gradient(grads.dx, xd, loss, what(t) + ": dx");
+        const ConvGrads no_dx = conv2d_backward(R, cols, W, g, false);
+        CHECK_MESSAGE(no_dx.dx.size() == 0, "with input_grad false, dx should stay empty");
+        test::check_close(no_dx.dW, grads.dW, 1e-6, what(t) + ": dW without input_grad");
+    }
+}
+
+// ---- Step 5: the transposed convolution
+
+TEST_CASE("08 step 5a conv_transpose_forward: matches a direct scatter loop on random shapes") {
+    Rng rng(8);
+    for (const Case& t : cases()) {
+        const ConvGeometry& g = t.g;
+        const size_t in = out_len(g.h, g.k, g.stride, g.pad) * out_len(g.w, g.k, g.stride, g.pad);
+        const Matrix x = rng.uniform(t.n, in * t.f, -1, 1);
+        const Matrix W = rng.normal(g.k * g.k * g.c, t.f), b = rng.normal(1, g.c);
+        test::check_close(conv_transpose_forward(x, W, b, g),
+                          to_f(convt_ref(to_d(x), to_d(W), to_d(b), g)), 1e-5, what(t));
+    }
+}
+
+TEST_CASE("08 step 5a conv_transpose_forward: is the adjoint of the convolution") {
+    Rng rng(9);
+    for (const Case& t : cases()) {
+        const ConvGeometry& g = t.g;
+        const size_t in = out_len(g.h, g.k, g.stride, g.pad) * out_len(g.w, g.k, g.stride, g.pad);
+        const Matrix u = rng.uniform(t.n, g.h * g.w * g.c, -1, 1),
+                     v = rng.uniform(t.n, in * t.f, -1, 1);
+        const Matrix W = rng.normal(g.k * g.k * g.c, t.f);
+        const Matrix conv_u =
+            to_f(conv_ref(to_d(u), to_d(W), MatD(1, std::vector<double>(t.f)), g));
+        const Matrix convt_v = conv_transpose_forward(v, W, xt::zeros<float>({size_t{1}, g.c}), g);
+        REQUIRE_MESSAGE(convt_v.shape() == u.shape(), what(t) << ": expected shape " << shape_str(u)
+                                                              << ", got " << shape_str(convt_v));
+        test::check_value(dot_d(u, convt_v), dot_d(conv_u, v), 1e-5,
+                          what(t) + ": <u, convT(v)> against <conv(u), v>");
+    }
+}
+
+TEST_CASE("08 step 5b conv_transpose_backward: dW, db and dx match central differences in double") {
+    Rng rng(10);
+    for (const Case& t : cases()) {
+        const ConvGeometry& g = t.g;
+        const size_t in = out_len(g.h, g.k, g.stride, g.pad) * out_len(g.w, g.k, g.stride, g.pad);
+        const Matrix x = rng.uniform(t.n, in * t.f, -1, 1);
+        const Matrix W = rng.normal(g.k * g.k * g.c, t.f), b = rng.normal(1, g.c);
+        const Matrix R = rng.normal(t.n, g.h * g.w * g.c);
+        const ConvGrads grads = conv_transpose_backward(R, x, W, g);
+        MatD xd = to_d(x), Wd = to_d(W), bd = to_d(b);
+        const MatD Rd = to_d(R);
+        const auto loss = [&] {
+            const MatD yd = convt_ref(xd, Wd, bd, g);
+            double s = 0;
+            for (size_t i = 0; i < yd.size(); ++i)
+                for (size_t j = 0; j < yd[i].size(); ++j) s += Rd[i][j] * yd[i][j];
+            return s;
+        };
+        test::check_gradient(grads.dW, Wd, loss, what(t) + ": dW");
+        test::check_gradient(grads.db, bd, loss, what(t) + ": db");
+        test::check_gradient(grads.dx, xd, loss, what(t) + ": dx");
+        CHECK_MESSAGE(conv_transpose_backward(R, x, W, g, false).dx.size() == 0,
+                      "with input_grad false, dx should stay empty");
+    }
+}
+
+// ---- Step 6: the model
+
+TEST_CASE("08 step 6 build_conv_autoencoder: the layers and parameter count of the default model") {
+    Rng rng(11);
+    ConvAutoencoder m = build_conv_autoencoder(ConvAeConfig{}, rng);
+    CHECK(m.encoder.name() ==
+          "Conv2d(1->16, 3x3, stride 2, pad 1) -> ReLU -> Conv2d(16->32, 3x3, stride 2, pad 1) -> "
+          "ReLU -> Dense(1568, 32)");
+    CHECK(m.decoder.name() ==
+          "Dense(32, 1568) -> ReLU -> ConvT2d(32->16, 4x4, stride 2, pad 1) -> ReLU -> "
+          "ConvT2d(16->1, 4x4, stride 2, pad 1) -> Sigmoid");
+    test::check_value(double(count_parameters(m.params())), 115217, 0, "parameters");
+}
+
+TEST_CASE("08 step 6 build_conv_autoencoder: shapes through a small model, pixels in (0, 1)") {
+    Rng rng(12);
+    ConvAeConfig c;
+    c.height = c.width = 8, c.channels = {2, 3}, c.latent = 4;
+    ConvAutoencoder m = build_conv_autoencoder(c, rng);
+    const Matrix x = rng.uniform(5, 64);
+    const Matrix codes = m.encoder.forward(x);
+    REQUIRE_MESSAGE(codes.shape()[1] == 4, "codes: expected (5, 4), got " << shape_str(codes));
+    const Matrix y = m.decoder.forward(codes);
+    REQUIRE_MESSAGE(y.shape() == x.shape(), "output: expected (5, 64), got " << shape_str(y));
+    test::check_in_range(y, 0, 1, "decoder output", "the decoder should end in a Sigmoid");
+    c.height = c.width = 6;  // 6 -> 3 -> 2: the second level does not halve evenly
+    CHECK_THROWS_AS(build_conv_autoencoder(c, rng), ShapeError);
+}
+
+TEST_CASE("08 step 6 build_conv_autoencoder: a few Adam steps lower the training loss") {
+    Rng rng(13);
+    ConvAeConfig c;
+    c.height = c.width = 8, c.channels = {4, 8}, c.latent = 8;
+    ConvAutoencoder m = build_conv_autoencoder(c, rng);
+    const Matrix protos = rng.uniform(4, 64);  // four patterns to learn, 16 copies each
+    Matrix x({64, 64});
+    for (size_t i = 0; i < 64; ++i) xt::row(x, i) = xt::row(protos, i % 4);
+    const double before = test_mse(m, x);
+    TrainSpec spec;
+    spec.optimizer = OptimizerSpec::adam(3e-3f);
+    spec.fit.epochs = 20, spec.fit.batch_size = 16, spec.fit.progress = false;
+    spec.fit.verbose = false;
+    train_conv_autoencoder(m, x, spec);
+    const double after = test_mse(m, x);
+    CHECK_MESSAGE(after < 0.7 * before, "MSE before " << before << ", after 80 steps " << after);
+}
+
+TEST_CASE("08 step 6 build_conv_autoencoder: checkpoints round-trip; lesson 02's are refused") {
+    const std::string dir = scratch_dir();
+    Rng rng(14);
+    ConvAeConfig c;
+    c.height = c.width = 8, c.channels = {2, 3}, c.latent = 4;
+    ConvAutoencoder m = build_conv_autoencoder(c, rng);
+    const Matrix x = rng.uniform(3, 64);
+    save_conv_autoencoder(dir + "/conv.ckpt", m);
+    ConvAutoencoder back = load_conv_autoencoder(dir + "/conv.ckpt");
+    test::check_close(reconstruct(back, x), reconstruct(m, x), 1e-6, "reloaded model's output");
+
+    l02::AeConfig mlp_config;
+    mlp_config.input = 64, mlp_config.hidden = {8}, mlp_config.latent = 4;
+    l02::Autoencoder mlp = l02::make_autoencoder(mlp_config, rng);
+    l02::save_autoencoder(dir + "/mlp.ckpt", mlp);
+    const std::string before = read_text(dir + "/mlp.ckpt");
+    CHECK_THROWS_WITH_AS(load_conv_autoencoder(dir + "/mlp.ckpt"), doctest::Contains("lesson 02"),
+                         DataError);
+    CHECK_THROWS_WITH_AS(save_conv_autoencoder(dir + "/mlp.ckpt", m),
+                         doctest::Contains("refusing to overwrite"), DataError);
+    CHECK_MESSAGE(read_text(dir + "/mlp.ckpt") == before, "lesson 02's checkpoint was changed");
+    CHECK_THROWS_AS(l02::load_autoencoder(dir + "/conv.ckpt"), DataError);
+    std::filesystem::remove_all(dir);
+}
