@@ -17,8 +17,14 @@ const std::vector<NoiseKind>& all_kinds() {
     return kinds;
 }
 
+// The position of kind in all_kinds(): 0 Gaussian, 1 masking, 2 salt-and-pepper.
+size_t kind_index(NoiseKind kind) {
+    const auto& k = all_kinds();
+    return static_cast<size_t>(std::find(k.begin(), k.end(), kind) - k.begin());
+}
+
 Matrix noisy_test(const Matrix& clean, NoiseKind kind, float level, uint64_t seed) {
-    Rng rng(seed + 1000 + 17 * static_cast<uint64_t>(kind));
+    Rng rng(seed + 1000 + 17 * kind_index(kind));
     return make_corruption(kind, level)(clean, rng);
 }
 
@@ -155,7 +161,7 @@ void report(const Options& opt, bool default_run, const DataSplit& data,
             const l02::AeConfig& config, l02::Autoencoder& plain, Results& r, const Timer& total) {
     const std::string& out = opt.out;
     Denoiser& first = r.daes[0];
-    const size_t row = static_cast<size_t>(first.kind);  // table rows follow all_kinds()
+    const size_t row = kind_index(first.kind);  // table rows follow all_kinds()
     const double noisy = r.table.mse[0][row], plain_mse = r.table.mse[1][row];
     const double denoised = r.table.mse[2][row];
     std::printf("\n%s: noisy input %.5f   plain AE %.5f   denoising AE %.5f (%+.0f%% vs noisy)\n",
