@@ -68,6 +68,11 @@ for n in "${lessons[@]}"; do
     tested=" "
     while IFS= read -r name; do
       [ -n "$name" ] || continue
+      opens=${name//[^\[]/} closes=${name//[^\]]/}
+      if [[ $name == *";"* ]] || [ ${#opens} -ne ${#closes} ]; then
+        # CTest's test lists split at ';' and treat an unbalanced '[' as the start of a bracket.
+        fail "$test_file: a test name with ';' or an unbalanced '[' breaks CTest's discovery: $name"
+      fi
       if [[ $name =~ ^$n\ step\ ([0-9]+[a-z]?)\ [A-Za-z_0-9]+:\ .+ ]]; then
         s=${BASH_REMATCH[1]}
         [[ " $readme_steps " == *" $s "* ]] || fail "$test_file: '$name' names step $s, not in the README"

@@ -139,7 +139,7 @@ TEST_CASE("03 step 1 add_gaussian_noise: black and white images stay in [0, 1], 
     check_near("mean of a noisy white image", stats(hi).mean, 1 - shift, 3.5e-3);
 }
 
-TEST_CASE("03 step 1 add_gaussian_noise: same seed, same noise; next call, new noise") {
+TEST_CASE("03 step 1 add_gaussian_noise: same seed, same noise, and new noise on the next call") {
     const Matrix x = constant(0.5f);
     Rng r1(7), r2(7);
     const Matrix a = add_gaussian_noise(x, 0.2f, r1), b = add_gaussian_noise(x, 0.2f, r2);
@@ -224,7 +224,7 @@ TEST_CASE("03 step 3 salt_and_pepper: the changed fraction, half salt, half pepp
 }
 
 TEST_CASE(
-    "03 step 3 salt_and_pepper: fraction 0 keeps the image; fraction 1 leaves half 0s, "
+    "03 step 3 salt_and_pepper: fraction 0 keeps the image, fraction 1 leaves half 0s, "
     "half 1s") {
     Rng rng(6);
     const Matrix x = Rng(8).uniform(kRows, kCols);

@@ -224,7 +224,8 @@ TEST_CASE("06 step 4a threshold_at_fpr: flags the requested fraction of normal s
     }
 }
 
-TEST_CASE("06 step 4a threshold_at_fpr: ties, and rejects an empty list or fpr outside [0, 1)") {
+TEST_CASE(
+    "06 step 4a threshold_at_fpr: ties, and rejects an empty list or an fpr not in 0 <= fpr < 1") {
     // Ties: 1 1 1 1 2 2 3 3 3 3. At 30% only the threshold 3 keeps the rate (0 above);
     // at 40% the threshold 2 does (the four 3s above).
     const Scores tied = {3, 1, 2, 3, 1, 3, 1, 2, 3, 1};

@@ -163,7 +163,7 @@ TEST_CASE("07 step 2 k_nearest: any block size gives the brute-force answer") {
     }
 }
 
-TEST_CASE("07 step 2 k_nearest: K = R returns every reference, sorted; K = 0 and K > R throw") {
+TEST_CASE("07 step 2 k_nearest: K = R returns every reference sorted, K = 0 and K > R throw") {
     // Six references, K = 6: all of them, nearest first (the tie 1 / 1 to the lower index).
     const Matrix refs = {{0.f}, {1.f}, {2.f}, {3.f}, {5.f}, {1.f}};
     const Neighbours nb = k_nearest(Matrix{{1.25f}, {4.5f}}, refs, 6, 512);

@@ -424,7 +424,7 @@ TEST_CASE("08 step 6 build_conv_autoencoder: a few Adam steps lower the training
     CHECK_MESSAGE(after < 0.7 * before, "MSE before " << before << ", after 80 steps " << after);
 }
 
-TEST_CASE("08 step 6 build_conv_autoencoder: checkpoints round-trip; lesson 02's are refused") {
+TEST_CASE("08 step 6 build_conv_autoencoder: checkpoints round-trip and lesson 02's are refused") {
     const std::string dir = scratch_dir();
     Rng rng(14);
     ConvAeConfig c;
