@@ -102,6 +102,75 @@ TEST_CASE("common train: a metric that is inf after a device epoch stops trainin
     CHECK(synced == 1);  // the weights came back before the callback measured them
 }
 
+namespace {
+// fit over 40 rows in batches of 10 (4 steps an epoch) whose step returns losses[step number].
+History fit_losses(const std::vector<double>& losses, int epochs) {
+    Rng data(2);
+    const Matrix x = data.uniform(40, 2);
+    size_t s = 0;
+    return fit(x, quiet_options(epochs, 10, 1),
+               [&](const Matrix&, const std::vector<size_t>&, Rng&) { return losses.at(s++); });
+}
+}  // namespace
+
+TEST_CASE("common train: a loss that explodes past 1000 x the first batch's stops in that batch") {
+    // The third step's loss is 1001 x the untrained network's: finite, but diverged.
+    CHECK_THROWS_WITH_AS(fit_losses({0.5, 0.4, 500.5, 0.3}, 1),
+                         doctest::Contains("x the untrained network's 0.5 at epoch 1, batch 3"),
+                         TrainingDiverged);
+    CHECK_NOTHROW(fit_losses({0.5, 0.4, 499, 0.3}, 1));  // 998 x: a bad batch, not divergence
+}
+
+TEST_CASE("common train: from epoch 2, a train loss worse than the untrained network's stops") {
+    // Epoch 1 learns (mean 0.8), epoch 2 comes back above 1.05 x the first batch's 1.0 (and
+    // above epoch 1's mean).
+    const std::vector<double> worse = {1.0, 0.8, 0.7, 0.7, /**/ 1.1, 1.1, 1.1, 1.1};
+    CHECK_THROWS_WITH_AS(fit_losses(worse, 2), doctest::Contains("no progress) at epoch 2"),
+                         TrainingDiverged);
+    // The same numbers in epoch 1 alone are not judged: epoch 1 may start badly.
+    CHECK_NOTHROW(fit_losses({1.0, 1.1, 1.1, 1.1}, 1));
+    // A flat loss, or a bump within 5 %, is not divergence.
+    CHECK_NOTHROW(fit_losses(std::vector<double>(12, 1.0), 3));
+    CHECK_NOTHROW(fit_losses({1.0, 0.8, 0.7, 0.7, /**/ 1.04, 1.04, 1.04, 1.04}, 2));
+    // An easy first batch, then a run that improves (from a trained model): not divergence.
+    CHECK_NOTHROW(fit_losses({0.5, 1.0, 1.0, 1.0, /**/ 0.8, 0.8, 0.8, 0.8}, 2));
+    CHECK_THROWS_AS(fit_losses({0.5, 1.0, 1.0, 1.0, /**/ 0.8, 0.8, 0.8, 1.5}, 2), TrainingDiverged);
+}
+
+TEST_CASE("common train: a device runner's first epoch is the reference of the divergence rules") {
+    // Whole epochs reported at once: the first epoch's mean (0.5) is the untrained loss.
+    RecordingRunner gpu;
+    EpochRunner r = gpu.runner(5);
+    const EpochFn blow_up = [&](EpochLog&) { gpu.loss = 600; };
+    CHECK_THROWS_WITH_AS(run_epochs(20, quiet_options(3, 4, 1), r, blow_up, 0.5f),
+                         doctest::Contains("--lr 0.05"), TrainingDiverged);
+    CHECK(gpu.perms.size() == 2);  // stopped in the second epoch
+}
+
+TEST_CASE("common train: SGD with a huge learning rate on a linear AE stops with exit-3 advice") {
+    Rng data(4);
+    const Matrix x = data.uniform(64, 6);
+    auto run = [&](float lr) {
+        Rng init(1);
+        Sequential m;
+        m.add<Dense>(6, 3, init), m.add<Dense>(3, 6, init);
+        TrainSpec spec;
+        spec.fit = quiet_options(5, 16, 1);
+        spec.optimizer = OptimizerSpec::sgd(lr);
+        return train_on_cpu(x, spec,
+                            [&](const Matrix& b, const std::vector<size_t>&, Optimizer& opt, Rng&) {
+                                zero_grad(m.params());
+                                const LossValue l = mse_loss(m.forward(b), b);
+                                m.backward(l.grad);
+                                opt.step(m.params());
+                                return l.value;
+                            });
+    };
+    CHECK_THROWS_WITH_AS(run(100.f), doctest::Contains("--lr 10"), TrainingDiverged);
+    const History healthy = run(0.05f);  // the same model learns with a sane rate
+    CHECK(healthy.train_loss().back() < healthy.train_loss().front());
+}
+
 TEST_CASE("common train: a runner that skips rows is an error, not a wrong mean") {
     EpochRunner r;
     r.run_epoch = [](const std::vector<size_t>&, Rng&, const BatchDone& done) { done(1, 3, 1.0); };

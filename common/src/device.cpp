@@ -408,9 +408,20 @@ History train_chain_on_gpu(const std::vector<Sequential*>& models, const Matrix&
 constexpr uint64_t kAeNoiseSeed = 0x5eed;  // mixed with FitOptions::seed
 }  // namespace
 
+void require_gpu_support(const TrainSpec& spec) {
+    // What the CUDA trainers run: MSE or BCE, Adam or SGD with momentum. Lesson 02 trains its
+    // other options (L1 loss, RMSprop) on the CPU and says so; this guards everything else.
+    if (spec.objective.loss == LossKind::L1)
+        throw Error("the GPU trainer has no L1 loss: use --device cpu (or --loss mse|bce)");
+    if (spec.optimizer.kind == OptimizerKind::RmsProp || spec.optimizer.l2)
+        throw Error(
+            "the GPU trainer runs Adam and SGD with decoupled weight decay: use --device cpu");
+}
+
 History train(Sequential& encoder, Sequential& decoder, const Matrix& x, const TrainSpec& spec,
               const CpuStep& cpu_step, const EpochFn& on_epoch) {
     if (resolve_device(spec.device) == "cuda") {
+        require_gpu_support(spec);
         return train_chain_on_gpu({&encoder, &decoder}, x, spec.objective, spec.optimizer, spec.fit,
                                   spec.use_graph, spec.fit.seed ^ kAeNoiseSeed, on_epoch);
     }

@@ -188,6 +188,7 @@ History train(const VaeParts& parts, float beta, const Matrix& x, const TrainSpe
                     ": the VAE's objective is fixed (BCE + beta KL): no corruption or penalty");
     }
     if (resolve_device(spec.device) == "cuda") {
+        require_gpu_support(spec);
         return train_vae_on_gpu(parts, beta, x, spec.optimizer, spec.fit,
                                 spec.fit.seed ^ kVaeNoiseSeed, on_epoch);
     }

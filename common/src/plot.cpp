@@ -142,6 +142,10 @@ bool line_chart(const std::string& png, const Chart& chart, const std::vector<Se
     }
     const std::string data = csv_path(png);
     write_text(data, csv.str());
+    if (n == 0) {  // nothing to draw (e.g. --epochs 0): gnuplot would fail on an empty range
+        std::cout << "note: " << png << " not drawn: its series have no points\n";
+        return false;
+    }
     std::ostringstream s;
     s << preamble(chart) << "set datafile missing NaN\nplot ";
     for (size_t k = 0; k < series.size(); ++k) {

@@ -57,6 +57,29 @@ void check_fit_args(size_t n, const FitOptions& o) {
                     std::to_string(o.batch_size));
 }
 
+namespace {
+// Divergence beyond NaN/inf, measured against `first`: the first loss reported (the untrained
+// network's loss on the first batch on the CPU; the first epoch's mean from a device runner).
+// Healthy training of every lesson ends epoch 1 well below it, so neither rule fires there:
+// - explosion: a batch or an epoch whose mean loss is above kDivergedExplode x first (lesson 01
+// with
+//   --lr 100 reaches 1e16 x);
+// - no progress: from epoch 2 on, an epoch whose train loss is above kDivergedNoProgress x first
+// (worse
+//   than not training at all) and not below epoch 1's (no better since): lesson 02 with --lr 1
+//   (dead units, a constant output). Both conditions: a run that starts from a trained model
+//   and a first batch that happens to be easy still does not stop while it improves.
+constexpr double kDivergedExplode = 1e3;
+constexpr double kDivergedNoProgress = 1.05;
+
+std::string divergence_ratio_text(double loss, double first) {
+    char text[160];
+    std::snprintf(text, sizeof text, "loss %.4g is %.3g x the untrained network's %.4g", loss,
+                  loss / first, first);
+    return text;
+}
+}  // namespace
+
 History run_epochs(size_t n, const FitOptions& o, const EpochRunner& runner,
                    const EpochFn& on_epoch_end, float lr) {
     check_fit_args(n, o);
@@ -65,6 +88,7 @@ History run_epochs(size_t n, const FitOptions& o, const EpochRunner& runner,
     Rng order_rng(o.seed);             // the data order: the same on every device
     Rng step_rng = order_rng.split();  // noise and sampling inside CPU steps
     History history;
+    double first = NAN;  // the first loss reported: the reference of the divergence rules
     for (int epoch = 1; epoch <= o.epochs; ++epoch) {
         Timer timer;
         const auto perm = order_rng.permutation(n);
@@ -76,6 +100,9 @@ History run_epochs(size_t n, const FitOptions& o, const EpochRunner& runner,
             done_batches += k;
             if (!std::isfinite(loss))
                 diverged(o, lr, "loss is " + std::to_string(loss), epoch, done_batches);
+            if (std::isnan(first)) first = loss;
+            if (first > 0 && loss > kDivergedExplode * first)
+                diverged(o, lr, divergence_ratio_text(loss, first), epoch, done_batches);
             sum += loss * static_cast<double>(rows);
             seen += rows;
             char status[64];
@@ -91,6 +118,14 @@ History run_epochs(size_t n, const FitOptions& o, const EpochRunner& runner,
         log.epoch = epoch;
         log.train_loss = sum / static_cast<double>(seen);
         log.seconds = timer.seconds();
+        const bool no_progress = epoch >= 2 && log.train_loss > kDivergedNoProgress * first &&
+                                 log.train_loss >= history.epochs.front().train_loss;
+        if (first > 0 && (log.train_loss > kDivergedExplode * first || no_progress)) {
+            diverged(o, lr,
+                     "the epoch's mean " + divergence_ratio_text(log.train_loss, first) +
+                         (log.train_loss > kDivergedExplode * first ? "" : " (no progress)"),
+                     epoch, batches);
+        }
         if (on_epoch_end) {
             if (runner.sync_weights) runner.sync_weights();
             on_epoch_end(log);
@@ -151,9 +186,19 @@ History train_on_cpu(const Matrix& x, const TrainSpec& spec, const CpuStep& cpu_
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& s) {
-    if (s.kind == OptimizerKind::Sgd)
-        return std::make_unique<Sgd>(s.lr, s.momentum, s.weight_decay);
-    return std::make_unique<Adam>(s.lr, s.beta1, s.beta2, s.eps, s.weight_decay);
+    switch (s.kind) {
+        case OptimizerKind::Adam:
+            return std::make_unique<Adam>(s.lr, s.beta1, s.beta2, s.eps, s.weight_decay);
+        case OptimizerKind::Sgd:
+        case OptimizerKind::Momentum:
+            return std::make_unique<Sgd>(s.lr, s.momentum, s.weight_decay);
+        case OptimizerKind::RmsProp:
+            break;
+    }
+    // RMSprop is lesson 02's exercise: its step brings its own update.
+    throw Error(
+        "make_optimizer: the library builds Adam and SGD (with momentum); RMSprop is "
+        "lesson 02's own update (l02::rmsprop_update)");
 }
 
 }  // namespace ae

@@ -24,6 +24,7 @@ struct Options {
     bool quick = false;
     bool no_progress = false;
     size_t train_limit = 0;  // 0 = all training images
+    int max_latent = 784;    // --latent's upper bound: the input size D (28 x 28 pixels)
 
     DataRequest data_request() const;
 };
@@ -40,8 +41,10 @@ class CommandLine {
     CommandLine(const LessonInfo& info, Options defaults);
     CLI::App& app() { return app_; }
     Options& options() { return opt_; }
-    // Parses argv. Returns -1 to go on, or the exit code to return from main (0 for --help,
-    // 2 for a bad flag, after printing the error and the usage).
+    // Parses argv and checks every flag's range before any work; then creates --out and proves
+    // it can be written (ae::check_writable_dir). Returns -1 to go on, or the exit code to
+    // return from main: 0 for --help, 2 for a bad flag (after the error and the usage), 1 when
+    // --out cannot be written (after the reason).
     int parse(int argc, char** argv);
 
   private:
@@ -50,6 +53,10 @@ class CommandLine {
     CLI::App app_;
     CLI::Option* epochs_flag_ = nullptr;
 };
+
+// Notes for the user about the environment, checked by CommandLine::parse: AE_DATA_DIR set to a
+// folder without the data (ignored, and why) unless --data-dir is given. Empty when all is well.
+std::string environment_notes(const Options& options);
 
 // Runs body and maps exceptions to messages and exit codes (see top of file).
 int guarded_main(const std::function<int()>& body);

@@ -1,5 +1,5 @@
 // The minibatch loop every lesson trains with: seeded shuffling, batches, a progress bar,
-// a per-epoch log, a NaN/inf guard that stops with advice, and a history to plot.
+// a per-epoch log, a divergence guard that stops with advice, and a history to plot.
 // The lesson supplies what one step does (its own exercise function, usually) and what to
 // measure after each epoch, so noise, other targets or penalties need no copy of the loop.
 // run_epochs is that loop's epoch driver; ae::fit runs it with CPU batches, the GPU trainers
@@ -45,8 +45,11 @@ using StepFn = std::function<double(const Matrix& batch, const std::vector<size_
 // Called after every epoch; fill in metrics (e.g. "test_loss"). May be empty.
 using EpochFn = std::function<void(EpochLog& log)>;
 
-// Runs epochs x ceil(N / batch_size) steps. Throws ae::TrainingDiverged when a step's loss or a
-// metric is NaN or inf, with advice (lower --lr).
+// Runs epochs x ceil(N / batch_size) steps. Throws ae::TrainingDiverged, with advice (lower --lr),
+// when a step's loss or a metric is NaN or inf, when a batch's or an epoch's loss explodes above
+// 1000 x the first loss reported (the untrained network's), or when from epoch 2 on the train
+// loss is above 1.05 x that first loss and not below epoch 1's (no progress: worse than not
+// training, and not improving).
 History fit(const Matrix& x, const FitOptions& options, const StepFn& step,
             const EpochFn& on_epoch_end = nullptr);
 
@@ -69,7 +72,8 @@ struct EpochRunner {
 };
 
 // The loop of ae::fit without its batches: epochs x (perm = a fresh permutation of n from the
-// seed, runner.run_epoch, epoch log, on_epoch_end, NaN/inf guard on the loss and the metrics).
+// seed, runner.run_epoch, epoch log, on_epoch_end, the divergence guard of ae::fit on the loss
+// and the NaN/inf guard on the metrics).
 // lr (0 = unknown): quoted in the advice when training diverges.
 History run_epochs(size_t n, const FitOptions& options, const EpochRunner& runner,
                    const EpochFn& on_epoch_end = nullptr, float lr = 0.f);

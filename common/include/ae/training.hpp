@@ -52,7 +52,10 @@ History train(const VaeParts& parts, float beta, const Matrix& x, const TrainSpe
 History train_on_cpu(const Matrix& x, const TrainSpec& spec, const CpuStep& cpu_step,
                      const EpochFn& on_epoch = nullptr);
 
-// ae::Adam or ae::Sgd as spec describes.
+// Throws ae::Error when the CUDA trainers cannot run spec (an L1 loss, RMSprop, coupled L2).
+void require_gpu_support(const TrainSpec& spec);
+
+// ae::Adam, or ae::Sgd (with momentum) as spec describes; RMSprop throws (lesson 02's own).
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& spec);
 
 // A spec from the common command line: epochs, batch size, seed, --no-progress, --device and
