@@ -8,6 +8,7 @@
 // Speed and the measurements behind these choices: bench/README.md.
 #pragma once
 #include <algorithm>
+#include <cstdlib>
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -113,8 +114,14 @@ class Pool {
     bool stop_ = false;
 };
 
-// Threads for elementwise work: as many as OpenBLAS uses for the products.
+// Threads for elementwise work: as many as OpenBLAS uses for the products, or
+// AE_ELEMENTWISE_THREADS when set (1: all elementwise work on the calling thread).
 inline size_t threads() {
+    static const size_t from_env = [] {
+        const char* v = std::getenv("AE_ELEMENTWISE_THREADS");
+        return v && *v ? static_cast<size_t>(std::max(1L, std::strtol(v, nullptr, 10))) : 0;
+    }();
+    if (from_env) return from_env;
     const size_t hw = std::max(1u, std::thread::hardware_concurrency());
     return std::min(hw, static_cast<size_t>(std::max(1, openblas_get_num_threads())));
 }

@@ -6,6 +6,8 @@
 #include <numeric>
 #include <sstream>
 
+#include <xsimd/xsimd.hpp>
+
 #include "ae/error.hpp"
 
 namespace ae {
@@ -34,6 +36,45 @@ Matrix Rng::normal(size_t rows, size_t cols, float mean, float stddev) {
     std::normal_distribution<float> d(mean, stddev);
     for (auto& v : m) v = d(gen_);
     return m;
+}
+
+Matrix Rng::normal_fast(size_t rows, size_t cols, float mean, float stddev) {
+    Matrix m({rows, cols});
+    normal_fast(m.data(), m.size(), mean, stddev);
+    return m;
+}
+
+void Rng::normal_fast(float* out, size_t n, float mean, float stddev) {
+    // Box-Muller: u1 in (0, 1], theta in [0, 2 pi) -> r cos theta, r sin theta with
+    // r = sqrt(-2 ln u1): two independent N(0, 1). Uniforms are drawn in order (scalar, one
+    // 64-bit word per pair); the transcendental half runs on whole SIMD batches.
+    using Batch = xsimd::batch<float>;
+    constexpr size_t kPairs = 256;  // a multiple of every SIMD width
+    alignas(64) float u1[kPairs], theta[kPairs];
+    constexpr double kTwoPi = 6.283185307179586;
+    for (size_t done = 0; done < n;) {
+        const size_t pairs = std::min(kPairs, (n - done + 1) / 2);
+        for (size_t i = 0; i < pairs; ++i) {
+            const uint64_t w = gen_();
+            u1[i] = static_cast<float>((static_cast<double>(w >> 32) + 0.5) * 0x1p-32);
+            theta[i] = static_cast<float>(static_cast<double>(w & 0xFFFFFFFFu) * 0x1p-32 * kTwoPi);
+        }
+        const size_t padded = (pairs + Batch::size - 1) / Batch::size * Batch::size;
+        std::fill(u1 + pairs, u1 + padded, 1.f);  // unused lanes: finite, no draws
+        std::fill(theta + pairs, theta + padded, 0.f);
+        alignas(64) float block[2 * kPairs];  // the two values of a pair side by side
+        for (size_t i = 0; i < padded; i += Batch::size) {
+            const Batch r = xsimd::sqrt(Batch(-2.f) * xsimd::log(Batch::load_aligned(u1 + i)));
+            const auto sc = xsimd::sincos(Batch::load_aligned(theta + i));
+            const Batch c = Batch(mean) + Batch(stddev) * r * sc.second,
+                        s = Batch(mean) + Batch(stddev) * r * sc.first;
+            xsimd::zip_lo(c, s).store_aligned(block + 2 * i);
+            xsimd::zip_hi(c, s).store_aligned(block + 2 * i + Batch::size);
+        }
+        const size_t count = std::min(2 * pairs, n - done);
+        std::copy_n(block, count, out + done);
+        done += count;
+    }
 }
 
 std::vector<size_t> Rng::permutation(size_t n) {

@@ -25,6 +25,12 @@ class Rng {
     size_t index(size_t n);  // uniform in [0, n)
     Matrix uniform(size_t rows, size_t cols, float lo = 0.f, float hi = 1.f);
     Matrix normal(size_t rows, size_t cols, float mean = 0.f, float stddev = 1.f);
+    // The same distribution as normal(rows, cols, ...), several times faster: Box-Muller on
+    // blocks, two 32-bit uniforms from one 64-bit draw per pair, log and sincos vectorised
+    // (xsimd). Seeded and reproducible (same seed, same machine, same numbers), but another
+    // stream than normal(): |z| <= 6.8 (the chance of more is 1e-11 under N(0, 1)).
+    Matrix normal_fast(size_t rows, size_t cols, float mean = 0.f, float stddev = 1.f);
+    void normal_fast(float* out, size_t n, float mean = 0.f, float stddev = 1.f);
     std::vector<size_t> permutation(size_t n);
     Rng split();  // an independent stream, e.g. for noise, so data order stays reproducible
     std::mt19937_64& engine() { return gen_; }

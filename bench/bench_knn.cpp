@@ -1,0 +1,148 @@
+// Lesson 07's k-nearest search (the reference solution's l07::k_nearest) on the full shapes:
+// 10,000 test queries against 60,000 training references, on PCA-32 codes and on raw pixels,
+// against the GEMM alone on the same shapes (the arithmetic floor) and, with --baseline, the
+// plain search (all distances of a block of queries, then a scan per row).
+// Run: build/bin/bench_knn [--k 5] [--baseline] [--reps 3] [--only pca32|pixels] [--quick]
+// Prints progress on stderr and one JSON line per representation on stdout: gemm_seconds (the
+// products alone, OpenBLAS's threads), seconds (l07::k_nearest, whole), ratio_to_gemm, and with
+// --baseline plain_seconds and mismatches_vs_plain (neighbours that differ: 0 expected).
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <limits>
+#include <string>
+
+#include "07_knn/exercise.hpp"
+#include "ae/cli.hpp"
+#include "ae/data.hpp"
+#include "ae/linalg.hpp"
+#include "ae/progress.hpp"
+
+extern "C" int openblas_get_num_threads(void);
+
+using namespace ae;
+
+namespace {
+
+// x: (N, D) -> its first z principal components: (N, Z) codes, centred on mean (as lesson 07).
+void pca_codes(const Matrix& train, const Matrix& test, size_t z, Matrix& train_codes,
+               Matrix& test_codes) {
+    const Matrix mean = column_means(train);
+    Matrix xc = train;
+    xc -= mean;
+    Matrix cov({train.shape()[1], train.shape()[1]});
+    gemm(xc, true, xc, false, cov, 1.f / static_cast<float>(train.shape()[0]));
+    const SymmetricEigen e = symmetric_eigen(cov);  // ascending: the last z columns
+    const size_t d = cov.shape()[0];
+    const Matrix w = xt::view(e.vectors, xt::all(), xt::range(d - z, d));
+    Matrix tc = test;
+    tc -= mean;
+    train_codes = matmul(xc, w);
+    test_codes = matmul(tc, w);
+}
+
+// The GEMM of the search alone: -2 q r^T for blocks of 512 queries against all references.
+double gemm_seconds(const Matrix& queries, const Matrix& refs) {
+    const size_t n = queries.shape()[0], r = refs.shape()[0], block = 512;
+    Matrix out({block, r});
+    Timer t;
+    for (size_t start = 0; start < n; start += block) {
+        const size_t end = std::min(n, start + block);
+        const Matrix q = xt::view(queries, xt::range(start, end), xt::all());
+        if (out.shape()[0] != end - start) out.resize({end - start, r});
+        gemm(q, false, refs, true, out, -2.f);
+    }
+    return t.seconds();
+}
+
+// The plain search: squared_distances of 512 queries against all refs (memory: 512 x R), then
+// an insertion scan of each row. The answer the tiled search must reproduce.
+l07::Neighbours plain_search(const Matrix& queries, const Matrix& refs, size_t k) {
+    const size_t n = queries.shape()[0], r = refs.shape()[0], block = 512;
+    l07::Neighbours nb;
+    nb.k = k;
+    nb.index.assign(n * k, r);
+    nb.dist2.assign(n * k, std::numeric_limits<float>::infinity());
+    for (size_t start = 0; start < n; start += block) {
+        const size_t end = std::min(n, start + block);
+        const Matrix q = xt::view(queries, xt::range(start, end), xt::all());
+        const Matrix d2 = l07::squared_distances(q, refs);
+        for (size_t i = start; i < end; ++i) {
+            const float* row = d2.data() + (i - start) * r;
+            float* dist = &nb.dist2[i * k];
+            size_t* idx = &nb.index[i * k];
+            for (size_t j = 0; j < r; ++j) {
+                if (!(row[j] < dist[k - 1])) continue;
+                size_t pos = k - 1;
+                for (; pos > 0 && dist[pos - 1] > row[j]; --pos)
+                    dist[pos] = dist[pos - 1], idx[pos] = idx[pos - 1];
+                dist[pos] = row[j], idx[pos] = j;
+            }
+        }
+    }
+    return nb;
+}
+
+// Every time is the fastest of reps runs (alternated: gemm, search, plain): on a shared machine
+// the minimum is the figure least disturbed by other programs.
+void bench(const std::string& name, const Matrix& queries, const Matrix& refs, size_t k,
+           bool baseline, int reps) {
+    std::cerr << name << ": " << shape_str(queries) << " queries, " << shape_str(refs)
+              << " references, K = " << k << ", best of " << reps << "\n";
+    double gemm_s = 1e30, total_s = 1e30, plain_s = baseline ? 1e30 : 0;
+    long mismatches = -1;
+    for (int rep = 0; rep < reps; ++rep) {
+        gemm_s = std::min(gemm_s, gemm_seconds(queries, refs));
+        Timer t;
+        const l07::Neighbours nb = l07::k_nearest(queries, refs, k);
+        total_s = std::min(total_s, t.seconds());
+        if (!baseline) continue;
+        Timer tp;
+        const l07::Neighbours ref = plain_search(queries, refs, k);
+        plain_s = std::min(plain_s, tp.seconds());
+        mismatches = 0;
+        for (size_t i = 0; i < nb.index.size(); ++i) mismatches += nb.index[i] != ref.index[i];
+    }
+    std::printf(
+        "{\"bench\": \"knn\", \"representation\": \"%s\", \"queries\": %zu, \"refs\": %zu, "
+        "\"dim\": %zu, \"k\": %zu, \"gemm_seconds\": %.3f, \"seconds\": %.3f, "
+        "\"ratio_to_gemm\": %.2f, \"plain_seconds\": %.3f, \"mismatches_vs_plain\": %ld, "
+        "\"reps\": %d, \"blas_threads\": %d}\n",
+        name.c_str(), queries.shape()[0], refs.shape()[0], refs.shape()[1], k, gemm_s, total_s,
+        total_s / gemm_s, plain_s, mismatches, reps, openblas_get_num_threads());
+    std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return guarded_main([&] {
+        Options defaults;
+        CommandLine cli({"bench", "bench_knn", "Lesson 07's k-nearest search vs the GEMM alone"},
+                        defaults);
+        size_t k = 5;
+        bool baseline = false;
+        int reps = 1;
+        std::string only;
+        cli.app().add_option("--k", k, "neighbours per query")->capture_default_str();
+        cli.app().add_flag("--baseline", baseline,
+                           "also time the plain search (all distances, then a scan) and compare");
+        cli.app()
+            .add_option("--reps", reps, "runs of each measurement; the fastest is printed")
+            ->capture_default_str()
+            ->check(CLI::Range(1, 100));
+        cli.app()
+            .add_option("--only", only, "one representation: pca32 or pixels")
+            ->check(CLI::IsMember({"pca32", "pixels"}));
+        if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+        const Options& opt = cli.options();
+        const DataSplit data = load_data(opt.data_request());
+        std::cerr << "Data: " << data.describe() << "\n";
+        Matrix train_codes, test_codes;
+        pca_codes(data.train.images, data.test.images, 32, train_codes, test_codes);
+        if (only != "pixels") bench("pca32", test_codes, train_codes, k, baseline, reps);
+        if (only != "pca32")
+            bench("pixels", data.test.images, data.train.images, k, baseline, reps);
+        return 0;
+    });
+}
