@@ -291,3 +291,44 @@ TEST_CASE("common loss kl_standard_normal: 2 per dimension at mu = 2, logvar = 0
     test::check_gradient(kl.grad_mu, md, ref, "KL gradient in mu");
     test::check_gradient(kl.grad_logvar, lvd, ref, "KL gradient in logvar");
 }
+
+TEST_CASE("common nn Elu: hand-computed values and a gradient matching central differences") {
+    Elu elu;
+    const Matrix x = {{-1.f, 0.5f, -0.1f}, {2.f, -3.f, 0.f}};
+    const Matrix y = elu.forward(x);
+    test::check_close(y,
+                      Matrix{{float(std::exp(-1.0) - 1), 0.5f, float(std::exp(-0.1) - 1)},
+                             {2.f, float(std::exp(-3.0) - 1), 0.f}},
+                      1e-6, "ELU forward");
+    const Matrix r = {{0.3f, -0.2f, 0.7f}, {1.f, 0.5f, -0.4f}};
+    const Matrix g = elu.backward(r);
+    test::check_close(g,
+                      Matrix{{float(0.3 * std::exp(-1.0)), -0.2f, float(0.7 * std::exp(-0.1))},
+                             {1.f, float(0.5 * std::exp(-3.0)), float(-0.4 * std::exp(0.0))}},
+                      1e-6, "ELU backward");
+}
+
+TEST_CASE("common nn Dropout: identity when not training, inverted dropout when training") {
+    Dropout drop(0.25f, 3);
+    Rng rng(1);
+    const Matrix x = rng.uniform(200, 50, 0.5f, 1.5f);
+    CHECK(xt::allclose(drop.forward(x), x));
+    CHECK(xt::allclose(drop.backward(x), x));
+    drop.training = true;
+    const Matrix y = drop.forward(x);
+    size_t zeros = 0;
+    for (size_t i = 0; i < y.size(); ++i) {
+        const float ratio = y.data()[i] / x.data()[i];
+        if (ratio == 0.f)
+            ++zeros;
+        else
+            CHECK(std::abs(ratio - 1.f / 0.75f) < 1e-5f);
+    }
+    const double dropped = double(zeros) / double(y.size());
+    CHECK_MESSAGE(std::abs(dropped - 0.25) < 0.02, "dropped ", dropped, " of the entries");
+    // The backward pass uses the forward pass's mask.
+    const Matrix ones = xt::ones<float>(x.shape());
+    const Matrix g = drop.backward(ones);
+    CHECK(xt::allclose(g * x, y));
+    CHECK_THROWS_AS(Dropout(1.f), Error);
+}

@@ -9,6 +9,7 @@
 
 #include "01_linear_pca/exercise.hpp"
 #include "ae/data.hpp"
+#include "ae/gradcheck.hpp"
 #include "exercise.hpp"
 #include "lesson.hpp"
 #include "test_util.hpp"
@@ -106,7 +107,8 @@ void check_layers(Sequential& net, const std::string& expected, const std::strin
         why = "the last layer has a ReLU after it: " +
               std::string(what == "encoder" ? "the code is linear" : "the output layer has none");
     else if (ends_with(expected, "-> Sigmoid") && !ends_with(got, "-> Sigmoid"))
-        why = "with Loss::Mse the decoder ends in a Sigmoid (the loss compares pixels)";
+        why =
+            "with Loss::Mse and Loss::L1 the decoder ends in a Sigmoid (the loss compares pixels)";
     else if (!ends_with(expected, "-> Sigmoid") && ends_with(got, "-> Sigmoid"))
         why = "with Loss::Bce the decoder outputs logits: no Sigmoid (the loss applies it)";
     else if (got.find("ReLU") == std::string::npos)
@@ -351,4 +353,130 @@ TEST_CASE(
     Autoencoder loaded = load_autoencoder(path);
     CHECK(loaded.config.describe() == model.config.describe());
     test::check_close(reconstruct(loaded, test), reconstruct(model, test), 1e-6, "reloaded model");
+}
+
+TEST_CASE("02 step 5 l1_loss: value and gradient match hand-computed numbers") {
+    // Differences -0.5, 0.25 and exactly 0 (its gradient entry is 0), over N*D = 4 entries.
+    const Matrix pred = {{0.5f, 0.25f}, {0.7f, 0.f}}, target = {{1.f, 0.f}, {0.7f, 0.f}};
+    const LossValue l1 = l1_loss(pred, target);
+    test::check_value(l1.value, 0.75 / 4, 1e-6, "L1 value (mean over the N*D entries)",
+                      {{4.0, "the sum over the entries: use the mean"},
+                       {2.0, "the mean over the N = 2 rows only: divide by N*D"}});
+    REQUIRE(l1.grad.shape() == pred.shape());
+    test::check_close(l1.grad, Matrix{{-0.25f, 0.25f}, {0.f, 0.f}}, 1e-6,
+                      "L1 gradient d(loss)/d(pred)",
+                      {{4.0, "the gradient of the sum: divide by N*D as the value does"}});
+}
+
+TEST_CASE("02 step 5 build_decoder: the decoder for the L1 loss outputs pixels") {
+    Rng rng(2);
+    Sequential dec = build_decoder(2, {7}, 10, Loss::L1, rng);
+    check_layers(dec, "Dense(2, 7) -> ReLU -> Dense(7, 10) -> Sigmoid", "L1 decoder");
+}
+
+TEST_CASE("02 step 5 reconstruction_loss: the L1 case is the L1 loss") {
+    const Matrix out = {{0.5f, 0.25f, 0.9f}}, target = {{1.f, 0.f, 0.2f}};
+    const LossValue l1 = reconstruction_loss(Loss::L1, out, target);
+    test::check_value(l1.value, (0.5 + 0.25 + 0.7) / 3, 1e-6,
+                      "reconstruction_loss(Loss::L1) value (mean absolute error)");
+    test::check_close(l1.grad, Matrix{{-1.f / 3, 1.f / 3, 1.f / 3}}, 1e-6,
+                      "reconstruction_loss(Loss::L1) gradient");
+}
+
+TEST_CASE("02 step 6a momentum_update: two steps match hand-computed values") {
+    Matrix w = {{1.f, -2.f}}, v = {{0.f, 0.f}};
+    momentum_update(w, Matrix{{0.5f, 1.f}}, v, 0.1f, 0.9f);
+    // First step: the velocity is the gradient, w moves by lr times it, downhill.
+    test::check_close(
+        v, Matrix{{0.5f, 1.f}}, 1e-6, "velocity after step 1",
+        {{0.1, "the gradient was weighted by (1 - momentum): here it is added as is"}});
+    test::check_close(w, Matrix{{0.95f, -2.1f}}, 1e-6, "w after step 1");
+    momentum_update(w, Matrix{{-1.f, 0.5f}}, v, 0.1f, 0.9f);
+    // Second: 0.9 x the old velocity plus the new gradient (-1, 0.5).
+    test::check_close(v, Matrix{{-0.55f, 1.4f}}, 1e-6, "velocity after step 2");
+    test::check_close(w, Matrix{{1.005f, -2.24f}}, 1e-6, "w after step 2");
+}
+
+TEST_CASE("02 step 6b rmsprop_update: two steps match hand-computed values") {
+    Matrix w = {{1.f, -2.f}}, s = {{0.f, 0.f}};
+    const Matrix g = {{0.5f, -1.f}};
+    rmsprop_update(w, g, s, 0.01f, 0.9f, 1e-8f);
+    // mean_square = 0.1 g^2 = (0.025, 0.1); each entry moves by 0.01 g / sqrt(mean_square).
+    test::check_close(s, Matrix{{0.025f, 0.1f}}, 1e-6, "mean_square after step 1",
+                      {{10.0, "the new g^2 weighs 1 - rho, not 1"}});
+    test::check_close(w, Matrix{{0.9683772f, -1.9683772f}}, 1e-5, "w after step 1");
+    rmsprop_update(w, g, s, 0.01f, 0.9f, 1e-8f);
+    test::check_close(s, Matrix{{0.0475f, 0.19f}}, 1e-6, "mean_square after step 2");
+    test::check_close(w, Matrix{{0.9454356f, -1.9454356f}}, 1e-5, "w after step 2");
+}
+
+TEST_CASE("02 step 7 tied_forward: the encoder's weights used backwards, plus the own bias") {
+    // W (in 3, out 2) of an encoder layer 3 -> 2; the tied layer maps 2 -> 3.
+    const Matrix W = {{1.f, 2.f}, {0.f, -1.f}, {3.f, 0.5f}}, b = {{0.1f, 0.2f, 0.3f}};
+    const Matrix x = {{1.f, -1.f}, {2.f, 0.f}};
+    const Matrix y = tied_forward(x, W, b);
+    REQUIRE_MESSAGE((y.shape()[0] == 2 && y.shape()[1] == 3), "expected (2, 3), got ",
+                    shape_str(y));
+    test::check_close(y, Matrix{{-0.9f, 1.2f, 2.8f}, {2.1f, 0.2f, 6.3f}}, 1e-6,
+                      "tied_forward(x, W, b)");
+}
+
+TEST_CASE("02 step 7 tied_backward: gradients match central differences and add to dW") {
+    Rng rng(5);
+    const Matrix W = rng.normal(4, 3), b = rng.normal(1, 4), x = rng.normal(5, 3);
+    const Matrix c = rng.normal(5, 4);  // loss = sum(c * tied_forward(x, W, b))
+    test::MatD Wd = test::to_double(W), bd = test::to_double(b), xd = test::to_double(x);
+    auto loss = [&] {
+        double sum = 0;
+        for (size_t n = 0; n < 5; ++n)
+            for (size_t i = 0; i < 4; ++i) {
+                double y = bd[0][i];
+                for (size_t j = 0; j < 3; ++j) y += xd[n][j] * Wd[i][j];
+                sum += c(n, i) * y;
+            }
+        return sum;
+    };
+    Matrix dW = xt::ones<float>({size_t(4), size_t(3)}),
+           db = xt::zeros<float>({size_t(1), size_t(4)});
+    (void)tied_forward(x, W, b);
+    const Matrix dx = tied_backward(x, c, W, dW, db);
+    REQUIRE_MESSAGE(dx.shape() == x.shape(), "input gradient: expected ", shape_str(x), ", got ",
+                    shape_str(dx));
+    Matrix fresh = xt::zeros<float>({size_t(4), size_t(3)}), db2 = db * 0.f;
+    (void)tied_backward(x, c, W, fresh, db2);
+    if (xt::allclose(dW, fresh) && !xt::allclose(fresh, dW - 1.f))
+        FAIL_CHECK(
+            "dW held 1s and now holds this use's gradient alone: add (+=) to dW, the "
+            "encoder layer's own backward adds its use too");
+    test::check_close(dW - 1.f, fresh, 1e-5, "what tied_backward added to a dW holding 1s");
+    test::check_gradient(fresh, Wd, loss, "dW (the tied use's gradient of W)");
+    test::check_gradient(db, bd, loss, "db");
+    test::check_gradient(dx, xd, loss, "input gradient");
+}
+
+TEST_CASE("02 step 7 TiedDense: in a tied autoencoder, the shared W's gradient is both uses'") {
+    Rng rng(11);
+    Autoencoder m;
+    m.encoder.add<Dense>(6, 4, rng, Init::Xavier);
+    m.encoder.add<Tanh>();
+    m.encoder.add<Dense>(4, 3, rng, Init::Xavier);
+    auto& e0 = dynamic_cast<Dense&>(m.encoder[0]);
+    auto& e1 = dynamic_cast<Dense&>(m.encoder[2]);
+    m.decoder.add<TiedDense>(e1);
+    m.decoder.add<Tanh>();
+    m.decoder.add<TiedDense>(e0);
+    m.decoder.add<Sigmoid>();
+    for (auto& p : m.params()) *p.value = rng.normal(p.value->shape()[0], p.value->shape()[1]);
+    const Matrix x = rng.uniform(5, 6);
+    const auto params = m.params();
+    REQUIRE_MESSAGE(params.size() == 6, "enc W, b x 2 and the two tied biases, got ",
+                    params.size());
+    auto loss = [&] { return mse_loss(m.decoder.forward(m.encoder.forward(x)), x).value; };
+    zero_grad(params);
+    const LossValue l = mse_loss(m.decoder.forward(m.encoder.forward(x)), x);
+    m.encoder.backward(m.decoder.backward(l.grad));
+    const GradCheckResult r = check_gradients(params, loss, {1e-2, 0, 1});
+    CHECK_MESSAGE(r.ok(2e-2), "worst entry ", r.worst, " (relative error ", r.max_rel_error,
+                  "): the gradient of a shared W is the sum of the encoder's and the tied "
+                  "layer's uses");
 }

@@ -3,6 +3,7 @@
 #include "ae/nn.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <xtensor/xnoalias.hpp>
 
 #include "ae/error.hpp"
@@ -114,6 +115,41 @@ Matrix Tanh::forward(const Matrix& x) {
 Matrix Tanh::backward(const Matrix& grad_out) {
     require_shape(grad_out, y_.shape()[0], y_.shape()[1], "Tanh backward: grad_out");
     return grad_out * (1.f - y_ * y_);  // tanh' = 1 - tanh^2
+}
+
+Matrix Elu::forward(const Matrix& x) {
+    x_ = x;
+    return xt::where(x > 0.f, x, alpha_ * (xt::exp(x) - 1.f));
+}
+
+Matrix Elu::backward(const Matrix& grad_out) {
+    require_shape(grad_out, x_.shape()[0], x_.shape()[1], "ELU backward: grad_out");
+    return xt::where(x_ > 0.f, grad_out, grad_out * alpha_ * xt::exp(x_));
+}
+
+Dropout::Dropout(float p, uint64_t seed) : p_(p), rng_(seed) {
+    if (!(p >= 0.f && p < 1.f))
+        throw Error("Dropout: p must be in [0, 1), got " + std::to_string(p));
+}
+
+Matrix Dropout::forward(const Matrix& x) {
+    if (!training || p_ == 0.f) return x;
+    const float keep = 1.f - p_, scale = 1.f / keep;
+    mask_.resize(x.shape());
+    for (auto& m : mask_) m = rng_.uniform() < keep ? scale : 0.f;
+    return x * mask_;
+}
+
+Matrix Dropout::backward(const Matrix& grad_out) {
+    if (!training || p_ == 0.f) return grad_out;
+    require_shape(grad_out, mask_.shape()[0], mask_.shape()[1], "Dropout backward: grad_out");
+    return grad_out * mask_;
+}
+
+std::string Dropout::name() const {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "Dropout(%g)", double(p_));
+    return buf;
 }
 
 Matrix Sequential::forward(const Matrix& x) {

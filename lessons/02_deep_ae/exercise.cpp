@@ -1,5 +1,5 @@
 // Lesson 02: a deep autoencoder trained by backpropagation. Your code goes here: read README.md
-// (steps 1a-4) and replace each AE_TODO with your implementation.
+// (steps 1a-7) and replace each AE_TODO with your implementation.
 // Check your work: ./workshop check 02 (or watch 02)      Stuck? ./workshop hint 02 STEP
 #include "ae/todo.hpp"
 #include "exercise.hpp"
@@ -35,6 +35,33 @@ std::vector<double> reconstruction_error(Autoencoder& model, const Matrix& x) {
 Matrix encode(Autoencoder& model, const Matrix& x) {
     // TODO(lesson 02, step 4): see README "Step 4: Encoding in chunks".
     AE_TODO("02", "encode", model, x);
+}
+
+LossValue l1_loss(const Matrix& pred, const Matrix& target) {
+    // TODO(lesson 02, step 5): see README "Step 5: The L1 loss".
+    AE_TODO("02", "l1_loss", pred, target);
+}
+
+void momentum_update(Matrix& w, const Matrix& g, Matrix& velocity, float lr, float momentum) {
+    // TODO(lesson 02, step 6a): see README "Step 6a: Momentum".
+    AE_TODO("02", "momentum_update", w, g, velocity, lr, momentum);
+}
+
+void rmsprop_update(Matrix& w, const Matrix& g, Matrix& mean_square, float lr, float rho,
+                    float eps) {
+    // TODO(lesson 02, step 6b): see README "Step 6b: RMSprop".
+    AE_TODO("02", "rmsprop_update", w, g, mean_square, lr, rho, eps);
+}
+
+Matrix tied_forward(const Matrix& x, const Matrix& W, const Matrix& b) {
+    // TODO(lesson 02, step 7): see README "Step 7: Tied weights".
+    AE_TODO("02", "tied_forward", x, W, b);
+}
+
+Matrix tied_backward(const Matrix& x, const Matrix& grad_out, const Matrix& W, Matrix& dW,
+                     Matrix& db) {
+    // TODO(lesson 02, step 7): see README "Step 7: Tied weights".
+    AE_TODO("02", "tied_backward", x, grad_out, W, dW, db);
 }
 
 }  // namespace ae::l02

@@ -3,6 +3,7 @@
 // 07 reuse all of it. The functions you write are in exercise.hpp.
 // Check with: ./workshop check 02      Run with: ./workshop run 02
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,16 +14,21 @@
 #include "ae/tensor.hpp"
 #include "ae/training.hpp"
 
+namespace CLI {
+class App;
+}
+
 namespace ae::l02 {
 
 // The reconstruction loss, which also fixes the decoder's output layer:
 //   Mse: the decoder ends in a Sigmoid (pixels in (0, 1)), compared with x by squared error.
 //   Bce: the decoder ends in raw logits, compared with x by binary cross-entropy.
+//   L1:  the decoder ends in a Sigmoid, compared with x by absolute error (your step 5).
 // Both are means over all N*D entries (ae::Reduction::Mean), so Adam's lr means the same.
 // (The library's own loss kind, so the GPU trainer reads the same value.)
 using Loss = LossKind;
-Loss parse_loss(const std::string& name);  // "mse" | "bce"; throws ae::Error otherwise
-std::string loss_name(Loss loss);          // "mse" | "bce"
+Loss parse_loss(const std::string& name);  // "mse" | "bce" | "l1"; throws ae::Error otherwise
+std::string loss_name(Loss loss);          // "mse" | "bce" | "l1"
 
 // The architecture: D -> hidden[0] -> hidden[1] ... -> Z, and the mirror back to D.
 struct AeConfig {
@@ -30,7 +36,15 @@ struct AeConfig {
     std::vector<size_t> hidden{256, 64};  // encoder order; the decoder uses them reversed
     size_t latent = 32;                   // Z
     Loss loss = Loss::Mse;
-    std::string describe() const;  // "784-256-64-32, mse"
+    // The experiment's knobs (README "Experiments"); the defaults are the model of steps 1a-1b.
+    std::string activation = "relu";         // hidden layers: relu|leaky_relu|elu|tanh|sigmoid
+    std::string code_activation = "linear";  // the code layer: linear|relu|sigmoid|tanh
+    bool tied = false;                       // decoder layers reuse the encoder's W transposed
+    float dropout = 0.f;                     // after every hidden activation, training only
+    // "784-256-64-32, mse", then the knobs that are not at their default: ", tanh, code
+    // sigmoid, tied, dropout 0.2"
+    std::string describe() const;
+    bool plain() const;  // every knob at its default: exactly your build_encoder/build_decoder
 };
 
 // An encoder and a decoder, trained together. forward() of each caches what backward() needs,
@@ -43,8 +57,62 @@ struct Autoencoder {
     std::vector<Param> params();
 };
 
-// Your build_encoder + build_decoder for config, seeded by rng.
+// Your build_encoder + build_decoder for config, seeded by rng. When a knob is not at its
+// default, your layers are kept and rearranged: each ReLU becomes config.activation (then a
+// Dropout when config.dropout > 0), the code layer gets config.code_activation, and with
+// config.tied every decoder Dense becomes a TiedDense on its mirror encoder layer.
 Autoencoder make_autoencoder(const AeConfig& config, Rng& rng);
+// The activation layer of a name accepted by --activation / --code-activation (not "linear").
+std::unique_ptr<Layer> make_activation(const std::string& name);
+// Switches every Dropout layer of the model to training (true) or evaluation (false).
+void set_training(Autoencoder& model, bool training);
+
+// A decoder layer tied to an encoder Dense layer (in -> out): out -> in with the encoder's W
+// transposed (your tied_forward / tied_backward, step 7) and its own bias b (1, in). Its only
+// own parameter is b; the gradient of W goes into the encoder layer's dW.
+class TiedDense : public Layer {
+  public:
+    explicit TiedDense(Dense& source);
+    Matrix forward(const Matrix& x) override;
+    Matrix backward(const Matrix& grad_out) override;
+    std::vector<Param> params() override;
+    std::string name() const override;  // "Tied(64, 256)"
+    Matrix b, db;
+
+  private:
+    Dense* source_;
+    Matrix x_;
+};
+
+// Momentum and RMSprop built on your updates (steps 6a, 6b), and Adam with weight decay as an L2
+// gradient term (--optimizer adam --weight-decay): weight decay is decoupled (w -= lr wd w before
+// the update) for Momentum and RmsProp, added to the gradient (g += wd w) when spec.l2. Returns
+// nullptr for what ae::train builds itself (Adam and AdamW, SGD).
+std::unique_ptr<Optimizer> lesson_optimizer(const OptimizerSpec& spec);
+
+// Why the library's GPU trainer cannot run this configuration ("the L1 loss, dropout"), or ""
+// when it can. train_autoencoder then trains on the CPU instead, and says so.
+std::string gpu_unsupported(const AeConfig& config, const OptimizerSpec& spec);
+
+// Code units never active (never > 0) on any row of codes (N, Z): the dead units of a ReLU code.
+size_t dead_units(const Matrix& codes);
+
+// The experiment's flags (main.cpp), each checked while parsing (bad value or combination: the
+// flag, the accepted values, exit 2, nothing written).
+struct ExperimentFlags {
+    std::string hidden = "256,64", activation = "relu", code_activation = "linear";
+    std::string loss = "mse", optimizer = "adam";  // sgd|momentum|rmsprop|adam|adamw
+    float momentum = 0.9f, weight_decay = 0.f, dropout = 0.f;
+    bool tied = false;
+    bool layerwise = false;   // greedy layer-wise training (train_layerwise)
+    int fine_tune = 0;        // with layerwise: end-to-end epochs after stacking
+    bool is_default() const;  // every flag above at its default
+};
+void add_experiment_flags(CLI::App& app, ExperimentFlags& flags);
+// "256,64" -> {256, 64}; throws ae::Error naming the problem (empty, zero, not a number).
+std::vector<size_t> parse_widths(const std::string& list);
+AeConfig make_config(const ExperimentFlags& flags, size_t input, size_t latent);
+OptimizerSpec make_optimizer_spec(const ExperimentFlags& flags, float lr);
 // codes: (N, Z) -> images (N, D) in [0, 1] (the sigmoid is applied to Bce logits), in chunks.
 Matrix decode(Autoencoder& model, const Matrix& codes);
 // x: (N, D) -> x_hat: (N, D) in [0, 1]: decoder after encoder, in chunks (independent of step 4).
@@ -52,12 +120,23 @@ Matrix reconstruct(Autoencoder& model, const Matrix& x);
 // Mean over all N*D entries of (reconstruct(x) - x)^2: the figure compared with PCA.
 double test_mse(Autoencoder& model, const Matrix& x);
 
-// Trains on x (target = input) with ae::train: your train_step on the CPU, or the library's
-// CUDA trainer with the same loss (model.config.loss) when spec.device picks a GPU. spec holds
-// the optimiser (its learning rate), epochs, batch size and seed; on_epoch (may be empty)
-// records test figures.
+// Trains on x (target = input) with ae::train: your train_step on the CPU (Dropout layers in
+// training mode during the step only; lesson_optimizer's optimiser when it builds one), or the
+// library's CUDA trainer with the same loss (model.config.loss) when spec.device picks a GPU
+// and gpu_unsupported finds nothing (otherwise: a note, and the CPU). spec holds the optimiser
+// (its learning rate), epochs, batch size and seed; on_epoch (may be empty) records test figures.
 History train_autoencoder(Autoencoder& model, const Matrix& x, TrainSpec spec,
                           const EpochFn& on_epoch = nullptr);
+
+// Greedy layer-wise training (--layerwise): a shallow autoencoder per layer, trained with
+// train_autoencoder for spec.fit.epochs: the first encoder Dense layer (with its activation)
+// and the last decoder one on x, then the second and the one before last on the first's codes
+// (MSE: they redraw hidden activations), and so on inwards; then fine_tune_epochs of
+// end-to-end training of the stacked model (0: none). on_epoch runs after every epoch of every
+// stage (the model is the whole stack, its untrained inner layers included), and the returned
+// History holds them all in order. CPU only.
+History train_layerwise(Autoencoder& model, const Matrix& x, TrainSpec spec, int fine_tune_epochs,
+                        const EpochFn& on_epoch = nullptr);
 
 // The default place of lesson 02's trained model (relative to the working directory, as --out).
 inline const char* const kDefaultModelPath = "out/02_deep_ae/model.ckpt";

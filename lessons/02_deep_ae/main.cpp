@@ -1,5 +1,6 @@
 // Lesson 02 program: a deep autoencoder (784-256-64-Z) on Fashion-MNIST, compared with PCA-Z.
-// Run: ./workshop run 02 [--quick] [--latent 32] [--loss mse|bce] [--epochs 20] (--help: all)
+// Run: ./workshop run 02 [--quick] [--latent 32] [--hidden 256,64] [--loss mse|bce|l1]
+//      [--activation ...] [--code-activation ...] [--optimizer ...] [--tied] (--help: all)
 // The experiment, top to bottom: data, baselines, training, evaluation; report.cpp writes the
 // pictures, summary.json and the trained model's path (lessons 06 and 07 load model.ckpt).
 #include <cstdio>
@@ -40,14 +41,19 @@ Baselines baselines(const DataSplit& data, size_t z) {
     return b;
 }
 
-// Trains with Adam(--lr) on the CPU (your train_step) or the library's CUDA trainer,
+// Trains with --optimizer at --lr on the CPU (your train_step) or the library's CUDA trainer,
 // recording the test loss and MSE after every epoch.
-History train(Autoencoder& model, const Options& opt, const DataSplit& data) {
-    return train_autoencoder(model, data.train.images, train_spec(opt, "deep AE"),
-                             [&](EpochLog& log) {
-                                 std::tie(log.metrics["test_loss"], log.metrics["test_mse"]) =
-                                     evaluate(model, data.test.images);
-                             });
+History train(Autoencoder& model, const Options& opt, const ExperimentFlags& flags,
+              const DataSplit& data) {
+    TrainSpec spec = train_spec(opt, "deep AE");
+    spec.optimizer = make_optimizer_spec(flags, opt.lr);
+    const EpochFn record = [&](EpochLog& log) {
+        std::tie(log.metrics["test_loss"], log.metrics["test_mse"]) =
+            evaluate(model, data.test.images);
+    };
+    if (flags.layerwise)
+        return train_layerwise(model, data.train.images, spec, flags.fine_tune, record);
+    return train_autoencoder(model, data.train.images, spec, record);
 }
 
 }  // namespace
@@ -57,12 +63,9 @@ int main(int argc, char** argv) {
         Options defaults;
         defaults.epochs = 20, defaults.quick_epochs = 10, defaults.latent = 32;
         CommandLine cli({"02", "02_deep_ae", "Lesson 02: a deep autoencoder"}, defaults);
-        std::string loss_flag = "mse", save_path, model_path;
-        cli.app()
-            .add_option("--loss", loss_flag,
-                        "reconstruction loss: mse (sigmoid output) or bce (logits)")
-            ->capture_default_str()
-            ->check(CLI::IsMember({"mse", "bce"}));
+        std::string save_path, model_path;
+        ExperimentFlags flags;  // --hidden, --activation, --loss, --optimizer, --tied, ...
+        add_experiment_flags(cli.app(), flags);
         cli.app().add_option("--save", save_path,
                              "where to save the trained model (default <out>/model.ckpt)");
         cli.app().add_option("--model", model_path, "load this trained model instead of training");
@@ -74,9 +77,7 @@ int main(int argc, char** argv) {
         const DataSplit data = load_data(opt.data_request());
         std::cout << "Data: " << data.describe() << "\n";
         Rng rng(opt.seed);
-        AeConfig config;
-        config.input = data.train.dim(), config.latent = size_t(opt.latent),
-        config.loss = parse_loss(loss_flag);
+        const AeConfig config = make_config(flags, data.train.dim(), size_t(opt.latent));
         Autoencoder model =
             model_path.empty() ? make_autoencoder(config, rng) : load_autoencoder(model_path);
         print_model(model, model_path);
@@ -88,18 +89,20 @@ int main(int argc, char** argv) {
         const Baselines b = baselines(data, model.config.latent);
         Results r;
         r.saved = model_path.empty();
+        r.flags = flags;
         r.model_path = r.saved ? save_path : model_path;
         if (r.saved) {
-            r.history = train(model, opt, data);
+            r.history = train(model, opt, flags, data);
             save_autoencoder(save_path, model);
         }
         r.error = reconstruction_error(model, data.test.images);
         r.test_codes = encode(model, data.test.images);
+        if (model.config.code_activation == "relu") r.dead_units = dead_units(r.test_codes);
 
         // The README's ranges are for the full data with the default flags.
         const bool default_run = !data.is_sample && !opt.quick && model.config.latent == 32 &&
-                                 model.config.loss == Loss::Mse && opt.epochs == 20 &&
-                                 opt.batch_size == 256 && opt.lr == 1e-3f && opt.seed == 42;
+                                 flags.is_default() && opt.epochs == 20 && opt.batch_size == 256 &&
+                                 opt.lr == 1e-3f && opt.seed == 42;
         report(opt, default_run, data, model, b, r, total);
         return 0;
     });

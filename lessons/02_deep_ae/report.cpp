@@ -117,7 +117,7 @@ void pictures(const std::string& out, const DataSplit& data, Autoencoder& model,
 }
 
 void write_results(const std::string& out, const Options& opt, const DataSplit& data,
-                   const Autoencoder& model, const Baselines& b, const Results& r, double ae_mse,
+                   Autoencoder& model, const Baselines& b, const Results& r, double ae_mse,
                    double seconds) {
     const History& h = r.history;
     std::vector<double> secs;
@@ -145,6 +145,24 @@ void write_results(const std::string& out, const Options& opt, const DataSplit& 
         .set("model_path", r.model_path)
         .set("train_seconds", h.total_seconds())
         .set("seconds", seconds);
+    // The whole configuration, so that any two runs can be compared (./workshop compare).
+    std::vector<double> hidden;
+    for (size_t w : model.config.hidden) hidden.push_back(double(w));
+    const ExperimentFlags& f = r.flags;
+    summary.set("hidden", hidden)
+        .set("activation", model.config.activation)
+        .set("code_activation", model.config.code_activation)
+        .set("tied", model.config.tied)
+        .set("dropout", double(model.config.dropout))
+        .set("optimizer", f.optimizer)
+        .set("momentum", f.optimizer == "momentum" ? double(f.momentum) : 0.0)
+        .set("weight_decay", double(f.weight_decay))
+        .set("device", opt.device)
+        .set("parameters", count_parameters(model.params()))
+        .set("quick", opt.quick)
+        .set("layerwise", f.layerwise)
+        .set("fine_tune_epochs", f.fine_tune);
+    if (r.dead_units >= 0) summary.set("dead_code_units", double(r.dead_units));
     summary.save(out + "/summary.json");
 }
 
@@ -172,6 +190,9 @@ void report(const Options& opt, bool default_run, const DataSplit& data, Autoenc
     std::printf("  deep AE test MSE: %s\n", against(ae_mse, {0.0095, 0.0108}, default_run).c_str());
     std::printf("  PCA-%zu test MSE:  %s\n", k,
                 against(b.pca_mse, {0.0150, 0.0153}, default_run).c_str());
+    if (r.dead_units >= 0)
+        std::printf("  dead code units (ReLU code, never active on the test set): %ld of %zu\n",
+                    r.dead_units, model.config.latent);
 
     make_dirs(out);
     if (!r.history.epochs.empty())

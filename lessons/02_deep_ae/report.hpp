@@ -26,6 +26,8 @@ struct Results {
     Matrix test_codes;          // (N_test, Z): your encode (step 4)
     std::string model_path;     // where the model was saved to or loaded from
     bool saved = false;         // trained here and saved to model_path
+    ExperimentFlags flags;      // the experiment's knobs, recorded in summary.json
+    long dead_units = -1;       // ReLU code: units never active on the test set (else -1)
 };
 
 // x_hat: (N, D), x: (N, D) -> N values, the mean over each row of (x_hat - x)^2, in double.

@@ -2,7 +2,9 @@
 // error and batched encoding of the deep autoencoder. Built as solution_02 / test_solution_02:
 // ./workshop solution 02      ./workshop test 02
 #include <algorithm>
+#include <cmath>
 
+#include "ae/linalg.hpp"
 #include "exercise.hpp"
 
 namespace ae::l02 {
@@ -29,11 +31,12 @@ Sequential build_decoder(size_t z, const std::vector<size_t>& hidden, size_t d, 
         in = *it;
     }
     dec.add<Dense>(in, d, rng, Init::Xavier);
-    if (loss == Loss::Mse) dec.add<Sigmoid>();
+    if (loss != Loss::Bce) dec.add<Sigmoid>();  // Mse, L1: pixels in (0, 1)
     return dec;
 }
 
 LossValue reconstruction_loss(Loss loss, const Matrix& out, const Matrix& target) {
+    if (loss == Loss::L1) return l1_loss(out, target);
     return loss == Loss::Mse ? mse_loss(out, target) : bce_with_logits_loss(out, target);
 }
 
@@ -73,6 +76,45 @@ Matrix encode(Autoencoder& model, const Matrix& x) {
         xt::view(codes, xt::range(begin, end), xt::all()) = h;
     }
     return codes;
+}
+
+LossValue l1_loss(const Matrix& pred, const Matrix& target) {
+    require_shape(target, pred.shape()[0], pred.shape()[1], "l1_loss: target");
+    const double n = double(pred.size());
+    LossValue r;
+    r.grad = Matrix(pred.shape());
+    double sum = 0;
+    for (size_t i = 0; i < pred.size(); ++i) {
+        const float e = pred.data()[i] - target.data()[i];
+        sum += std::fabs(double(e));
+        r.grad.data()[i] = float((e > 0.f) - (e < 0.f)) / float(n);
+    }
+    r.value = sum / n;
+    return r;
+}
+
+void momentum_update(Matrix& w, const Matrix& g, Matrix& velocity, float lr, float momentum) {
+    velocity = momentum * velocity + g;
+    w -= lr * velocity;
+}
+
+void rmsprop_update(Matrix& w, const Matrix& g, Matrix& mean_square, float lr, float rho,
+                    float eps) {
+    mean_square = rho * mean_square + (1.f - rho) * g * g;
+    w -= lr * g / (xt::sqrt(mean_square) + eps);
+}
+
+Matrix tied_forward(const Matrix& x, const Matrix& W, const Matrix& b) {
+    Matrix y = matmul(x, W, false, true);  // (N, out) x (out, in)
+    add_row(y, b);
+    return y;
+}
+
+Matrix tied_backward(const Matrix& x, const Matrix& grad_out, const Matrix& W, Matrix& dW,
+                     Matrix& db) {
+    gemm(grad_out, true, x, false, dW, 1.f, 1.f);  // (in, N) x (N, out), added to dW
+    db += column_sums(grad_out);
+    return matmul(grad_out, W);  // (N, in) x (in, out)
 }
 
 }  // namespace ae::l02

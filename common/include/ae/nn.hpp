@@ -92,6 +92,37 @@ class Tanh : public Layer {
     Matrix y_;
 };
 
+// ELU: x for x > 0, alpha (exp(x) - 1) otherwise (smooth, negative values down to -alpha).
+class Elu : public Layer {
+  public:
+    explicit Elu(float alpha = 1.f) : alpha_(alpha) {}
+    Matrix forward(const Matrix& x) override;
+    Matrix backward(const Matrix& grad_out) override;
+    std::string name() const override { return "ELU"; }
+
+  private:
+    float alpha_;
+    Matrix x_;
+};
+
+// Inverted dropout: while training is true, each entry is zeroed with probability p and the
+// survivors are scaled by 1 / (1 - p), so the expected output equals the input; otherwise (the
+// default, e.g. when evaluating) the identity. The mask comes from the layer's own seeded Rng.
+class Dropout : public Layer {
+  public:
+    explicit Dropout(float p, uint64_t seed = 42);
+    Matrix forward(const Matrix& x) override;
+    Matrix backward(const Matrix& grad_out) override;
+    std::string name() const override;  // "Dropout(0.2)"
+    float p() const { return p_; }
+    bool training = false;
+
+  private:
+    float p_;
+    Rng rng_;
+    Matrix mask_;  // (N, D) of the last training forward: 0 or 1 / (1 - p)
+};
+
 class Identity : public Layer {
   public:
     Matrix forward(const Matrix& x) override { return x; }
@@ -123,6 +154,8 @@ class Sequential : public Layer {
     std::string name() const override;  // "Dense(784, 256) -> ReLU -> ..."
     size_t size() const { return layers_.size(); }
     Layer& operator[](size_t i) { return *layers_.at(i); }
+    // Moves the layers out (the Sequential is left empty), e.g. to rebuild a model around them.
+    std::vector<std::unique_ptr<Layer>> take_layers() { return std::move(layers_); }
     const Layer& operator[](size_t i) const { return *layers_.at(i); }
 
   private:

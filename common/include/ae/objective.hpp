@@ -10,7 +10,8 @@ namespace ae {
 // The reconstruction loss; both are means over all N*D entries (so a lr means the same).
 //   Mse: mean (x_hat - x)^2 of the model's output.
 //   Bce: binary cross-entropy of sigmoid(logits) vs x, the model's output taken as logits.
-enum class LossKind { Mse, Bce };
+//   L1:  mean |x_hat - x| of the model's output (lesson 02; CPU only: the GPU trainer has no L1).
+enum class LossKind { Mse, Bce, L1 };
 
 // Corruption of the inputs (lesson 03); the target stays the clean batch. level is:
 //   Gaussian:   sigma of x + sigma N(0, 1), clipped to [0, 1];
@@ -45,13 +46,17 @@ struct Objective {
 };
 
 // The optimiser, as ae::Adam / ae::Sgd build it (weight decay decoupled: w -= lr wd w).
-enum class OptimizerKind { Adam, Sgd };
+// Momentum and RmsProp are lesson 02's own updates (the learner's code, CPU only; ae::train's
+// make_optimizer does not build them: the lesson's step brings its own optimiser).
+enum class OptimizerKind { Adam, Sgd, Momentum, RmsProp };
 struct OptimizerSpec {
     OptimizerKind kind = OptimizerKind::Adam;
     float lr = 1e-3f;
     float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;  // Adam
     float momentum = 0.f;                             // Sgd
     float weight_decay = 0.f;
+    float rho = 0.9f;  // RmsProp: the decay of the running mean of g^2
+    bool l2 = false;   // weight_decay as an L2 term added to the gradient (coupled) instead
 
     static OptimizerSpec adam(float lr, float weight_decay = 0.f) {
         OptimizerSpec s;
