@@ -1,0 +1,54 @@
+// Lesson 10, the program's settings and flags, and the report of one run: the terminal summary
+// with the README's ranges, the pictures (beats and reconstructions, score histograms, ROC per
+// kind, the long signal with its flags), CSV files and summary.json. main.cpp calls report().
+#pragma once
+#include <string>
+#include <vector>
+
+#include "ae/cli.hpp"
+#include "ae/progress.hpp"
+#include "exercise.hpp"
+#include "lesson.hpp"
+
+namespace ae::l10 {
+
+struct Settings {
+    size_t window = 250, stride = 20;  // long signal: window length and stride (samples)
+    double prominence = 0.3;           // mV: the peaks the features count
+    Scaling scaling = Scaling::Global;
+    ThresholdRule rule;
+};
+
+// The lesson's own flags (the common ones are added by CommandLine).
+void add_flags(CLI::App& app, Settings& set, std::string& ucr, std::string& csv,
+               std::string& column, std::string& scaling, std::string& rule, int& normal_class,
+               double& minutes, double& rate);
+
+struct BeatResults {
+    Matrix test, recon;  // scaled test beats and their reconstructions (N, 140)
+    std::vector<double> ae_val, ae_test, feat_val, feat_test;
+    Evaluation ae, feat;
+};
+
+// Events found along the long signal at one threshold: all kinds, then recall per kind.
+struct EventFigures {
+    EventMetrics all;
+    std::vector<size_t> events;  // per kind (index = kind)
+    std::vector<double> recall;  // per kind, NaN when the kind has no event
+    std::vector<int> flagged;    // per step
+};
+EventFigures events_found(const std::vector<double>& steps, double threshold,
+                          const std::vector<Event>& events, size_t kinds);
+
+struct LongResults {
+    std::vector<double> ae_val, ae_test, feat_val, feat_test;  // per step
+    Evaluation ae, feat;                                       // step-level (point) figures
+    EventFigures ae_events, feat_events;
+};
+
+void print_data(const Data& d);
+
+void report(const Options& opt, bool default_run, const Data& d, const Settings& set,
+            const BeatResults& b, const LongResults& l, const Timer& total);
+
+}  // namespace ae::l10
