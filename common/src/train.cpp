@@ -195,10 +195,16 @@ std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& s) {
         case OptimizerKind::RmsProp:
             break;
     }
-    // RMSprop is lesson 02's exercise: its step brings its own update.
-    throw Error(
-        "make_optimizer: the library builds Adam and SGD (with momentum); RMSprop is "
-        "lesson 02's own update (l02::rmsprop_update)");
+    // RMSprop is lesson 02's exercise: its step brings its own update, and this one says so if
+    // it is ever asked to step.
+    struct StepBringsItsOwn : Optimizer {
+        void step(const std::vector<Param>&) override {
+            throw Error(
+                "the library builds Adam and SGD (with momentum); RMSprop is lesson 02's "
+                "own update (l02::rmsprop_update): the training step must apply it");
+        }
+    };
+    return std::make_unique<StepBringsItsOwn>();
 }
 
 }  // namespace ae

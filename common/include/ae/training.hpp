@@ -55,7 +55,8 @@ History train_on_cpu(const Matrix& x, const TrainSpec& spec, const CpuStep& cpu_
 // Throws ae::Error when the CUDA trainers cannot run spec (an L1 loss, RMSprop, coupled L2).
 void require_gpu_support(const TrainSpec& spec);
 
-// ae::Adam, or ae::Sgd (with momentum) as spec describes; RMSprop throws (lesson 02's own).
+// ae::Adam, or ae::Sgd (with momentum) as spec describes; for RMSprop (lesson 02's own update,
+// which its step applies) an optimiser whose step() throws.
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& spec);
 
 // A spec from the common command line: epochs, batch size, seed, --no-progress, --device and
