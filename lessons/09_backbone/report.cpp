@@ -1,0 +1,230 @@
+// Lesson 09, the report of one run (report.hpp): the accuracy table, what wins, the pictures,
+// accuracy.csv and summary.json. Nothing here trains a model; main.cpp is the experiment.
+#include "report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "ae/expect.hpp"
+#include "ae/io.hpp"
+#include "ae/plot.hpp"
+#include "exercise.hpp"
+
+namespace ae::l09 {
+
+const std::vector<std::pair<std::string, std::string>>& methods() {
+    static const std::vector<std::pair<std::string, std::string>> m{
+        {"scratch", "scratch (same net)"},           {"probe_plain", "linear probe, plain AE"},
+        {"probe_masked", "linear probe, masked AE"}, {"finetune_plain", "fine-tune, plain AE"},
+        {"finetune_masked", "fine-tune, masked AE"}, {"knn_plain", "kNN (k=5), plain AE codes"},
+        {"knn_masked", "kNN (k=5), masked AE codes"}};
+    return m;
+}
+
+namespace {
+
+struct Stat {
+    double mean = NAN, sd = 0;
+    size_t n = 0;
+};
+Stat stat(const std::vector<double>& v) {
+    Stat s;
+    s.n = v.size();
+    if (v.empty()) return s;
+    s.mean = 0;
+    for (double a : v) s.mean += a / double(v.size());
+    if (v.size() > 1) {
+        double ss = 0;
+        for (double a : v) ss += (a - s.mean) * (a - s.mean);
+        s.sd = std::sqrt(ss / double(v.size() - 1));  // sample standard deviation
+    }
+    return s;
+}
+Stat stat_of(const Results& r, const std::string& id, size_t per) {
+    auto m = r.acc.find(id);
+    if (m == r.acc.end()) return {};
+    auto a = m->second.find(per);
+    return a == m->second.end() ? Stat{} : stat(a->second);
+}
+
+void print_table(const Results& r) {
+    std::printf("\nTest accuracy on the whole test set, mean +- sd over the draws:\n%-28s", "");
+    for (size_t i = 0; i < r.labels.size(); ++i)
+        std::printf(" %5d/class (%d draw%s)", r.labels[i], r.draws[i], r.draws[i] > 1 ? "s" : "");
+    std::printf("\n");
+    for (const auto& [id, name] : methods()) {
+        std::printf("%-28s", name.c_str());
+        for (int per : r.labels) {
+            const Stat s = stat_of(r, id, size_t(per));
+            std::printf("      %.4f +- %.4f", s.mean, s.sd);
+        }
+        std::printf("\n");
+    }
+}
+
+// Per label count: the best method, and how far it is from scratch in units of the spread.
+void print_winners(const Results& r, bool default_run) {
+    for (int per : r.labels) {
+        std::string best;
+        Stat bs;
+        for (const auto& [id, name] : methods()) {
+            const Stat s = stat_of(r, id, size_t(per));
+            if (best.empty() || s.mean > bs.mean) best = name, bs = s;
+        }
+        const Stat sc = stat_of(r, "scratch", size_t(per));
+        std::printf("%5d labels/class: best %s %.4f; scratch %.4f (difference %+.4f)\n", per,
+                    best.c_str(), bs.mean, sc.mean, bs.mean - sc.mean);
+    }
+    const Stat s100 = stat_of(r, "scratch", 100);
+    if (s100.n)
+        std::cout << "scratch at 100/class: " << against(s100.mean, {0.79, 0.82}, default_run)
+                  << "\n";
+}
+
+void accuracy_chart(const std::string& out, const Results& r) {
+    Chart c{"Test accuracy against labels per class (mean, bars: +-1 sd over draws)",
+            "labels per class (log scale)", "test accuracy"};
+    c.logx = true, c.key = "bottom right", c.width = 900, c.height = 640;
+    std::vector<Series> s;
+    const auto& m = methods();
+    for (size_t k = 0; k < m.size(); ++k) {
+        const double shift = 1.0 + 0.025 * (double(k) - 3.0);  // spread the bars apart
+        Series mean{m[k].second, {}, {}, "linespoints lc " + std::to_string(k + 1) + " pt 7"};
+        for (int per : r.labels) {
+            const Stat st = stat_of(r, m[k].first, size_t(per));
+            mean.x.push_back(per * shift), mean.y.push_back(st.mean);
+            if (st.n > 1)  // a vertical segment from mean - sd to mean + sd, no legend entry
+                s.push_back({"",
+                             {per * shift, per * shift},
+                             {st.mean - st.sd, st.mean + st.sd},
+                             "lines lc " + std::to_string(k + 1)});
+        }
+        s.insert(s.begin() + long(k), mean);
+    }
+    line_chart(out + "/accuracy_vs_labels.png", c, s);
+}
+
+// One test image per class: masked input, the masked AE's and the plain AE's reconstruction of
+// it, and the original.
+void masked_picture(const std::string& out, const DataSplit& data, l02::Autoencoder& plain,
+                    l02::Autoencoder& masked, const MaskSpec& spec) {
+    std::vector<size_t> idx;
+    for (int c = 0; c < kClasses; ++c)
+        for (size_t i = 0; i < data.test.size(); ++i)
+            if (data.test.labels[i] == c) {
+                idx.push_back(i);
+                break;
+            }
+    const Matrix x = gather_rows(data.test.images, idx);
+    Rng rng(1234);
+    const Matrix m = patch_mask(x.shape()[0], spec.side, spec.patch, spec.fraction, rng);
+    const Matrix xin = apply_mask(x, m);
+    // The masked input shows the masked patches mid-grey, so they stand out from black pixels.
+    const Matrix shown = xin + 0.5f * m;
+    const Matrix rows[4] = {shown, l02::reconstruct(masked, xin), l02::reconstruct(plain, xin), x};
+    Matrix grid({4 * x.shape()[0], x.shape()[1]});
+    for (size_t k = 0; k < 4; ++k)
+        xt::view(grid, xt::range(k * x.shape()[0], (k + 1) * x.shape()[0]), xt::all()) = rows[k];
+    char title[120];
+    std::snprintf(title, sizeof title, "Test images, %.0f%% of %zux%zu patches masked (grey)",
+                  100.0 * spec.fraction, spec.patch, spec.patch);
+    save_image_grid(out + "/masked_reconstructions.png", grid, x.shape()[0], 28, 28, 4, false,
+                    {"masked input", "masked AE", "plain AE", "original"}, title, data.class_names);
+}
+
+void curves_chart(const std::string& out, const Results& r) {
+    if (r.curves.empty()) return;
+    std::vector<Series> acc, loss;
+    for (const auto& [id, name] : methods()) {
+        auto c = r.curves.find(id);
+        if (c == r.curves.end()) continue;
+        Series a{name, {}, {}, "linespoints"}, l{name, {}, {}, "linespoints"};
+        for (const CurvePoint& p : c->second) {
+            a.x.push_back(p.step), a.y.push_back(p.test_accuracy);
+            l.x.push_back(p.step), l.y.push_back(p.train_loss);
+        }
+        acc.push_back(a), loss.push_back(l);
+    }
+    Chart ca{"100 labels per class, first draw: test accuracy (first 2,000 test images)",
+             "optimiser steps", "test accuracy"};
+    ca.key = "bottom right";
+    line_chart(out + "/curves_100_accuracy.png", ca, acc);
+    Chart cl{"100 labels per class, first draw: training loss (mean cross-entropy per epoch)",
+             "optimiser steps", "training cross-entropy"};
+    cl.logy = true;
+    line_chart(out + "/curves_100_loss.png", cl, loss);
+}
+
+Json summary(const Options& opt, const Results& r, const Timer& total) {
+    Json j;
+    std::vector<double> labels(r.labels.begin(), r.labels.end()),
+        draws(r.draws.begin(), r.draws.end());
+    j.set("lesson", "09_backbone").set("labels_per_class", labels).set("draws", draws);
+    j.set("pretrain_epochs", opt.epochs).set("seed", int(opt.seed));
+    Json b;
+    b.set("min_steps", r.budget.min_steps).set("epochs", r.budget.epochs);
+    b.set("batch", r.budget.batch).set("head_lr", double(r.budget.head_lr));
+    b.set("encoder_lr", double(r.budget.encoder_lr));
+    j.set("budget", b);
+    Json mk;
+    mk.set("patch", r.mask.patch).set("fraction", double(r.mask.fraction));
+    j.set("mask", mk).set("plain_ae", r.plain_from).set("masked_ae", r.masked_from);
+    Json table;
+    for (const auto& [id, name] : methods()) {
+        Json m;
+        m.set("name", name);
+        for (int per : r.labels) {
+            const Stat s = stat_of(r, id, size_t(per));
+            Json e;
+            e.set("mean", s.mean).set("sd", s.sd);
+            e.set("draws", r.acc.at(id).at(size_t(per)));
+            m.set(std::to_string(per), e);
+        }
+        table.set(id, m);
+    }
+    j.set("test_accuracy", table).set("seconds", total.seconds());
+    return j;
+}
+
+}  // namespace
+
+std::string Results::draw_line(size_t per_class, size_t d) const {
+    std::ostringstream s;
+    s.precision(3);
+    for (const auto& [id, name] : methods()) {
+        auto m = acc.find(id);
+        if (m == acc.end() || !m->second.count(per_class) || m->second.at(per_class).size() <= d)
+            continue;
+        s << (s.tellp() > 0 ? " | " : "") << id << " " << std::fixed << m->second.at(per_class)[d];
+    }
+    return s.str();
+}
+
+void report(const Options& opt, bool default_run, const DataSplit& data, l02::Autoencoder& plain,
+            l02::Autoencoder& masked, const Results& r, const Timer& total) {
+    print_table(r);
+    print_winners(r, default_run);
+    const std::string out = opt.out;
+    accuracy_chart(out, r);
+    masked_picture(out, data, plain, masked, r.mask);
+    curves_chart(out, r);
+    std::ostringstream csv;
+    csv << "method,labels_per_class,draw,test_accuracy\n";
+    for (const auto& [id, per_map] : r.acc)
+        for (const auto& [per, v] : per_map)
+            for (size_t d = 0; d < v.size(); ++d)
+                csv << id << "," << per << "," << d + 1 << "," << v[d] << "\n";
+    write_text(out + "/accuracy.csv", csv.str());
+    const Json j = summary(opt, r, total);
+    j.save(out + "/summary.json");
+    std::cout << "\nsummary.json:\n" << j.dump(2) << "\n";
+    std::printf(
+        "Wrote %s/{accuracy_vs_labels,masked_reconstructions,curves_100_accuracy,"
+        "curves_100_loss}.png, accuracy.csv, summary.json (%.1f s in all)\n",
+        out.c_str(), total.seconds());
+}
+
+}  // namespace ae::l09
