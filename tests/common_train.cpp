@@ -26,6 +26,13 @@ FitOptions quiet_options(int epochs, int batch_size, uint64_t seed) {
     return o;
 }
 
+// A TrainSpec whose fit options are quiet_options(epochs, batch_size, seed).
+TrainSpec quiet_spec(int epochs, int batch_size, uint64_t seed) {
+    TrainSpec spec;
+    spec.fit = quiet_options(epochs, batch_size, seed);
+    return spec;
+}
+
 // A runner as the GPU trainers build it: one whole epoch per call, reported at once; it
 // records the orders it was handed.
 struct RecordingRunner {
@@ -154,8 +161,7 @@ TEST_CASE("common train: SGD with a huge learning rate on a linear AE stops with
         Rng init(1);
         Sequential m;
         m.add<Dense>(6, 3, init), m.add<Dense>(3, 6, init);
-        TrainSpec spec;
-        spec.fit = quiet_options(5, 16, 1);
+        TrainSpec spec = quiet_spec(5, 16, 1);
         spec.optimizer = OptimizerSpec::sgd(lr);
         return train_on_cpu(x, spec,
                             [&](const Matrix& b, const std::vector<size_t>&, Optimizer& opt, Rng&) {
@@ -180,8 +186,7 @@ TEST_CASE("common train: a runner that skips rows is an error, not a wrong mean"
 TEST_CASE("common train: ae::train on the CPU is ae::fit with the optimiser it describes") {
     Rng data(3);
     const Matrix x = data.uniform(40, 6);
-    TrainSpec spec;
-    spec.fit = quiet_options(3, 16, 99);
+    TrainSpec spec = quiet_spec(3, 16, 99);
     spec.optimizer = OptimizerSpec::adam(0.01f);
     spec.device = "cpu";
     auto step = [](Sequential& m, const Matrix& batch, Optimizer& opt) {
@@ -222,8 +227,7 @@ TEST_CASE("common train: the optimiser description builds ae::Adam or ae::Sgd") 
 TEST_CASE("common train: diverging in ae::train quotes the optimiser's learning rate") {
     Rng data(3);
     const Matrix x = data.uniform(8, 6);
-    TrainSpec spec;
-    spec.fit = quiet_options(1, 4, 1);
+    TrainSpec spec = quiet_spec(1, 4, 1);
     spec.optimizer = OptimizerSpec::sgd(0.7f);
     Sequential enc = tiny_ae(1), dec;
     CHECK_THROWS_WITH_AS(
@@ -236,8 +240,7 @@ TEST_CASE("common train: without a GPU, --device cuda is a clear error and auto 
     if (cuda_available()) return;  // the GPU path is tested by test_gpu
     Rng data(3);
     const Matrix x = data.uniform(8, 6);
-    TrainSpec spec;
-    spec.fit = quiet_options(1, 4, 1);
+    TrainSpec spec = quiet_spec(1, 4, 1);
     spec.device = "cuda";
     Sequential enc = tiny_ae(1), dec;
     bool stepped = false;

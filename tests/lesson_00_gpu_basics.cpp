@@ -329,9 +329,11 @@ TEST_CASE("00 step 2 relu_thread: the ReLU kernel on the GPU matches the CPU (ne
     CHECK_MESSAGE(wrong == 0, wrong, " of ", x.size(), " GPU results differ from max(x, 0)");
 }
 
-TEST_CASE(
-    "00 step 3a matmul_naive_thread: the naive kernel on the GPU matches the CPU (needs a GPU)") {
-    const std::string r = emulated_matmul_report(false, 70, 90, 80, 10);
+// Step 3's GPU check: the emulation first, then (with a GPU) the kernel on the device against
+// the CPU reference.
+namespace {
+void check_gpu_matmul(bool tiled, const char* name) {
+    const std::string r = emulated_matmul_report(tiled, 70, 90, 80, 10);
     REQUIRE_MESSAGE(r.empty(), "in the emulation, before any GPU launch: ", r);
     if (!gpu_present()) {
         MESSAGE("no GPU: the GPU half of this test is skipped");
@@ -340,26 +342,19 @@ TEST_CASE(
     const int M = 70, N = 90, K = 80;
     auto A = random_vector(size_t(M) * K, 10), B = random_vector(size_t(K) * N, 11);
     A.resize(size_t(M) * K), B.resize(size_t(K) * N);
-    auto C = matmul_on_gpu(false, M, N, K, A, B);
+    auto C = matmul_on_gpu(tiled, M, N, K, A, B);
     REQUIRE(C.size() == size_t(M) * N);
     C.resize(C.size() + kPad, kGuard);  // the GPU's copy-out has no guard to check
-    const std::string g = matmul_report(C, matmul_ref(M, N, K, A, B), N, "naive on the GPU");
+    const std::string g = matmul_report(C, matmul_ref(M, N, K, A, B), N, name);
     CHECK_MESSAGE(g.empty(), g);
+}
+}  // namespace
+
+TEST_CASE(
+    "00 step 3a matmul_naive_thread: the naive kernel on the GPU matches the CPU (needs a GPU)") {
+    check_gpu_matmul(false, "naive on the GPU");
 }
 
 TEST_CASE("00 step 3b tiled_matmul: the tiled kernel on the GPU matches the CPU (needs a GPU)") {
-    const std::string r = emulated_matmul_report(true, 70, 90, 80, 10);
-    REQUIRE_MESSAGE(r.empty(), "in the emulation, before any GPU launch: ", r);
-    if (!gpu_present()) {
-        MESSAGE("no GPU: the GPU half of this test is skipped");
-        return;
-    }
-    const int M = 70, N = 90, K = 80;
-    auto A = random_vector(size_t(M) * K, 10), B = random_vector(size_t(K) * N, 11);
-    A.resize(size_t(M) * K), B.resize(size_t(K) * N);
-    auto C = matmul_on_gpu(true, M, N, K, A, B);
-    REQUIRE(C.size() == size_t(M) * N);
-    C.resize(C.size() + kPad, kGuard);
-    const std::string g = matmul_report(C, matmul_ref(M, N, K, A, B), N, "tiled on the GPU");
-    CHECK_MESSAGE(g.empty(), g);
+    check_gpu_matmul(true, "tiled on the GPU");
 }

@@ -64,18 +64,10 @@ double contractive_d(const test::MatD& x, const test::MatD& W, const test::MatD&
 
 // Central differences of loss() over every entry of param (perturbed in place), as a Matrix.
 Matrix numeric_gradient(test::MatD& param, const std::function<double()>& loss, double h = 1e-5) {
+    const test::MatD n = test::numeric_gradient(param, loss, h);
     Matrix g({param.size(), param[0].size()});
-    for (size_t i = 0; i < param.size(); ++i) {
-        for (size_t j = 0; j < param[i].size(); ++j) {
-            const double saved = param[i][j];
-            param[i][j] = saved + h;
-            const double up = loss();
-            param[i][j] = saved - h;
-            const double down = loss();
-            param[i][j] = saved;
-            g(i, j) = float((up - down) / (2 * h));
-        }
-    }
+    for (size_t i = 0; i < n.size(); ++i)
+        for (size_t j = 0; j < n[i].size(); ++j) g(i, j) = float(n[i][j]);
     return g;
 }
 

@@ -39,6 +39,13 @@ double dot_d(const Matrix& a, const Matrix& b) {
     for (size_t i = 0; i < a.size(); ++i) s += double(a.data()[i]) * double(b.data()[i]);
     return s;
 }
+// sum R * y over every entry: a scalar loss whose gradient with respect to y is R.
+double weighted_sum(const MatD& R, const MatD& y) {
+    double s = 0;
+    for (size_t i = 0; i < y.size(); ++i)
+        for (size_t j = 0; j < y[i].size(); ++j) s += R[i][j] * y[i][j];
+    return s;
+}
 
 // The convolution by its definition, seven loops, channel-last: y[n][(oy*OW + ox)*F + f] =
 // b[f] + sum over c, ky, kx of x[n][(iy*W + ix)*C + c] * W[(ky*K + kx)*C + c][f].
@@ -124,6 +131,25 @@ std::vector<Case> cases() {
 }
 std::string what(const Case& t) {
     return t.g.describe() + ", N = " + std::to_string(t.n) + ", F = " + std::to_string(t.f);
+}
+
+// A layer's random input x in [-1, 1], weights W and bias b, drawn in that order: for the
+// convolution (x of N x H*W*C, b of 1 x F) or the transposed one (x of N x OH*OW*F, b of 1 x C).
+struct Inputs {
+    Matrix x, W, b;
+};
+Inputs conv_inputs(Rng& rng, const Case& t) {
+    const ConvGeometry& g = t.g;
+    return {rng.uniform(t.n, g.h * g.w * g.c, -1, 1), rng.normal(g.k * g.k * g.c, t.f),
+            rng.normal(1, t.f)};
+}
+size_t convt_in(const ConvGeometry& g) {
+    return out_len(g.h, g.k, g.stride, g.pad) * out_len(g.w, g.k, g.stride, g.pad);
+}
+Inputs convt_inputs(Rng& rng, const Case& t) {
+    const ConvGeometry& g = t.g;
+    return {rng.uniform(t.n, convt_in(g) * t.f, -1, 1), rng.normal(g.k * g.k * g.c, t.f),
+            rng.normal(1, g.c)};
 }
 
 // A fresh, empty folder for checkpoint files.
@@ -256,8 +282,7 @@ TEST_CASE("08 step 3 conv2d_forward: matches a direct seven-loop convolution on 
     Rng rng(5);
     for (const Case& t : cases()) {
         const ConvGeometry& g = t.g;
-        const Matrix x = rng.uniform(t.n, g.h * g.w * g.c, -1, 1);
-        const Matrix W = rng.normal(g.k * g.k * g.c, t.f), b = rng.normal(1, t.f);
+        const auto [x, W, b] = conv_inputs(rng, t);
         Matrix cols;
         const Matrix y = conv2d_forward(x, W, b, g, cols);
         test::check_close(y, to_f(conv_ref(to_d(x), to_d(W), to_d(b), g)), 1e-5, what(t));
@@ -291,21 +316,14 @@ TEST_CASE("08 step 4 conv2d_backward: dW, db and dx match central differences in
     Rng rng(7);
     for (const Case& t : cases()) {
         const ConvGeometry& g = t.g;
-        const Matrix x = rng.uniform(t.n, g.h * g.w * g.c, -1, 1);
-        const Matrix W = rng.normal(g.k * g.k * g.c, t.f), b = rng.normal(1, t.f);
+        const auto [x, W, b] = conv_inputs(rng, t);
         Matrix cols;
         const Matrix y = conv2d_forward(x, W, b, g, cols);
         const Matrix R = rng.normal(y.shape()[0], y.shape()[1]);  // L = sum R * y, dL/dy = R
         const ConvGrads grads = conv2d_backward(R, cols, W, g);
         MatD xd = to_d(x), Wd = to_d(W), bd = to_d(b);
         const MatD Rd = to_d(R);
-        const auto loss = [&] {
-            const MatD yd = conv_ref(xd, Wd, bd, g);
-            double s = 0;
-            for (size_t i = 0; i < yd.size(); ++i)
-                for (size_t j = 0; j < yd[i].size(); ++j) s += Rd[i][j] * yd[i][j];
-            return s;
-        };
+        const auto loss = [&] { return weighted_sum(Rd, conv_ref(xd, Wd, bd, g)); };
         const double rows = double(t.n * (y.shape()[1] / t.f));  // N*OH*OW output pixels
         test::check_gradient(grads.dW, Wd, loss, what(t) + ": dW");
         test::check_gradient(grads.db, bd, loss, what(t) + ": db", 1e-3, 1e-5,
@@ -325,9 +343,7 @@ TEST_CASE("08 step 5a conv_transpose_forward: matches a direct scatter loop on r
     Rng rng(8);
     for (const Case& t : cases()) {
         const ConvGeometry& g = t.g;
-        const size_t in = out_len(g.h, g.k, g.stride, g.pad) * out_len(g.w, g.k, g.stride, g.pad);
-        const Matrix x = rng.uniform(t.n, in * t.f, -1, 1);
-        const Matrix W = rng.normal(g.k * g.k * g.c, t.f), b = rng.normal(1, g.c);
+        const auto [x, W, b] = convt_inputs(rng, t);
         test::check_close(conv_transpose_forward(x, W, b, g),
                           to_f(convt_ref(to_d(x), to_d(W), to_d(b), g)), 1e-5, what(t));
     }
@@ -337,9 +353,8 @@ TEST_CASE("08 step 5a conv_transpose_forward: is the adjoint of the convolution"
     Rng rng(9);
     for (const Case& t : cases()) {
         const ConvGeometry& g = t.g;
-        const size_t in = out_len(g.h, g.k, g.stride, g.pad) * out_len(g.w, g.k, g.stride, g.pad);
         const Matrix u = rng.uniform(t.n, g.h * g.w * g.c, -1, 1),
-                     v = rng.uniform(t.n, in * t.f, -1, 1);
+                     v = rng.uniform(t.n, convt_in(g) * t.f, -1, 1);
         const Matrix W = rng.normal(g.k * g.k * g.c, t.f);
         const Matrix conv_u =
             to_f(conv_ref(to_d(u), to_d(W), MatD(1, std::vector<double>(t.f)), g));
@@ -355,20 +370,12 @@ TEST_CASE("08 step 5b conv_transpose_backward: dW, db and dx match central diffe
     Rng rng(10);
     for (const Case& t : cases()) {
         const ConvGeometry& g = t.g;
-        const size_t in = out_len(g.h, g.k, g.stride, g.pad) * out_len(g.w, g.k, g.stride, g.pad);
-        const Matrix x = rng.uniform(t.n, in * t.f, -1, 1);
-        const Matrix W = rng.normal(g.k * g.k * g.c, t.f), b = rng.normal(1, g.c);
+        const auto [x, W, b] = convt_inputs(rng, t);
         const Matrix R = rng.normal(t.n, g.h * g.w * g.c);
         const ConvGrads grads = conv_transpose_backward(R, x, W, g);
         MatD xd = to_d(x), Wd = to_d(W), bd = to_d(b);
         const MatD Rd = to_d(R);
-        const auto loss = [&] {
-            const MatD yd = convt_ref(xd, Wd, bd, g);
-            double s = 0;
-            for (size_t i = 0; i < yd.size(); ++i)
-                for (size_t j = 0; j < yd[i].size(); ++j) s += Rd[i][j] * yd[i][j];
-            return s;
-        };
+        const auto loss = [&] { return weighted_sum(Rd, convt_ref(xd, Wd, bd, g)); };
         test::check_gradient(grads.dW, Wd, loss, what(t) + ": dW");
         test::check_gradient(grads.db, bd, loss, what(t) + ": db");
         test::check_gradient(grads.dx, xd, loss, what(t) + ": dx");

@@ -167,6 +167,24 @@ inline void check_in_range(const ae::Matrix& got, double lo, double hi, const st
     }
 }
 
+// Central differences of loss() over every entry of the double parameter `param` (perturbed in
+// place, restored after each entry), with step h.
+inline MatD numeric_gradient(MatD& param, const std::function<double()>& loss, double h = 1e-5) {
+    MatD numeric = param;
+    for (size_t i = 0; i < param.size(); ++i) {
+        for (size_t j = 0; j < param[i].size(); ++j) {
+            const double saved = param[i][j];
+            param[i][j] = saved + h;
+            const double up = loss();
+            param[i][j] = saved - h;
+            const double down = loss();
+            param[i][j] = saved;
+            numeric[i][j] = (up - down) / (2 * h);
+        }
+    }
+    return numeric;
+}
+
 // Compares an analytic gradient (float) with central differences of loss() over the double
 // parameter `param` (perturbed in place). Error measure: |a - n| / max(|a| + |n|, floor), with
 // floor = 1e-3 x the largest |n|, so entries that are ~0 compare on the gradient's own scale.
@@ -181,20 +199,10 @@ inline void check_gradient(const ae::Matrix& analytic, MatD& param,
                         << "), got " << ae::shape_str(analytic));
         return;
     }
-    MatD numeric = param;
+    const MatD numeric = numeric_gradient(param, loss, h);
     double largest = 0;
-    for (size_t i = 0; i < param.size(); ++i) {
-        for (size_t j = 0; j < param[i].size(); ++j) {
-            const double saved = param[i][j];
-            param[i][j] = saved + h;
-            const double up = loss();
-            param[i][j] = saved - h;
-            const double down = loss();
-            param[i][j] = saved;
-            numeric[i][j] = (up - down) / (2 * h);
-            largest = std::max(largest, std::abs(numeric[i][j]));
-        }
-    }
+    for (const auto& row : numeric)
+        for (const double n : row) largest = std::max(largest, std::abs(n));
     const double floor = std::max(1e-3 * largest, 1e-12);
     double worst = 0, wa = 0, wn = 0;
     size_t wi = 0, wj = 0;

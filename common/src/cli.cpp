@@ -18,6 +18,13 @@
 
 namespace ae {
 
+Options lesson_defaults(int epochs, int quick_epochs, int batch_size, int latent, float lr) {
+    Options o;
+    o.epochs = epochs, o.quick_epochs = quick_epochs, o.batch_size = batch_size;
+    o.latent = latent, o.lr = lr;
+    return o;
+}
+
 DataRequest Options::data_request() const {
     DataRequest r;
     r.dir = data_dir;

@@ -51,6 +51,15 @@ LossValue mse_loss(const Matrix& pred, const Matrix& target, Reduction r) {
     return out;
 }
 
+double mean_squared_error(const Matrix& pred, const Matrix& target) {
+    double sum = 0;
+    for (size_t i = 0; i < target.size(); ++i) {
+        const double e = double(pred.data()[i]) - double(target.data()[i]);
+        sum += e * e;
+    }
+    return sum / double(target.size());
+}
+
 LossValue bce_with_logits_loss(const Matrix& logits, const Matrix& target, Reduction r) {
     require_shape(target, logits.shape()[0], logits.shape()[1],
                   "bce_with_logits_loss: target vs logits " + shape_str(logits));

@@ -23,6 +23,16 @@ namespace fs = std::filesystem;
 
 namespace ae {
 
+std::vector<std::string> short_class_names(const std::vector<std::string>& names) {
+    std::vector<std::string> out;
+    for (std::string n : names) {
+        n = n.substr(0, n.find('/'));
+        if (n.size() > 8 && n.find(' ') != std::string::npos) n = n.substr(n.rfind(' ') + 1);
+        out.push_back(n);
+    }
+    return out;
+}
+
 bool gnuplot_available() {
     static const bool available = std::system("gnuplot --version > /dev/null 2>&1") == 0;
     return available;

@@ -47,9 +47,7 @@ History train(LinearAE& model, const Options& opt, const DataSplit& data) {
 
 int main(int argc, char** argv) {
     return guarded_main([&] {
-        Options defaults;
-        defaults.epochs = 20, defaults.quick_epochs = 8, defaults.batch_size = 256;
-        defaults.lr = 1e-3f, defaults.latent = 32;
+        const Options defaults = lesson_defaults(20, 8, 256, 32);
         CommandLine cli(
             {"01", "01_linear_pca", "Lesson 01: a linear autoencoder learns the PCA subspace"},
             defaults);

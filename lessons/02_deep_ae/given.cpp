@@ -12,6 +12,7 @@
 #include "ae/cli.hpp"
 #include "ae/error.hpp"
 #include "ae/io.hpp"
+#include "ae/loss.hpp"
 #include "exercise.hpp"  // your builders and steps, which the given code calls
 #include "lesson.hpp"
 
@@ -372,13 +373,7 @@ Matrix reconstruct(Autoencoder& model, const Matrix& x) {
 }
 
 double test_mse(Autoencoder& model, const Matrix& x) {
-    const Matrix x_hat = reconstruct(model, x);
-    double sum = 0;
-    for (size_t i = 0; i < x.size(); ++i) {
-        const double e = double(x_hat.data()[i]) - double(x.data()[i]);
-        sum += e * e;
-    }
-    return sum / double(x.size());
+    return mean_squared_error(reconstruct(model, x), x);
 }
 
 History train_autoencoder(Autoencoder& model, const Matrix& x, TrainSpec spec,

@@ -31,18 +31,6 @@ double mean_of(const std::vector<double>& v) {
 
 namespace {
 
-// Class names short enough for a 28 x 3 pixel column: "T-shirt/top" -> "T-shirt",
-// "Ankle boot" -> "boot".
-std::vector<std::string> column_labels(const std::vector<std::string>& names) {
-    std::vector<std::string> out;
-    for (std::string n : names) {
-        n = n.substr(0, n.find('/'));
-        if (n.size() > 8 && n.find(' ') != std::string::npos) n = n.substr(n.rfind(' ') + 1);
-        out.push_back(n);
-    }
-    return out;
-}
-
 // First test image of each class: one column per class in the reconstruction grid.
 Matrix one_per_class(const Dataset& ds) {
     std::vector<size_t> idx;
@@ -98,7 +86,7 @@ void pictures(const std::string& out, const DataSplit& data, Autoencoder& model,
     save_image_grid(out + "/reconstructions.png", grid, 10, 28, 28, 3, false,
                     {"original", "deep AE", pca_z},
                     "Test images and their reconstructions (Z = " + std::to_string(z) + ")",
-                    column_labels(data.class_names));
+                    short_class_names(data.class_names));
 
     const Matrix xy = latent_2d(encode(model, data.train.images), r.test_codes);
     const std::string what =

@@ -30,18 +30,6 @@ Matrix noisy_test(const Matrix& clean, NoiseKind kind, float level, uint64_t see
 
 namespace {
 
-// Class names short enough for a 28 x 3 pixel column: "T-shirt/top" -> "T-shirt",
-// "Ankle boot" -> "boot".
-std::vector<std::string> column_labels(const std::vector<std::string>& names) {
-    std::vector<std::string> out;
-    for (std::string n : names) {
-        n = n.substr(0, n.find('/'));
-        if (n.size() > 8 && n.find(' ') != std::string::npos) n = n.substr(n.rfind(' ') + 1);
-        out.push_back(n);
-    }
-    return out;
-}
-
 // First test image of each class: one column per class in the grids.
 Matrix one_per_class(const Dataset& ds) {
     std::vector<size_t> idx;
@@ -77,7 +65,7 @@ void grids(const std::string& out, const DataSplit& data, l02::Autoencoder& plai
         save_image_grid(out + "/denoise_" + noise_name(k) + ".png", grid, 10, 28, 28, 3, false,
                         {"clean", "noisy (" + input + ")", "plain AE", "denoised: " + d.label()},
                         "Denoising " + input + " test images: one column per class",
-                        column_labels(data.class_names));
+                        short_class_names(data.class_names));
     }
 }
 

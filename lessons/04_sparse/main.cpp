@@ -52,9 +52,7 @@ void train_and_measure(Variant& v, const DataSplit& data, const Probe& probe, co
 
 int main(int argc, char** argv) {
     return guarded_main([&] {
-        Options defaults;
-        defaults.epochs = 5, defaults.quick_epochs = 3, defaults.batch_size = 128;
-        defaults.lr = 2e-3f, defaults.latent = 256;
+        const Options defaults = lesson_defaults(5, 3, 128, 256, 2e-3f);
         CommandLine cli({"04", "04_sparse", "Lesson 04: sparse and contractive autoencoders"},
                         defaults);
         Penalty l1{PenaltyKind::L1, 1e-4f}, kl{PenaltyKind::Kl, 3e-4f, 0.05f},

@@ -46,9 +46,7 @@ Run train_run(const DataSplit& data, const Options& opt, size_t z, float beta,
 
 int main(int argc, char** argv) {
     return guarded_main([&] {
-        Options defaults;
-        defaults.epochs = 10, defaults.quick_epochs = 3, defaults.batch_size = 128;
-        defaults.lr = 1e-3f, defaults.latent = 20;
+        const Options defaults = lesson_defaults(10, 3, 128, 20);
         CommandLine cli({"05", "05_vae", "Lesson 05: the variational autoencoder"}, defaults);
         float beta = 1.f;
         int manifold_epochs = -1;

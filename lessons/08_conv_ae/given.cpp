@@ -176,13 +176,7 @@ Matrix encode(ConvAutoencoder& model, const Matrix& x) {
 }
 
 double test_mse(ConvAutoencoder& model, const Matrix& x) {
-    const Matrix x_hat = reconstruct(model, x);
-    double sum = 0;
-    for (size_t i = 0; i < x.size(); ++i) {
-        const double e = double(x_hat.data()[i]) - double(x.data()[i]);
-        sum += e * e;
-    }
-    return sum / double(x.size());
+    return mean_squared_error(reconstruct(model, x), x);
 }
 
 FeatureMaps feature_maps(ConvAutoencoder& model, const Matrix& x) {

@@ -58,9 +58,7 @@ Baselines baselines(const DataSplit& data, const Options& opt, const std::string
 
 int main(int argc, char** argv) {
     return guarded_main([&] {
-        Options defaults;
-        defaults.epochs = 10, defaults.quick_epochs = 3, defaults.latent = 32;
-        defaults.batch_size = 128;
+        const Options defaults = lesson_defaults(10, 3, 128, 32);
         CommandLine cli({"08", "08_conv_ae", "Lesson 08: a convolutional autoencoder"}, defaults);
         std::string save_path, model_path, mlp_path = l02::kDefaultModelPath;
         int mlp_epochs = 5, stride = 2;

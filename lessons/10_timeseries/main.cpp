@@ -74,9 +74,8 @@ LongResults detect_long(const Data& d, const Options& opt, const Settings& set) 
 
 int main(int argc, char** argv) {
     return guarded_main([&] {
-        Options defaults;
-        defaults.epochs = 30, defaults.quick_epochs = 8, defaults.latent = 8;
-        defaults.batch_size = 64, defaults.max_latent = 64;
+        Options defaults = lesson_defaults(30, 8, 64, 8);
+        defaults.max_latent = 64;
         CommandLine cli({"10", "10_timeseries", "Lesson 10: anomaly detection in time series"},
                         defaults);
         Settings set;

@@ -29,6 +29,9 @@ struct Options {
     DataRequest data_request() const;
 };
 
+// A lesson's defaults: the Options above with these five set (what every lesson program picks).
+Options lesson_defaults(int epochs, int quick_epochs, int batch_size, int latent, float lr = 1e-3f);
+
 struct LessonInfo {
     std::string id;      // "01"
     std::string folder;  // "01_linear_pca"

@@ -17,6 +17,9 @@ struct LossValue {
 
 // Squared error: (pred - target)^2.
 LossValue mse_loss(const Matrix& pred, const Matrix& target, Reduction r = Reduction::Mean);
+// The value alone, in double: sum (pred - target)^2 over every entry, in order, / N*D. Both must
+// have the same number of entries.
+double mean_squared_error(const Matrix& pred, const Matrix& target);
 
 // Binary cross-entropy of sigmoid(logits) against targets in [0, 1], computed from the logits
 // without ever forming log(sigmoid): max(z, 0) - z t + log(1 + exp(-|z|)). Gradient:
