@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "ae/device.hpp"
 #include "ae/error.hpp"
 #include "exercise.hpp"
 #include "lesson.hpp"
@@ -64,6 +65,12 @@ void emulate_matmul_tiled(int M, int N, int K, const float* A, const float* B, f
     }
 }
 
+std::string no_gpu_text() {
+    // Plain words; CUDA's own error text only with --verbose (or AE_VERBOSE=1).
+    return gpu_status_text(gpu_status(), verbose_enabled()) +
+           "\nThe program runs the CPU side and your kernels in the CPU emulation of a grid.";
+}
+
 #ifndef AE_HAVE_CUDA
 // A build without CUDA: the GPU side says so; gpu_present() is false, so nothing calls the rest.
 namespace {
@@ -75,8 +82,7 @@ bool gpu_present() {
     return false;
 }
 std::string describe_gpu() {
-    return "No GPU: this build has no CUDA (nvcc was not found, or -DAE_WITH_CUDA=OFF).\n"
-           "The program runs the CPU side and your kernels in the CPU emulation of a grid.";
+    return no_gpu_text();
 }
 std::vector<float> relu_on_gpu(const std::vector<float>&) {
     l00_no_cuda("relu_on_gpu");

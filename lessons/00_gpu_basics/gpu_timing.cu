@@ -23,9 +23,7 @@ bool gpu_present() {
 
 std::string describe_gpu() {
     if (!gpu_present()) {
-        return "No GPU (" + cuda::no_device_reason() +
-               ").\n"
-               "The program runs the CPU side and your kernels in the CPU emulation of a grid.";
+        return no_gpu_text();
     }
     const cuda::DeviceProps p = cuda::device_props(0);
     char s[1024];

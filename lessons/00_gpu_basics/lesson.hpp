@@ -61,6 +61,7 @@ void emulate_matmul_tiled(int M, int N, int K, const float* A, const float* B, f
 // ae::Error; check gpu_present() first.
 bool gpu_present();
 std::string describe_gpu();  // the device's properties, several lines, or why there is none
+std::string no_gpu_text();   // why there is none, in plain words (CUDA's text with --verbose)
 std::vector<float> relu_on_gpu(const std::vector<float>& x);
 std::vector<float> matmul_on_gpu(bool tiled, int M, int N, int K, const std::vector<float>& A,
                                  const std::vector<float>& B);
