@@ -504,6 +504,18 @@ AeConfig read_ae_config(const std::string& path) {
         for (size_t h; key == "hidden" && words >> h;) c.hidden.push_back(h);
     }
     if (c.input == 0 || c.latent == 0) throw DataError(path + ": not a lesson 02 model config");
+    // The sizes a file claims are checked before anything is allocated for them.
+    const auto check = [&](const std::string& what, size_t v, size_t hi) {
+        if (v < 1 || v > hi)
+            throw DataError(path + ": " + what + " " + std::to_string(v) + " is outside 1.." +
+                            std::to_string(hi) + " (a damaged or foreign file?)");
+    };
+    check("input", c.input, size_t{1} << 20);
+    check("latent", c.latent, size_t{1} << 16);
+    check("number of hidden layers", c.hidden.size() + 1, 17);
+    for (size_t h : c.hidden) check("hidden width", h, size_t{1} << 16);
+    if (!(c.dropout >= 0.f && c.dropout < 1.f))
+        throw DataError(path + ": dropout " + std::to_string(c.dropout) + " is outside [0, 1)");
     return c;
 }
 }  // namespace

@@ -54,7 +54,8 @@ std::pair<CLI::Option*, CLI::Option*> add_flags(CLI::App& app, Flags& f) {
         ->capture_default_str()
         ->check(CLI::Range(1, 100));
     app.add_option("--per-class", f.per_class, "labels per class in the few-label runs")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(1, 6000));
     app.add_option("--draws", f.draws, "random draws of the few labels")
         ->capture_default_str()
         ->check(CLI::Range(1, 100));
