@@ -4,6 +4,7 @@
 #include "ae/optim.hpp"
 
 #include <cmath>
+#include <xsimd/xsimd.hpp>
 
 #include "ae/error.hpp"
 #include "simd.hpp"
@@ -67,29 +68,55 @@ Adam::Adam(float lr_, float beta1_, float beta2_, float eps_, float weight_decay
     weight_decay = weight_decay_;
 }
 
+namespace detail {
+
+void adam_update_plain(const AdamStep& k, float* w, const float* g, float* m, float* v, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+        const float m_i = k.b1 * m[i] + (1.f - k.b1) * g[i];         // first moment
+        const float v_i = k.b2 * v[i] + (1.f - k.b2) * g[i] * g[i];  // second moment
+        const float m_hat = m_i / k.c1, v_hat = v_i / k.c2;          // bias corrected
+        w[i] -= k.rate * (m_hat / (std::sqrt(v_hat) + k.eps) + k.decay * w[i]);
+        m[i] = m_i;
+        v[i] = v_i;
+    }
+}
+
+void adam_update_simd(const AdamStep& k, float* w, const float* g, float* m, float* v, size_t n) {
+    using B = xsimd::batch<float>;
+    size_t i = 0;
+    for (; i + B::size <= n; i += B::size) {
+        const B g_i = B::load_unaligned(g + i);
+        const B m_i = B(k.b1) * B::load_unaligned(m + i) + B(1.f - k.b1) * g_i;
+        const B v_i = B(k.b2) * B::load_unaligned(v + i) + B(1.f - k.b2) * g_i * g_i;
+        const B m_hat = m_i / B(k.c1), v_hat = v_i / B(k.c2);
+        const B w_i = B::load_unaligned(w + i);
+        (w_i - B(k.rate) * (m_hat / (xsimd::sqrt(v_hat) + B(k.eps)) + B(k.decay) * w_i))
+            .store_unaligned(w + i);
+        m_i.store_unaligned(m + i);
+        v_i.store_unaligned(v + i);
+    }
+    adam_update_plain(k, w + i, g + i, m + i, v + i, n - i);  // the last n % B::size entries
+}
+
+}  // namespace detail
+
 void Adam::step(const std::vector<Param>& params) {
     ++t_;
-    // Kingma & Ba, Algorithm 1, with decoupled weight decay (Loshchilov & Hutter, AdamW).
-    const float c1 = 1.f - std::pow(beta1, static_cast<float>(t_));  // bias corrections
-    const float c2 = 1.f - std::pow(beta2, static_cast<float>(t_));
-    const float b1 = beta1, b2 = beta2, rate = lr, e = eps, decay = weight_decay;  // see Sgd
+    const detail::AdamStep k{beta1,
+                             beta2,
+                             1.f - std::pow(beta1, static_cast<float>(t_)),  // bias corrections
+                             1.f - std::pow(beta2, static_cast<float>(t_)),
+                             lr,
+                             eps,
+                             weight_decay};
     for (const auto& p : params) {
         check(p);
         float* w = p.value->data();
         const float* g = p.grad->data();
         float* m = state(m_, p).data();
         float* v = state(v_, p).data();
-        // One pass, each entry of w, g, m, v read once; m and v are stored last, after w: stored
-        // first they would be read back, at 4x the time (m and v may alias w for the compiler).
         parallel::parallel_for(p.value->size(), [&](size_t begin, size_t end) {
-            for (size_t i = begin; i < end; ++i) {
-                const float m_i = b1 * m[i] + (1.f - b1) * g[i];         // first moment
-                const float v_i = b2 * v[i] + (1.f - b2) * g[i] * g[i];  // second moment
-                const float m_hat = m_i / c1, v_hat = v_i / c2;
-                w[i] -= rate * (m_hat / (std::sqrt(v_hat) + e) + decay * w[i]);
-                m[i] = m_i;
-                v[i] = v_i;
-            }
+            detail::adam_update_simd(k, w + begin, g + begin, m + begin, v + begin, end - begin);
         });
     }
 }
