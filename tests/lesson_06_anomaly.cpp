@@ -60,18 +60,7 @@ void check_points(const Roc& roc, const std::vector<double>& fpr, const std::vec
     }
 }
 
-// f() must throw an ae::Error (a clear "you asked for something impossible"). A step not
-// written yet (ae::NotImplemented) is let through, so the test fails on the stub.
-template <class F>
-void check_rejects(F&& f, const std::string& what) {
-    try {
-        f();
-        FAIL_CHECK(what << ": expected an ae::Error, nothing was thrown");
-    } catch (const NotImplemented&) {
-        throw;
-    } catch (const Error&) {
-    }
-}
+using test::check_rejects;
 
 }  // namespace
 

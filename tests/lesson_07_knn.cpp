@@ -35,22 +35,7 @@ using namespace ae::l07;
 
 namespace {
 
-// f() must throw an ae::Error whose message names every string in `names` (K and R). A step not
-// written yet (ae::NotImplemented) is let through, so the test fails on the stub.
-template <class F>
-void check_rejects(F&& f, const std::string& what, const std::vector<std::string>& names) {
-    try {
-        f();
-        FAIL_CHECK(what << ": expected an ae::Error, nothing was thrown");
-    } catch (const NotImplemented&) {
-        throw;
-    } catch (const Error& e) {
-        const std::string msg = e.what();
-        for (const auto& n : names)
-            CHECK_MESSAGE(msg.find(n) != std::string::npos, what, ": the message \"", msg,
-                          "\" should name ", n, " so the caller knows what to change");
-    }
-}
+using test::check_rejects;
 
 // |a_i - b_j|^2 summed term by term in double: no cancellation, the reference.
 double direct_distance(const Matrix& a, size_t i, const Matrix& b, size_t j) {

@@ -17,17 +17,7 @@ using test::MatD;
 
 namespace {
 
-// Runs f, which must throw an ae::Error of its own (a stub's NotImplemented does not count).
-template <class F>
-void check_rejects(F f, const std::string& what) {
-    try {
-        f();
-        FAIL_CHECK(what << ": expected an ae::Error, nothing was thrown");
-    } catch (const NotImplemented&) {
-        throw;
-    } catch (const Error&) {
-    }
-}
+using test::check_rejects;
 
 double ce_ref(const MatD& z, const Labels& y) {
     double total = 0;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ae/error.hpp"
 #include "ae/tensor.hpp"
 
 namespace test {
@@ -222,6 +223,24 @@ inline void check_gradient(const ae::Matrix& analytic, MatD& param,
     FAIL_CHECK(what << ": worst entry (" << wi << ", " << wj << "): yours " << wa
                     << ", central difference " << wn << ", relative error " << worst
                     << " (tolerance " << tol << ")" << (why.empty() ? "" : "\n  " + why));
+}
+
+// Runs f, which must throw an ae::Error of its own whose message names each of `names` (so the
+// caller knows what to change). A stub's "not written yet" (ae::NotImplemented) is let through,
+// so the test fails on the stub.
+template <class F>
+void check_rejects(F&& f, const std::string& what, const std::vector<std::string>& names = {}) {
+    try {
+        f();
+        FAIL_CHECK(what << ": expected an ae::Error, nothing was thrown");
+    } catch (const ae::NotImplemented&) {
+        throw;
+    } catch (const ae::Error& e) {
+        const std::string msg = e.what();
+        for (const auto& n : names)
+            CHECK_MESSAGE(msg.find(n) != std::string::npos, what, ": the message \"", msg,
+                          "\" should name ", n, " so the caller knows what to change");
+    }
 }
 
 }  // namespace test
