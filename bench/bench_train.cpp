@@ -126,16 +126,33 @@ int main(int argc, char** argv) {
         spec.fit.name = "bench";
         spec.fit.progress = !opt.no_progress;
         spec.fit.verbose = false;
+        // Wall time of each phase of a step, summed over all steps (the rest of an epoch is the
+        // batch gather and the loop).
+        enum Phase { kZero, kForward, kLoss, kBackward, kAdam, kPhases };
+        double phase_s[kPhases] = {};
+        long steps = 0;
         const double cpu0 = cpu_seconds();
         const History h = train_on_cpu(
             x, spec, [&](const Matrix& batch, const std::vector<size_t>&, Optimizer& adam, Rng&) {
+                Timer t;
+                const auto lap = [&](Phase p) {
+                    phase_s[p] += t.seconds();
+                    t.reset();
+                };
                 zero_grad(params);
+                lap(kZero);
                 const Matrix y = model.forward(batch);
+                lap(kForward);
                 const LossValue loss = mse_loss(y, batch);
+                lap(kLoss);
                 model.backward_params_only(loss.grad);  // no gradient for the images themselves
+                lap(kBackward);
                 adam.step(params);
+                lap(kAdam);
+                ++steps;
                 return loss.value;
             });
+        const auto ms = [&](Phase p) { return 1e3 * phase_s[p] / static_cast<double>(steps); };
         // CPU time of all threads: with one BLAS thread it does not grow when others share the
         // cores, so ratio_cpu is the figure to trust on a busy machine.
         const double cpu_epoch = (cpu_seconds() - cpu0) / std::max(1, opt.epochs);
@@ -155,11 +172,14 @@ int main(int argc, char** argv) {
             "\"seconds_per_epoch\": %.3f, \"images_per_second\": %.0f, \"train_gflops\": %.1f, "
             "\"sgemm_gflops\": %.1f, \"ratio\": %.3f, \"cpu_seconds_per_epoch\": %.3f, "
             "\"train_gflops_cpu\": %.1f, \"sgemm_gflops_cpu\": %.1f, \"ratio_cpu\": %.3f, "
-            "\"blas_threads\": %d, \"final_train_loss\": %.5f}\n",
+            "\"blas_threads\": %d, \"final_train_loss\": %.5f, \"ms_per_step\": {\"zero_grad\": "
+            "%.3f, \"forward\": %.3f, \"loss\": %.3f, \"backward\": %.3f, \"adam\": %.3f, "
+            "\"sgemm_only\": %.3f}}\n",
             linear_output ? "linear" : "sigmoid", n, bs, opt.epochs, epoch_s, n / epoch_s,
             train_gflops, blas.wall, train_gflops / blas.wall, cpu_epoch, train_cpu, blas.cpu,
             train_cpu / blas.cpu, openblas_get_num_threads(),
-            h.epochs.empty() ? 0.0 : h.epochs.back().train_loss);
+            h.epochs.empty() ? 0.0 : h.epochs.back().train_loss, ms(kZero), ms(kForward), ms(kLoss),
+            ms(kBackward), ms(kAdam), 1e3 * step_flops(bs) / 1e9 / blas.wall);
         return 0;
     });
 }

@@ -200,6 +200,7 @@ std::string environment_notes(const Options& o) {
 }
 
 int guarded_main(const std::function<int()>& body) {
+    keep_freed_memory();
     try {
         return body();
     } catch (const NotImplemented& e) {

@@ -37,17 +37,16 @@ LossValue mse_loss(const Matrix& pred, const Matrix& target, Reduction r) {
     const float div = divisor(pred, r), scale = 2.f / div;
     LossValue out;
     out.grad = Matrix(pred.shape());
-    Matrix squares(pred.shape());
     const float *p = pred.data(), *t = target.data();
-    float *g = out.grad.data(), *sq = squares.data();
-    parallel::parallel_for(pred.size(), [&](size_t begin, size_t end) {
+    float* g = out.grad.data();
+    const auto squares = [&](size_t begin, size_t end, float* sq) {  // one block at a time
         for (size_t i = begin; i < end; ++i) {
             const float e = p[i] - t[i];
             g[i] = scale * e;
-            sq[i] = e * e;
+            sq[i - begin] = e * e;
         }
-    });
-    out.value = parallel::accurate_sum(squares) / div;
+    };
+    out.value = parallel::block_sums(pred.size(), squares) / div;
     return out;
 }
 
@@ -68,15 +67,15 @@ LossValue bce_with_logits_loss(const Matrix& logits, const Matrix& target, Reduc
     const float div = divisor(logits, r), scale = 1.f / div;
     LossValue out;
     out.grad = Matrix(logits.shape());
-    Matrix terms(logits.shape());
-    parallel::parallel_for(logits.size(), [&](size_t begin, size_t end) {
+    const auto terms = [&](size_t begin, size_t end, float* terms_out) {  // one block at a time
         const auto z = parallel::span(logits, begin, end), t = parallel::span(target, begin, end);
-        auto g = parallel::span(out.grad, begin, end), l = parallel::span(terms, begin, end);
+        auto g = parallel::span(out.grad, begin, end);
+        auto l = parallel::span(terms_out, end - begin);
         xt::noalias(g) = xt::exp(-xt::abs(z));  // e <= 1: neither term below can overflow
         xt::noalias(l) = xt::maximum(z, 0.f) - z * t + xt::log1p(g);
         xt::noalias(g) = scale * (xt::where(z >= 0.f, 1.f, g) / (1.f + g) - t);  // sigmoid(z) - t
-    });
-    out.value = parallel::accurate_sum(terms) / div;
+    };
+    out.value = parallel::block_sums(logits.size(), terms) / div;
     return out;
 }
 

@@ -4,7 +4,8 @@
 //                       1024): on this thread and on sleeping helper threads, one per extra
 //                       OpenBLAS thread (OPENBLAS_NUM_THREADS=1 keeps everything on one core).
 //                       Below 64k entries the wake-up costs more than it saves: f(0, n) here.
-//   accurate_sum(x)     sum of the entries: float within blocks of 1024, double across them.
+//   block_sums(n, f)    the sum of n terms that f writes block by block (a loss's terms): float
+//                       within blocks of 1024, double across them; no matrix of the terms.
 // Speed and the measurements behind these choices: bench/README.md.
 #pragma once
 #include <algorithm>
@@ -150,6 +151,9 @@ inline auto span(const Matrix& m, size_t begin, size_t end) {
     return xt::adapt(m.data() + begin, end - begin, xt::no_ownership(),
                      std::array<size_t, 1>{end - begin});
 }
+inline auto span(float* p, size_t n) {
+    return xt::adapt(p, n, xt::no_ownership(), std::array<size_t, 1>{n});
+}
 
 // The sum of n <= kBlock floats: float lanes of one SIMD register, then double. Hand-vectorised
 // because GCC keeps a float sum in order (scalar) without -ffast-math: ~60x slower
@@ -171,13 +175,21 @@ inline double block_sum_plain(const float* p, size_t n) {
     return s;
 }
 
-// Sum of all entries, blocks added in order: the same result for any number of threads, and
-// float rounding stays ~1e-6 relative even for millions of entries.
-inline double accurate_sum(const Matrix& x) {
-    std::vector<double> blocks((x.size() + kBlock - 1) / kBlock);
-    parallel_for(x.size(), [&](size_t begin, size_t end) {
-        for (size_t b = begin; b < end; b += kBlock)
-            blocks[b / kBlock] = block_sum(x.data() + b, std::min(kBlock, end - b));
+// Sum over [0, n) of terms that f computes block by block: f(begin, end, out) fills
+// out[0, end - begin) (at most kBlock entries, in a buffer that stays in L1) with the terms of
+// entries [begin, end) and may write other outputs as it goes. Blocks are added in order: the
+// same result for any number of threads, and float rounding stays ~1e-6 relative even for
+// millions of terms.
+template <class F>
+double block_sums(size_t n, F&& f) {
+    std::vector<double> blocks((n + kBlock - 1) / kBlock);
+    parallel_for(n, [&](size_t begin, size_t end) {
+        alignas(64) float terms[kBlock];
+        for (size_t b = begin; b < end; b += kBlock) {
+            const size_t e = std::min(b + kBlock, end);
+            f(b, e, terms);
+            blocks[b / kBlock] = block_sum(terms, e - b);
+        }
     });
     return std::accumulate(blocks.begin(), blocks.end(), 0.0);
 }

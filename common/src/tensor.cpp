@@ -6,6 +6,10 @@
 #include <numeric>
 #include <sstream>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <xsimd/xsimd.hpp>
 
 #include "ae/error.hpp"
@@ -123,6 +127,19 @@ void require_shape(const Matrix& m, size_t rows, size_t cols, const std::string&
 
 bool all_finite(const Matrix& m) {
     return std::all_of(m.begin(), m.end(), [](float v) { return std::isfinite(v); });
+}
+
+void keep_freed_memory() {
+#ifdef __GLIBC__
+    // Blocks up to 32 MB (glibc's largest mmap threshold) come from the heap, and up to 256 MB of
+    // freed heap stays mapped. Fixed values also stop glibc's own threshold from moving.
+    static const bool done = [] {
+        mallopt(M_MMAP_THRESHOLD, 32 << 20);
+        mallopt(M_TRIM_THRESHOLD, 256 << 20);
+        return true;
+    }();
+    (void)done;
+#endif
 }
 
 }  // namespace ae

@@ -83,6 +83,7 @@ std::string divergence_ratio_text(double loss, double first) {
 History run_epochs(size_t n, const FitOptions& o, const EpochRunner& runner,
                    const EpochFn& on_epoch_end, float lr) {
     check_fit_args(n, o);
+    keep_freed_memory();  // every step allocates and frees a few MB of matrices
     const size_t bs = static_cast<size_t>(o.batch_size);
     const size_t batches = (n + bs - 1) / bs;
     Rng order_rng(o.seed);             // the data order: the same on every device

@@ -52,4 +52,10 @@ void require_shape(const Matrix& m, size_t rows, size_t cols, const std::string&
 // True if every entry is finite.
 bool all_finite(const Matrix& m);
 
+// Keeps the memory of freed matrices in the process (glibc), so the next training step reuses it
+// instead of asking the kernel for fresh zeroed pages: a step of the deep AE allocates and frees
+// a few MB, and by default glibc hands blocks over 128 kB back at once. Called by guarded_main()
+// and the training loop; idempotent. Figures: bench/README.md.
+void keep_freed_memory();
+
 }  // namespace ae
