@@ -30,7 +30,11 @@ extern "C" int openblas_get_num_threads(void);
 namespace ae::parallel {
 
 constexpr size_t kBlock = 1024;
-constexpr size_t kMinParallel = size_t{1} << 16;
+// Below this many entries one core does the job faster than two: waking a helper costs ~30 us
+// on a 2-core VM (bench_kernels: sum_simd_threads_us with 2 threads against 1), the time to
+// stream about 2 MB. So a training step's elementwise work (one batch, Adam's 440k parameters)
+// stays on the calling thread, and whole-dataset passes (10,000 x 784 and more) use both cores.
+constexpr size_t kMinParallel = size_t{1} << 19;
 
 // Helper threads that sleep on a condition variable (never spin: a spinning thread would take
 // the core from OpenBLAS's own threads). A job is a number of chunks; the caller and the helpers
