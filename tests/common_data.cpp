@@ -165,10 +165,26 @@ TEST_CASE("common data: class selection and balanced subsets") {
     ds.images = xt::zeros<float>({size_t{6}, size_t{4}});
     for (size_t i = 0; i < 6; ++i) ds.images(i, 0) = static_cast<float>(i);
     ds.labels = {0, 1, 0, 2, 1, 0};
+    ds.rows = 2, ds.cols = 2;
     const Dataset only0 = select_classes(ds, {0});
     CHECK(only0.labels == Labels{0, 0, 0});
     CHECK(only0.images(2, 0) == 5.f);
+    CHECK((only0.rows == 2 && only0.cols == 2));  // the image size travels with the rows
     const Dataset one_each = balanced_subset(ds, 1);
     CHECK(one_each.labels == Labels{0, 1, 2});
     CHECK(one_each.images(2, 0) == 3.f);
+}
+
+TEST_CASE("common data: max_train and max_test keep the first images with their labels") {
+    DataRequest all;
+    all.sample = true;
+    DataRequest first = all;
+    first.max_train = 64, first.max_test = 10;
+    const DataSplit a = load_data(all), f = load_data(first);
+    REQUIRE(f.train.size() == 64);
+    REQUIRE(f.test.size() == 10);
+    CHECK(f.train.images == xt::view(a.train.images, xt::range(0, 64), xt::all()));
+    CHECK(f.test.images == xt::view(a.test.images, xt::range(0, 10), xt::all()));
+    CHECK(f.train.labels == Labels(a.train.labels.begin(), a.train.labels.begin() + 64));
+    CHECK((f.train.rows == 28 && f.train.cols == 28));
 }

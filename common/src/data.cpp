@@ -169,11 +169,22 @@ Dataset load_split(const std::string& dir, const std::string& prefix) {
     return ds;
 }
 
-Dataset take_first(const Dataset& ds, size_t n) {
+// By value: load_data moves its splits through, so the usual case (n = 0, keep all) copies
+// nothing (a copy of the training set is 188 MB, about 0.3 s with its page faults).
+Dataset take_first(Dataset ds, size_t n) {
     if (n == 0 || n >= ds.size()) return ds;
-    Dataset out = ds;
-    out.images = xt::view(ds.images, xt::range(0, n), xt::all());
-    out.labels.assign(ds.labels.begin(), ds.labels.begin() + static_cast<long>(n));
+    Matrix first = xt::view(ds.images, xt::range(0, n), xt::all());
+    ds.images = std::move(first);
+    ds.labels.resize(n);
+    return ds;
+}
+
+// The rows `keep` of ds, in that order (the images gathered, never copied whole first).
+Dataset rows_of(const Dataset& ds, const std::vector<size_t>& keep) {
+    Dataset out;
+    out.rows = ds.rows, out.cols = ds.cols;
+    out.images = gather_rows(ds.images, keep);
+    out.labels = gather(ds.labels, keep);
     return out;
 }
 
@@ -198,6 +209,7 @@ Matrix read_idx_images(const std::string& path, size_t* rows_out, size_t* cols_o
                         " images; the header does not match the file. The file is damaged.");
     }
     Matrix x({size_t(n), size_t(rows) * cols});
+    prefer_huge_pages(x);  // 188 MB for the training set: 10x fewer page faults while filling
     float* dst = x.data();
     for (size_t i = 0; i < bytes.size(); ++i) dst[i] = bytes[i] * (1.0f / 255.0f);
     if (rows_out) *rows_out = rows;
@@ -268,10 +280,7 @@ Dataset select_classes(const Dataset& ds, const std::vector<int>& classes) {
         if (std::find(classes.begin(), classes.end(), ds.labels[i]) != classes.end())
             keep.push_back(i);
     }
-    Dataset out = ds;
-    out.images = gather_rows(ds.images, keep);
-    out.labels = gather(ds.labels, keep);
-    return out;
+    return rows_of(ds, keep);
 }
 
 Dataset balanced_subset(const Dataset& ds, size_t per_class) {
@@ -283,10 +292,7 @@ Dataset balanced_subset(const Dataset& ds, size_t per_class) {
             keep.push_back(i);
         }
     }
-    Dataset out = ds;
-    out.images = gather_rows(ds.images, keep);
-    out.labels = gather(ds.labels, keep);
-    return out;
+    return rows_of(ds, keep);
 }
 
 DataSplit load_data(const DataRequest& req) {
@@ -300,8 +306,8 @@ DataSplit load_data(const DataRequest& req) {
         split.train = select_classes(split.train, req.classes);
         split.test = select_classes(split.test, req.classes);
     }
-    split.train = take_first(split.train, req.max_train);
-    split.test = take_first(split.test, req.max_test);
+    split.train = take_first(std::move(split.train), req.max_train);
+    split.test = take_first(std::move(split.test), req.max_test);
     // Debian's MNIST digits and other sets also come as IDX; only the folder name tells them apart.
     const bool digits = split.dir.find("fashion") == std::string::npos &&
                         split.dir.find("mnist") != std::string::npos;

@@ -9,6 +9,9 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include <xsimd/xsimd.hpp>
 
@@ -139,6 +142,18 @@ void keep_freed_memory() {
         return true;
     }();
     (void)done;
+#endif
+}
+
+void prefer_huge_pages(Matrix& m) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+    const auto begin = reinterpret_cast<uintptr_t>(m.data());
+    const uintptr_t end = begin + m.size() * sizeof(float);
+    const uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);  // whole huge pages inside m
+    if (end > first + kHuge) madvise(reinterpret_cast<void*>(first), end - first, MADV_HUGEPAGE);
+#else
+    (void)m;
 #endif
 }
 

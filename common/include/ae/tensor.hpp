@@ -58,4 +58,10 @@ bool all_finite(const Matrix& m);
 // and the training loop; idempotent. Figures: bench/README.md.
 void keep_freed_memory();
 
+// Asks the kernel to back a large, not yet written matrix with 2 MB pages (Linux transparent
+// huge pages in their "madvise" mode), so that filling it faults 512x less often: 188 MB of
+// training images are written in about 0.05 s instead of 0.5-0.65 s on a 2-core VM. A hint:
+// where the kernel has no huge pages (or another OS) nothing changes but the speed.
+void prefer_huge_pages(Matrix& m);
+
 }  // namespace ae
