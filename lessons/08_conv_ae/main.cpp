@@ -58,7 +58,8 @@ Baselines baselines(const DataSplit& data, const Options& opt, const std::string
 
 int main(int argc, char** argv) {
     return guarded_main([&] {
-        const Options defaults = lesson_defaults(10, 3, 128, 32);
+        // Adam 3e-3: 5 epochs get further than 10 at 1e-3 did (0.0092 vs 0.0095), in half the time.
+        const Options defaults = lesson_defaults(5, 3, 128, 32, 3e-3f);
         CommandLine cli({"08", "08_conv_ae", "Lesson 08: a convolutional autoencoder"}, defaults);
         std::string save_path, model_path, mlp_path = l02::kDefaultModelPath;
         int mlp_epochs = 5, stride = 2;
@@ -112,7 +113,7 @@ int main(int argc, char** argv) {
         // The README's ranges are for the full data with the default flags.
         const bool default_run = !data.is_sample && !opt.quick && opt.latent == 32 &&
                                  opt.epochs == defaults.epochs && opt.batch_size == 128 &&
-                                 opt.lr == 1e-3f && opt.seed == 42 && model_path.empty() &&
+                                 opt.lr == defaults.lr && opt.seed == 42 && model_path.empty() &&
                                  stride == 2;
         report(opt, default_run, data, model, b, r, total);
         return 0;

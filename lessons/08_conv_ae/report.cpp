@@ -147,9 +147,10 @@ void report(const Options& opt, bool default_run, const DataSplit& data, ConvAut
     std::printf(
         "  test MSE per pixel  PCA-%zu %.5f   MLP AE %.5f   conv AE %.5f (%+.1f%% vs MLP)\n",
         model.config.latent, b.pca_mse, b.mlp_mse, r.test_mse, 100 * (r.test_mse / b.mlp_mse - 1));
-    // The README's figures for the default run (full data, Z = 32, 10 epochs, batch 128).
+    // The README's figures for the default run (full data, Z = 32, 5 epochs, batch 128, Adam
+    // 3e-3; seeds 42, 1, 2 gave 0.00923, 0.00938, 0.00911).
     std::printf("  conv AE test MSE: %s\n",
-                against(r.test_mse, {0.0092, 0.0099}, default_run).c_str());
+                against(r.test_mse, {0.0088, 0.0097}, default_run).c_str());
     std::printf("  MLP AE test MSE:  %s\n",
                 against(b.mlp_mse, {0.0095, 0.0108}, default_run && !b.mlp_from.empty()).c_str());
     std::printf(
