@@ -5,6 +5,7 @@
 // and summary.json go to out/06_anomaly/ (report.cpp).
 #include <cstdio>
 #include <iostream>
+#include <utility>
 
 #include "ae/cli.hpp"
 #include "ae/progress.hpp"
@@ -65,7 +66,7 @@ int main(int argc, char** argv) {
             // Your steps 2-4 judge each score: ROC, AUC both ways, threshold at f.fpr.
             std::vector<Outcome> oc;
             for (const auto& s : sc) oc.push_back(evaluate(s, anomalous, f.fpr));
-            report_class(opt.out, c, data, sc, oc, anomalous, f.fpr, table);
+            report_class(opt.out, c, data, std::move(sc), std::move(oc), anomalous, f.fpr, table);
         }
         // The README's ranges are for all ten classes on the full data with the default flags.
         const bool default_run = !opt.quick && !data.is_sample && opt.train_limit == 0 &&

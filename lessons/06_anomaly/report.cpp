@@ -139,9 +139,8 @@ void write_results(const std::string& out, const Table& t, const DataSplit& data
 
 }  // namespace
 
-void report_class(const std::string& out, int c, const DataSplit& data,
-                  const std::vector<Scored>& sc, const std::vector<Outcome>& oc,
-                  const Labels& anomalous, double fpr, Table& table) {
+void report_class(const std::string& out, int c, const DataSplit& data, std::vector<Scored> sc,
+                  std::vector<Outcome> oc, const Labels& anomalous, double fpr, Table& table) {
     const std::string cname = data.class_names[c];
     Json jc;
     for (size_t m = 0; m < sc.size(); ++m) {
@@ -165,11 +164,16 @@ void report_class(const std::string& out, int c, const DataSplit& data,
     table.per_class.set(cname, jc);
     const std::string dir = out + "/" + folder_name(c, cname);
     make_dirs(dir);
-    class_pictures(dir, cname, sc, oc, data.test.images, anomalous);
+    if (table.pictures.valid()) table.pictures.get();  // one class's pictures at a time
+    table.pictures =
+        std::async(std::launch::async,
+                   [dir, cname, sc = std::move(sc), oc = std::move(oc), &test = data.test.images,
+                    anomalous] { class_pictures(dir, cname, sc, oc, test, anomalous); });
 }
 
 void report(const Options& opt, const Flags& f, bool default_run, const DataSplit& data,
             Table& table, const Timer& total) {
+    if (table.pictures.valid()) table.pictures.get();  // the last class's pictures (or its error)
     print_table(table, opt.epochs, default_run);
     write_results(opt.out, table, data, opt, f, total.seconds());
     std::printf("\nPictures and summary.json in %s/ (%.1fs in all)\n", opt.out.c_str(),
