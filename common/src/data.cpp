@@ -209,7 +209,7 @@ Matrix read_idx_images(const std::string& path, size_t* rows_out, size_t* cols_o
                         " images; the header does not match the file. The file is damaged.");
     }
     Matrix x({size_t(n), size_t(rows) * cols});
-    prefer_huge_pages(x);  // 188 MB for the training set: 10x fewer page faults while filling
+    prefer_huge_pages(x);  // 188 MB for the training set: 2 MB pages, 512x fewer page faults
     float* dst = x.data();
     for (size_t i = 0; i < bytes.size(); ++i) dst[i] = bytes[i] * (1.0f / 255.0f);
     if (rows_out) *rows_out = rows;
