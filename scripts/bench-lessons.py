@@ -35,7 +35,9 @@ def run_one(binary, flags, cwd, log):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(
+        description="Times every lesson's reference program with its default flags, one JSON "
+                    "line per lesson (bench/README.md).")
     ap.add_argument("lessons", nargs="*", help="lesson numbers (default: all, in order)")
     ap.add_argument("--quick", action="store_true", help="each program with --quick")
     ap.add_argument("--build", default=os.environ.get("AE_BUILD_DIR", "build"),
