@@ -6,6 +6,8 @@
 # same tests under compute-sanitizer memcheck, lesson 00's tests and program, and the GPU
 # training benchmark on the full data. Ends with a compact report, one line per check.
 # Usage: scripts/check-gpu.sh [build-dir] (default build-gpu). Exit code 0 = every check passed.
+# On a machine that cannot install packages, first run scripts/gpu-bundle.sh where apt works
+# and bring .gpu-bundle/ along (the device tool: carry [".gpu-bundle"]).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-gpu}
@@ -18,10 +20,36 @@ fi
 command -v nvidia-smi >/dev/null 2>&1 &&
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 
+# A machine without the libraries and no network (a lent cloud GPU has CUDA, CMake and ninja
+# only): the Debian packages that scripts/gpu-bundle.sh put in .gpu-bundle/ where apt works,
+# unpacked here into .gpu-bundle/root (nothing is installed system-wide).
+cmake_extra=()
+if [ -d .gpu-bundle ] && [ ! -f /usr/include/xtensor/xtensor.hpp ]; then
+    root=$PWD/.gpu-bundle/root
+    lib=$root/usr/lib/x86_64-linux-gnu
+    if [ ! -d "$root" ]; then
+        command -v dpkg >/dev/null || { echo "check-gpu: dpkg is needed to unpack .gpu-bundle"; exit 1; }
+        for f in .gpu-bundle/*.deb; do
+            dpkg -x "$f" "$root.partial" || { echo "check-gpu: could not unpack $f"; exit 1; }
+        done
+        mv "$root.partial" "$root"
+        # Links that Debian's packages leave to update-alternatives or point at /lib: made here.
+        ln -sf ../../../lib/x86_64-linux-gnu/libz.so.1.2.13 "$lib/libz.so"
+        mkdir -p "$root/ldpath"  # only what OpenBLAS loads besides itself
+        ln -sf "$lib/libgfortran.so.5" "$lib/libquadmath.so.0" "$root/ldpath/"
+    fi
+    cmake_extra=(-DCMAKE_PREFIX_PATH="$root/usr" -DCMAKE_INCLUDE_PATH="$root/usr/include"
+                 -DCMAKE_LIBRARY_PATH="$lib/openblas-pthread;$lib")
+    export LD_LIBRARY_PATH=$root/ldpath${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+    data=$root/usr/share/datasets/fashion-mnist
+    [ -d "$data" ] && export AE_DATA_DIR=$data
+    echo "check-gpu: the libraries (and data) of .gpu-bundle/, unpacked in $root"
+fi
+
 log="$build.configure.log"
 generator=()
 command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
-cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release >"$log" 2>&1
+cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release "${cmake_extra[@]}" >"$log" 2>&1
 rc=$?
 grep -E "^-- CUDA" "$log"  # the CUDA line: nvcc's version and the architectures, or why not
 if [ $rc -ne 0 ]; then
