@@ -7,7 +7,7 @@
 # training benchmark on the full data. Ends with a compact report, one line per check.
 # Usage: scripts/check-gpu.sh [build-dir] (default build-gpu). Exit code 0 = every check passed.
 # On a machine that cannot install packages, first run scripts/gpu-bundle.sh where apt works
-# and bring .gpu-bundle/ along (the device tool: carry [".gpu-bundle"]).
+# and copy .gpu-bundle/ into the checkout on the GPU machine.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-gpu}
