@@ -22,6 +22,17 @@ def lessons_present():
                   if (d / "exercise.cpp").is_file())
 
 
+def full_data(scratch, n):
+    """Whether lesson n's run used the full Fashion-MNIST (its summary.json says; None if the
+    lesson reads no images or wrote no summary)."""
+    for summary in (scratch / "out").glob(f"{n}_*/summary.json"):
+        try:
+            return json.loads(summary.read_text()).get("full_data")
+        except (OSError, ValueError):
+            return None
+    return None
+
+
 def run_one(binary, flags, cwd, log):
     """Runs binary in cwd; returns (exit code, wall s, CPU s, peak resident MB)."""
     start = time.monotonic()
@@ -62,8 +73,9 @@ def main():
             rc, wall, cpu, rss = run_one(binary, ["--quick"] if args.quick else [], scratch, log)
             print(json.dumps({"bench": "lesson_run", "lesson": n,
                               "flags": "--quick" if args.quick else "default",
-                              "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
-                              "max_rss_mb": round(rss), "exit_code": rc}), flush=True)
+                              "full_data": full_data(scratch, n), "seconds": round(wall, 2),
+                              "cpu_seconds": round(cpu, 2), "max_rss_mb": round(rss),
+                              "exit_code": rc}), flush=True)
             if rc != 0:
                 failed.append(n)
                 tail = log.read_text(errors="replace").splitlines()[-15:]
