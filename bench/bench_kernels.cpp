@@ -1,11 +1,14 @@
 // The hand-vectorised kernels of the library against the plain code they replace: the blocked
-// float sum behind the losses (common/src/simd.hpp) on the output layer's size, and the Gaussian
-// sampler Rng::normal_fast against Rng::normal (one std::normal_distribution draw per entry).
+// float sum behind the losses (common/src/simd.hpp) on the output layer's size, the Gaussian
+// sampler Rng::normal_fast against Rng::normal (one std::normal_distribution draw per entry), and
+// the BCE from logits as whole-matrix xtensor statements against std::exp/std::log1p per entry.
 // Run: build/bin/bench_kernels   (one JSON line on stdout; fields: bench/README.md)
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "../common/src/simd.hpp"
+#include "ae/loss.hpp"
 #include "ae/progress.hpp"
 
 using namespace ae;
@@ -53,10 +56,24 @@ int main() {
     const double normal_ns = per_draw * best_us(50, [&] { noise = rng.normal_fast(256, 784); });
     const double scalar_ns = per_draw * best_us(50, [&] { noise = rng.normal(256, 784); });
     sink = sink + noise(0, 0);
+    // The BCE of one batch of logits (lessons 02 and 05): the library's loss (vectorised exp and
+    // log1p, gradient included) against the per-entry terms alone through std::exp/std::log1p.
+    const Matrix logits = rng.normal(256, 784, 0.f, 3.f);
+    const double bce_us = best_us(50, [&] { sink = bce_with_logits_loss(logits, x).value; });
+    const double bce_plain_us = best_us(20, [&] {
+        double s = 0;
+        for (size_t i = 0; i < logits.size(); ++i) {
+            const float l = logits.data()[i];
+            s += std::max(l, 0.f) - l * x.data()[i] + std::log1p(std::exp(-std::abs(l)));
+        }
+        sink = s;
+    });
     std::printf(
         "{\"bench\": \"kernels\", \"entries\": %zu, \"sum_plain_us\": %.1f, \"sum_simd_us\": %.1f, "
         "\"sum_simd_threads_us\": %.1f, \"threads\": %zu, \"normal_ns_per_draw\": %.2f, "
-        "\"normal_scalar_ns_per_draw\": %.2f}\n",
-        x.size(), plain, simd, threaded, parallel::threads(), normal_ns, scalar_ns);
+        "\"normal_scalar_ns_per_draw\": %.2f, \"bce_with_logits_us\": %.1f, "
+        "\"bce_per_entry_libm_us\": %.1f}\n",
+        x.size(), plain, simd, threaded, parallel::threads(), normal_ns, scalar_ns, bce_us,
+        bce_plain_us);
     return sink == 0.5 ? 1 : 0;
 }
