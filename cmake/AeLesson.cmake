@@ -4,7 +4,7 @@
 #   solution_NN       the reference program: the same main.cpp + report.cpp + solutions/FOLDER/exercise.cpp
 #   test_lesson_NN    tests/lesson_FOLDER.cpp against the learner's exercise.cpp
 #   test_solution_NN  the same tests against the reference
-# lessons/FOLDER/given.cpp (what the lesson provides) is compiled once and linked into both.
+# lessons/FOLDER/given*.cpp (what the lesson provides) is compiled once and linked into both.
 # Each doctest case becomes one CTest test, labelled lesson|solution and NN. Earlier lessons
 # listed in DEPENDS are linked as their *solutions*, so every lesson can be started on its own.
 # main.cpp, report.cpp, given.cpp and the test file are compiled once and linked twice: saving
@@ -61,10 +61,12 @@ function(ae_add_lesson id folder)
     endif()
   endforeach()
 
-  # given.cpp: code the lesson provides around the exercise, compiled once for both builds.
+  # given.cpp (and given_*.cpp where one file would grow too long): code the lesson provides
+  # around the exercise, compiled once for both builds.
   set(given_objects "")
-  if(EXISTS ${lesson_dir}/given.cpp)
-    add_library(lesson_${id}_given OBJECT ${lesson_dir}/given.cpp)
+  file(GLOB given_sources CONFIGURE_DEPENDS ${lesson_dir}/given.cpp ${lesson_dir}/given_*.cpp)
+  if(given_sources)
+    add_library(lesson_${id}_given OBJECT ${given_sources})
     target_include_directories(lesson_${id}_given PRIVATE ${lesson_dir} ${PROJECT_SOURCE_DIR}/lessons)
     target_link_libraries(lesson_${id}_given PRIVATE ae)
     ae_use_pch(lesson_${id}_given)

@@ -1,4 +1,4 @@
-// Lesson 02, what the lesson gives you (given.cpp): the model type and its builder, decoding,
+// Lesson 02, what the lesson gives you (given*.cpp): the model type and its builder, decoding,
 // reconstruction, the training loops, and saving/loading a trained model. Lessons 03, 04, 06 and
 // 07 reuse all of it. The functions you write are in exercise.hpp.
 // Check with: ./workshop check 02      Run with: ./workshop run 02
