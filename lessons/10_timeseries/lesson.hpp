@@ -1,7 +1,8 @@
-// Lesson 10, what the lesson gives you (given.cpp): a seeded synthetic ECG (McSharry et al. 2003)
-// with labelled anomalies, its segmentation into beats, readers for real data (UCR beats, a CSV
-// column), and the autoencoder of lesson 02 trained on normal data only. What you write (windows,
-// normalisation, features, scores, thresholds, event metrics) is in exercise.hpp.
+// Lesson 10, what the lesson gives you (given.cpp, given_readers.cpp): a seeded synthetic ECG
+// (McSharry et al. 2003) with labelled anomalies, its segmentation into beats, readers for real
+// data (UCR beats, a CSV column), and the autoencoder of lesson 02 trained on normal data only.
+// What you write (windows, normalisation, features, scores, thresholds, event metrics) is in
+// exercise.hpp.
 // Check with: ./workshop check 10      Run with: ./workshop run 10
 #pragma once
 #include <string>
