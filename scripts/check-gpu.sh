@@ -34,7 +34,8 @@ if [ -d .gpu-bundle ] && [ ! -f /usr/include/xtensor/xtensor.hpp ]; then
         done
         mv "$root.partial" "$root"
         # Links that Debian's packages leave to update-alternatives or point at /lib: made here.
-        ln -sf ../../../lib/x86_64-linux-gnu/libz.so.1.2.13 "$lib/libz.so"
+        zlib=$(cd "$root/lib/x86_64-linux-gnu" && ls libz.so.1.* | head -n1)
+        ln -sf "../../../lib/x86_64-linux-gnu/$zlib" "$lib/libz.so"
         mkdir -p "$root/ldpath"  # only what OpenBLAS loads besides itself
         ln -sf "$lib/libgfortran.so.5" "$lib/libquadmath.so.0" "$root/ldpath/"
     fi
