@@ -99,10 +99,9 @@ function(ae_add_lesson id folder)
   # main.cpp and the tests: compiled once, linked against either implementation. They see
   # exercise.hpp of this lesson, and earlier lessons' as "01_linear_pca/exercise.hpp".
   set(include_dirs ${lesson_dir} ${PROJECT_SOURCE_DIR}/lessons)
-  set(main_sources ${lesson_dir}/main.cpp)
-  if(EXISTS ${lesson_dir}/report.cpp)
-    list(APPEND main_sources ${lesson_dir}/report.cpp)
-  endif()
+  # report.cpp, and report_*.cpp where one file would grow too long.
+  file(GLOB report_sources CONFIGURE_DEPENDS ${lesson_dir}/report.cpp ${lesson_dir}/report_*.cpp)
+  set(main_sources ${lesson_dir}/main.cpp ${report_sources})
   add_library(lesson_${id}_main OBJECT ${main_sources})
   add_library(lesson_${id}_tests OBJECT ${test_src})
   foreach(obj lesson_${id}_main lesson_${id}_tests)

@@ -47,6 +47,9 @@ struct LongResults {
 };
 
 void print_data(const Data& d);
+// The run's pictures into out/ (report_pictures.cpp).
+void draw_pictures(const std::string& out, const Data& d, const BeatResults& b,
+                   const LongResults& l);
 
 void report(const Options& opt, bool default_run, const Data& d, const Settings& set,
             const BeatResults& b, const LongResults& l, const Timer& total);
