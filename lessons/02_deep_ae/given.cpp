@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
-#include <sstream>
 
 #include "ae/cli.hpp"  // resolve_device
 #include "ae/error.hpp"

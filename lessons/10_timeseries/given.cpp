@@ -3,12 +3,9 @@
 // autoencoder of lesson 02 trained on normal rows; the UCR and CSV readers: given_readers.cpp.
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <cstdio>
 
 #include "ae/error.hpp"
-#include "ae/io.hpp"
 #include "exercise.hpp"
 
 namespace ae::l10 {

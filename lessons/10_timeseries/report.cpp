@@ -10,7 +10,6 @@
 
 #include "ae/expect.hpp"
 #include "ae/io.hpp"
-#include "ae/plot.hpp"
 
 namespace ae::l10 {
 
