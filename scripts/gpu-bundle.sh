@@ -29,4 +29,4 @@ n=$(find "$dir.partial" -name '*.deb' | wc -l)
 }
 rm -rf "$dir"
 mv "$dir.partial" "$dir"
-echo "gpu-bundle: $n packages in $dir/ ($(du -sh "$dir" | cut -f1)); carry it to the GPU machine"
+echo "gpu-bundle: $n packages in $dir/ ($(du -sh "$dir" | cut -f1)); copy it into the checkout on the GPU machine"
