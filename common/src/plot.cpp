@@ -18,6 +18,7 @@
 
 #include "ae/error.hpp"
 #include "ae/io.hpp"
+#include "ae/process.hpp"
 
 namespace fs = std::filesystem;
 
@@ -34,7 +35,7 @@ std::vector<std::string> short_class_names(const std::vector<std::string>& names
 }
 
 bool gnuplot_available() {
-    static const bool available = std::system("gnuplot --version > /dev/null 2>&1") == 0;
+    static const bool available = run_program({"gnuplot", "--version"}) == 0;
     return available;
 }
 
@@ -48,13 +49,24 @@ std::string csv_path(const std::string& png) {
     return fs::path(png).replace_extension(".csv").string();
 }
 
-std::string esc(const std::string& s) {
-    std::string out;
+// A gnuplot string literal. Single quotes: gnuplot runs `commands` in backquotes inside
+// double-quoted strings, never inside single-quoted ones ('' is a literal quote). A line break
+// would end the command, so control characters become spaces.
+std::string quoted(const std::string& s) {
+    std::string out = "'";
     for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
+        if (c == '\'')
+            out += "''";
+        else
+            out += (static_cast<unsigned char>(c) < 0x20 ? ' ' : c);
     }
-    return out;
+    return out + "'";
+}
+
+// A file of the chart's folder, named in the script relative to it: gnuplot runs there, so the
+// folder the user chose (--out) never appears in a gnuplot script.
+std::string local_file(const std::string& path) {
+    return quoted(fs::path(path).filename().string());
 }
 
 std::string range(double lo, double hi) {
@@ -66,9 +78,9 @@ std::string preamble(const Chart& c) {
     std::ostringstream s;
     s << "set terminal pngcairo size " << c.width << "," << c.height << " enhanced font 'Sans,11'\n"
       << "set datafile separator ','\n"
-      << "set title \"" << esc(c.title) << "\" noenhanced\n"
-      << "set xlabel \"" << esc(c.xlabel) << "\" noenhanced\n"
-      << "set ylabel \"" << esc(c.ylabel) << "\" noenhanced\n"
+      << "set title " << quoted(c.title) << " noenhanced\n"
+      << "set xlabel " << quoted(c.xlabel) << " noenhanced\n"
+      << "set ylabel " << quoted(c.ylabel) << " noenhanced\n"
       << "set grid\nset key " << c.key << " noenhanced box opaque\n"
       << "set xrange " << range(c.xmin, c.xmax) << "\nset yrange " << range(c.ymin, c.ymax) << "\n";
     if (c.logx) s << "set logscale x\n";
@@ -104,14 +116,19 @@ bool render(const std::string& png, const std::string& script) {
     }
     atomic_write(png, [&](const std::string& tmp) {
         const std::string gp = tmp + ".gp", err_file = tmp + ".err";
-        write_text(gp, "set output \"" + esc(tmp) + "\"\n" + script);
-        const int rc = std::system(("gnuplot \"" + gp + "\" 2> \"" + err_file + "\"").c_str());
+        write_text(gp, "set output " + local_file(tmp) + "\n" + script);
+        const std::string dir = fs::path(tmp).parent_path().string();
+        const int rc = run_program({"gnuplot", fs::path(gp).filename().string()},
+                                   {dir.empty() ? "." : dir, "", err_file});
         std::error_code ec;
         std::string err;
         if (rc != 0 && fs::exists(err_file, ec)) err = read_text(err_file);
         fs::remove(gp, ec);
         fs::remove(err_file, ec);
-        if (rc != 0) throw Error("gnuplot failed drawing " + png + ":\n" + err);
+        if (rc != 0) {
+            throw Error("gnuplot failed (exit status " + std::to_string(rc) + ") drawing " + png +
+                        (err.empty() ? std::string(" (it printed nothing)") : ":\n" + err));
+        }
         // gnuplot exits 0 even when its writes fail (a full disk): check the PNG is whole.
         if (!png_complete(tmp)) {
             throw Error("gnuplot wrote an incomplete " + png + " (" +
@@ -159,8 +176,8 @@ bool line_chart(const std::string& png, const Chart& chart, const std::vector<Se
     std::ostringstream s;
     s << preamble(chart) << "set datafile missing NaN\nplot ";
     for (size_t k = 0; k < series.size(); ++k) {
-        s << (k ? ", " : "") << "\"" << esc(data) << "\" using " << 2 * k + 1 << ":" << 2 * k + 2
-          << " skip 1 with " << series[k].style << " lw 2 title \"" << esc(series[k].title) << "\"";
+        s << (k ? ", " : "") << local_file(data) << " using " << 2 * k + 1 << ":" << 2 * k + 2
+          << " skip 1 with " << series[k].style << " lw 2 title " << quoted(series[k].title);
     }
     s << "\n";
     return render(png, s.str());
@@ -180,9 +197,9 @@ bool scatter_by_class(const std::string& png, const Chart& chart, const Matrix& 
     if (c.key == "top right") c.key = "outside right top";
     s << preamble(c) << "plot ";
     for (size_t k = 0; k < class_names.size(); ++k) {
-        s << (k ? ", " : "") << "\"" << esc(data) << "\" using 1:($3==" << k
-          << " ? $2 : 1/0) skip 1 with points pt 7 ps 0.4 lc rgb '" << kTab10[k % 10]
-          << "' title \"" << esc(class_names[k]) << "\"";
+        s << (k ? ", " : "") << local_file(data) << " using 1:($3==" << k
+          << " ? $2 : 1/0) skip 1 with points pt 7 ps 0.4 lc rgb '" << kTab10[k % 10] << "' title "
+          << quoted(class_names[k]);
     }
     s << "\n";
     return render(png, s.str());
@@ -242,8 +259,8 @@ bool bar_chart(const std::string& png, const Chart& chart,
       << "set style fill solid 0.8 border -1\nset xtics rotate by -30 noenhanced\n"
       << "set yrange " << range(std::isnan(chart.ymin) ? 0.0 : chart.ymin, chart.ymax) << "\nplot ";
     for (size_t k = 0; k < series_names.size(); ++k) {
-        s << (k ? ", " : "") << "\"" << esc(data) << "\" using " << k + 2
-          << (k == 0 ? ":xtic(1)" : "") << " skip 1 title \"" << esc(series_names[k]) << "\"";
+        s << (k ? ", " : "") << local_file(data) << " using " << k + 2 << (k == 0 ? ":xtic(1)" : "")
+          << " skip 1 title " << quoted(series_names[k]);
     }
     s << "\n";
     return render(png, s.str());

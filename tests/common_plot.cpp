@@ -1,0 +1,85 @@
+// Charts drawn by gnuplot: a folder or title the user chose is data, never a command (no shell,
+// no backquotes in the gnuplot script). Run: build/bin/test_common -tc="common plot*".
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "ae/io.hpp"
+#include "ae/plot.hpp"
+#include "ae/process.hpp"
+
+namespace fs = std::filesystem;
+using namespace ae;
+
+namespace {
+
+// A fresh folder under TMPDIR, removed with everything in it at the end of the test.
+struct ScratchDir {
+    fs::path path;
+    ScratchDir() {
+        std::string pattern = (fs::temp_directory_path() / "ae_plot_XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        path = pattern;
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+bool any_file_named(const fs::path& root, const std::string& name) {
+    for (const auto& e : fs::recursive_directory_iterator(root))
+        if (e.path().filename() == name) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("common plot: hostile folder names and titles draw a chart and run nothing") {
+    if (!gnuplot_available()) {
+        MESSAGE("skipped: gnuplot is not installed (sudo apt-get install gnuplot-nox)");
+        return;
+    }
+    ScratchDir scratch;
+    const fs::path cwd_marker = fs::current_path() / "PWNED";
+    REQUIRE_FALSE(fs::exists(cwd_marker));
+    const std::vector<std::string> names = {"quote\"d",
+                                            "dollar$(touch PWNED)",
+                                            "back`touch PWNED`tick",
+                                            "single'quote",
+                                            "sp ace",
+                                            "new\nline",
+                                            "unicod\xc3\xa9",
+                                            "$HOME",
+                                            "semi;touch PWNED",
+                                            "at@x"};
+    for (const auto& name : names) {
+        CAPTURE(name);
+        const fs::path dir = scratch.path / name;
+        fs::create_directories(dir);
+        Series s{"`touch PWNED` title's", {0, 1, 2}, {1, 0, 2}};
+        const Chart chart{"$(touch PWNED) \"t\"", "x `touch PWNED`", "y"};
+        CHECK(line_chart((dir / "chart.png").string(), chart, {s}));
+        CHECK(fs::file_size(dir / "chart.png") > 1000);
+        CHECK(fs::exists(dir / "chart.csv"));
+    }
+    CHECK_MESSAGE(!any_file_named(scratch.path, "PWNED"),
+                  "a folder name or title was run as a command inside the output folder");
+    CHECK_MESSAGE(!fs::exists(cwd_marker), "a folder name was run as a shell command");
+}
+
+TEST_CASE("common plot: run_program passes arguments as they are, without a shell") {
+    ScratchDir scratch;
+    const std::string err = (scratch.path / "err.txt").string();
+    CHECK(run_program({"sh", "-c", "exit 3"}) == 3);
+    CHECK(run_program({"ae-no-such-program-here"}) == 127);
+    // One argument with spaces and $(...) arrives as one literal argument.
+    CHECK(run_program({"sh", "-c", "printf '%s' \"$1\" >&2", "sh", "a b $(echo x)"},
+                      {"", "", err}) == 0);
+    CHECK(read_text(err) == "a b $(echo x)");
+    CHECK(run_program({"sh", "-c", "pwd > here.txt"}, {scratch.path.string(), "", ""}) == 0);
+    CHECK(fs::exists(scratch.path / "here.txt"));
+}
