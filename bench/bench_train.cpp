@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
         double phase_s[kPhases] = {};
         long steps = 0;
         const double cpu0 = cpu_seconds();
-        const History h = train_on_cpu(
+        const History h = ae::train(
             x, spec, [&](const Matrix& batch, const std::vector<size_t>&, Optimizer& adam, Rng&) {
                 Timer t;
                 const auto lap = [&](Phase p) {

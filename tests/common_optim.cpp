@@ -125,10 +125,10 @@ TEST_CASE("common train: every example once per epoch, seeded order, NaN stops w
     TrainSpec spec;  // the advice quotes the optimiser's learning rate
     spec.fit = o;
     spec.optimizer.lr = 0.5f;
-    CHECK_THROWS_WITH_AS(train_on_cpu(x, spec,
-                                      [](const Matrix&, const std::vector<size_t>&, Optimizer&,
-                                         Rng&) { return NAN; }),
-                         doctest::Contains("--lr 0.05"), TrainingDiverged);
+    CHECK_THROWS_WITH_AS(
+        train(x, spec,
+              [](const Matrix&, const std::vector<size_t>&, Optimizer&, Rng&) { return NAN; }),
+        doctest::Contains("--lr 0.05"), TrainingDiverged);
 }
 
 TEST_CASE("common optim: Adam's xsimd update equals the plain formula entry by entry") {

@@ -163,14 +163,14 @@ TEST_CASE("common train: SGD with a huge learning rate on a linear AE stops with
         m.add<Dense>(6, 3, init), m.add<Dense>(3, 6, init);
         TrainSpec spec = quiet_spec(5, 16, 1);
         spec.optimizer = OptimizerSpec::sgd(lr);
-        return train_on_cpu(x, spec,
-                            [&](const Matrix& b, const std::vector<size_t>&, Optimizer& opt, Rng&) {
-                                zero_grad(m.params());
-                                const LossValue l = mse_loss(m.forward(b), b);
-                                m.backward(l.grad);
-                                opt.step(m.params());
-                                return l.value;
-                            });
+        return train(x, spec,
+                     [&](const Matrix& b, const std::vector<size_t>&, Optimizer& opt, Rng&) {
+                         zero_grad(m.params());
+                         const LossValue l = mse_loss(m.forward(b), b);
+                         m.backward(l.grad);
+                         opt.step(m.params());
+                         return l.value;
+                     });
     };
     CHECK_THROWS_WITH_AS(run(100.f), doctest::Contains("--lr 10"), TrainingDiverged);
     const History healthy = run(0.05f);  // the same model learns with a sane rate
@@ -253,4 +253,21 @@ TEST_CASE("common train: without a GPU, --device cuda is a clear error and auto 
     spec.device = "auto";
     train(enc, dec, x, spec, step);
     CHECK(stepped);
+}
+
+TEST_CASE("common train: a model with no GPU trainer refuses --device cuda and trains on auto") {
+    Rng data(4);
+    const Matrix x = data.uniform(8, 6);
+    TrainSpec spec = quiet_spec(2, 4, 1);
+    int steps = 0;
+    const CpuStep step = [&](const Matrix&, const std::vector<size_t>&, Optimizer&, Rng&) {
+        ++steps;
+        return 1.0;
+    };
+    spec.device = "cuda";
+    CHECK_THROWS_WITH_AS(train(x, spec, step), doctest::Contains("--device cpu"), Error);
+    CHECK(steps == 0);
+    spec.device = "auto";
+    CHECK(train(x, spec, step).epochs.size() == 2);
+    CHECK(steps == 4);  // 2 epochs of 2 batches of 4
 }

@@ -4,10 +4,8 @@
 // distinctive: common/src is unity-built.
 #include "ae/gpu_vae.hpp"
 
-#include "ae/cli.hpp"
 #include "ae/device.hpp"
 #include "ae/error.hpp"
-#include "ae/training.hpp"
 
 #ifdef AE_HAVE_CUDA
 #include "ae/cuda/vae.hpp"
@@ -156,43 +154,5 @@ std::vector<Matrix> GpuVae::gradients() const {
 }
 
 #endif  // AE_HAVE_CUDA
-
-// ---------------------------------------------------------------- ae::train for the VAE
-
-namespace {
-// The VAE on the GPU under the epoch driver of ae::fit (same order, log, guard, History).
-History train_vae_on_gpu(const VaeParts& parts, float beta, const Matrix& x,
-                         const OptimizerSpec& optimizer, const FitOptions& fo, uint64_t seed,
-                         const EpochFn& on_epoch) {
-    const size_t n = x.shape()[0];
-    check_fit_args(n, fo);
-    GpuVae gpu(parts, beta, optimizer, fo.batch_size, seed);
-    gpu.upload_data(x);
-    const size_t batches = (n + size_t(fo.batch_size) - 1) / size_t(fo.batch_size);
-    EpochRunner runner;
-    runner.run_epoch = [&](const std::vector<size_t>& perm, Rng&, const BatchDone& done) {
-        done(batches, n, gpu.epoch(perm, fo.batch_size));
-    };
-    runner.sync_weights = [&] { gpu.weights_to(parts); };
-    runner.where = " on the GPU";
-    return run_epochs(n, fo, runner, on_epoch, optimizer.lr);
-}
-
-constexpr uint64_t kVaeNoiseSeed = 0x7ae5eed;  // mixed with FitOptions::seed
-}  // namespace
-
-History train(const VaeParts& parts, float beta, const Matrix& x, const TrainSpec& spec,
-              const CpuStep& cpu_step, const EpochFn& on_epoch) {
-    if (spec.objective.corruption.active() || spec.objective.penalty.active()) {
-        throw Error(spec.fit.name +
-                    ": the VAE's objective is fixed (BCE + beta KL): no corruption or penalty");
-    }
-    if (resolve_device(spec.device) == "cuda") {
-        require_gpu_support(spec);
-        return train_vae_on_gpu(parts, beta, x, spec.optimizer, spec.fit,
-                                spec.fit.seed ^ kVaeNoiseSeed, on_epoch);
-    }
-    return train_on_cpu(x, spec, cpu_step, on_epoch);
-}
 
 }  // namespace ae

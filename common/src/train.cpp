@@ -7,7 +7,6 @@
 
 #include "ae/error.hpp"
 #include "ae/progress.hpp"
-#include "ae/training.hpp"
 
 namespace ae {
 
@@ -173,39 +172,6 @@ EpochRunner batch_runner(const Matrix& x, int batch_size, const StepFn& step) {
 History fit(const Matrix& x, const FitOptions& o, const StepFn& step, const EpochFn& on_epoch_end) {
     check_fit_args(x.shape()[0], o);
     return run_epochs(x.shape()[0], o, batch_runner(x, o.batch_size, step), on_epoch_end, 0.f);
-}
-
-History train_on_cpu(const Matrix& x, const TrainSpec& spec, const CpuStep& cpu_step,
-                     const EpochFn& on_epoch) {
-    if (!cpu_step) throw Error(spec.fit.name + ": training on the CPU needs the lesson's step");
-    const std::unique_ptr<Optimizer> opt = make_optimizer(spec.optimizer);
-    const StepFn step = [&](const Matrix& batch, const std::vector<size_t>& idx, Rng& rng) {
-        return cpu_step(batch, idx, *opt, rng);
-    };
-    return run_epochs(x.shape()[0], spec.fit, batch_runner(x, spec.fit.batch_size, step), on_epoch,
-                      spec.optimizer.lr);
-}
-
-std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& s) {
-    switch (s.kind) {
-        case OptimizerKind::Adam:
-            return std::make_unique<Adam>(s.lr, s.beta1, s.beta2, s.eps, s.weight_decay);
-        case OptimizerKind::Sgd:
-        case OptimizerKind::Momentum:
-            return std::make_unique<Sgd>(s.lr, s.momentum, s.weight_decay);
-        case OptimizerKind::RmsProp:
-            break;
-    }
-    // RMSprop is lesson 02's exercise: its step brings its own update, and this one says so if
-    // it is ever asked to step.
-    struct StepBringsItsOwn : Optimizer {
-        void step(const std::vector<Param>&) override {
-            throw Error(
-                "the library builds Adam and SGD (with momentum); RMSprop is lesson 02's "
-                "own update (l02::rmsprop_update): the training step must apply it");
-        }
-    };
-    return std::make_unique<StepBringsItsOwn>();
 }
 
 }  // namespace ae

@@ -33,7 +33,7 @@ LinearAE init_linear_ae(size_t d, size_t z, Rng& rng) {
 
 History train_linear_ae(LinearAE& model, const Matrix& x, const TrainSpec& spec,
                         const EpochFn& on_epoch) {
-    return train_on_cpu(
+    return ae::train(
         x, spec,
         [&](const Matrix& batch, const std::vector<size_t>&, Optimizer& opt, Rng&) {
             const Forward fwd = forward(model, batch);

@@ -26,7 +26,7 @@ struct LinearAE {
 // Small random weights (Xavier uniform), zero biases.
 LinearAE init_linear_ae(size_t d, size_t z, Rng& rng);
 
-// Trains model on x: (N, D) on the CPU (ae::train_on_cpu) with the optimiser of spec (Adam and
+// Trains model on x: (N, D) on the CPU (ae::train) with the optimiser of spec (Adam and
 // its learning rate), minibatches and your forward/backward/mse; on_epoch (may be empty) is
 // called after each epoch to record test figures.
 History train_linear_ae(LinearAE& model, const Matrix& x, const TrainSpec& spec,

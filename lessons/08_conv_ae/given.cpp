@@ -197,7 +197,7 @@ FeatureMaps feature_maps(ConvAutoencoder& model, const Matrix& x) {
 History train_conv_autoencoder(ConvAutoencoder& model, const Matrix& x, const TrainSpec& spec,
                                const EpochFn& on_epoch) {
     const std::vector<Param> params = model.params();
-    return train_on_cpu(
+    return ae::train(
         x, spec,
         [&](const Matrix& batch, const std::vector<size_t>&, Optimizer& opt, Rng&) {
             zero_grad(params);

@@ -133,7 +133,7 @@ struct FeatureMaps {
 };
 FeatureMaps feature_maps(ConvAutoencoder& model, const Matrix& x);
 
-// Trains on x (target = input, MSE per pixel) on the CPU with ae::train_on_cpu: one step per
+// Trains on x (target = input, MSE per pixel) on the CPU with ae::train: one step per
 // batch (forward, ae::mse_loss, backward through decoder and encoder, the optimiser of
 // spec.optimizer). spec.device is not read: this lesson has no GPU path. on_epoch (may be
 // empty) records test figures.

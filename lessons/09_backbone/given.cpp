@@ -79,7 +79,7 @@ std::vector<CurvePoint> train_classifier(Classifier& model, const Matrix& x, con
             for (size_t i = 0; i < p.size(); ++i) right += p[i] == curve_y[i];
             curve.push_back({l.epoch * per_epoch, l.train_loss, double(right) / double(p.size())});
         };
-    train_on_cpu(
+    ae::train(
         x, spec,
         [&](const Matrix& batch, const std::vector<size_t>& idx, Optimizer& opt, Rng&) {
             return classifier_step(model, batch, gather(y, idx), encoder_opt, opt);
@@ -95,7 +95,7 @@ Matrix apply_mask(const Matrix& x, const Matrix& mask) {
 
 History train_masked_autoencoder(l02::Autoencoder& model, const Matrix& x, const MaskSpec& mask,
                                  const TrainSpec& spec, const EpochFn& on_epoch) {
-    return train_on_cpu(
+    return ae::train(
         x, spec,
         [&](const Matrix& batch, const std::vector<size_t>&, Optimizer& opt, Rng& rng) {
             const Matrix m =

@@ -56,7 +56,7 @@ struct CurvePoint {
 };
 
 // Trains model on the labelled images x (n, D), labels y (n), for budget.steps_for(n) steps in
-// whole epochs of shuffled batches (ae::train_on_cpu with your classifier_step; the head's Adam
+// whole epochs of shuffled batches (ae::train with your classifier_step; the head's Adam
 // is the spec's optimiser, the encoder's a second Adam at budget.encoder_lr, or at head_lr when
 // scratch is true: a scratch encoder is new too). When curve_x is not empty, the test accuracy
 // on (curve_x, curve_y) is recorded after every epoch.
@@ -67,7 +67,7 @@ std::vector<CurvePoint> train_classifier(Classifier& model, const Matrix& x, con
 // Masked-image pretraining: patches of patch x patch pixels of each side x side image, fraction
 // of them masked per image (your patch_mask, a fresh mask per batch), the masked pixels set to
 // 0 in the input, and your masked_mse between the reconstruction and the clean image on the
-// masked pixels only. Trains model (an Mse autoencoder of lesson 02) with ae::train_on_cpu.
+// masked pixels only. Trains model (an Mse autoencoder of lesson 02) with ae::train.
 struct MaskSpec {
     size_t side = 28, patch = 7;
     float fraction = 0.5f;

@@ -47,10 +47,12 @@ History train(Sequential& encoder, Sequential& decoder, const Matrix& x, const T
 History train(const VaeParts& parts, float beta, const Matrix& x, const TrainSpec& spec,
               const CpuStep& cpu_step, const EpochFn& on_epoch = nullptr);
 
-// The CPU half of ae::train, for any model: ae::fit with cpu_step and the optimiser of
-// spec.optimizer (spec.device and spec.objective are not read).
-History train_on_cpu(const Matrix& x, const TrainSpec& spec, const CpuStep& cpu_step,
-                     const EpochFn& on_epoch = nullptr);
+// The same for a model that no CUDA trainer runs (lesson 01's linear AE, 08's convolutional
+// AE, 09's classifier): the lesson's step on the CPU under the same epoch driver, with the
+// optimiser of spec.optimizer (spec.objective is not read). spec.device "cuda" is refused
+// with a message; "auto" trains on the CPU.
+History train(const Matrix& x, const TrainSpec& spec, const CpuStep& cpu_step,
+              const EpochFn& on_epoch = nullptr);
 
 // Throws ae::Error when the CUDA trainers cannot run spec (an L1 loss, RMSprop, coupled L2).
 void require_gpu_support(const TrainSpec& spec);
