@@ -30,7 +30,7 @@ except (OSError, AttributeError):
 
 def wall_limit(cpu_seconds):
     """The wall-clock backstop for a process stuck without using the CPU (a lock, a sleep)."""
-    return max(4 * cpu_seconds, 60.0)
+    return max(10 * cpu_seconds, 120.0)
 
 
 def _limits(cpu_seconds):
