@@ -66,7 +66,11 @@ def judge(run, lesson, function, timeout, root):
         status = "the test program ended with exit code %d after its tests" % run.returncode
         explain = "a step passes only when its test program also ends normally"
     else:
-        return Verdict(run.step, function, mine["kind"], mine["status"], mine["details"])
+        details = mine["details"]
+        printed = _printed(run)
+        if printed:  # the learner's own prints, also when the step passed
+            details += ("" if details else "\nstep %s %s:" % (run.step, function)) + "\n" + printed
+        return Verdict(run.step, function, mine["kind"], mine["status"], details)
     return Verdict(run.step, function, "broken", status,
                    _details(run, cases, function, explain, report), _keep(run, report))
 
@@ -79,13 +83,18 @@ def _details(run, cases, function, explain, report):
     lines = [head, "  " + explain]
     if report:
         lines += ["  " + l for l in report.context]
-    printed = [l for l in (run.text("out") + _without_report(run.text("err"))).splitlines()
-               if l.strip()]
-    if printed:
-        lines.append("  your code printed (last %d of %d lines):" % (min(8, len(printed)),
-                                                                     len(printed)))
-        lines += ["    " + l[:200] for l in printed[-8:]]
-    return "\n".join(lines) + "\n"
+    printed = _printed(run)
+    return "\n".join(lines) + "\n" + (printed + "\n" if printed else "")
+
+
+def _printed(run):
+    """What the learner's code printed (the last lines), or ""."""
+    lines = [l for l in (run.text("out") + _without_report(run.text("err"))).splitlines()
+             if l.strip()]
+    if not lines:
+        return ""
+    head = "  your code printed (last %d of %d lines):" % (min(8, len(lines)), len(lines))
+    return "\n".join([head] + ["    " + l[:200] for l in lines[-8:]])
 
 
 def _without_report(err):

@@ -10,7 +10,6 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -18,6 +17,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "step_record.hpp"
 
 namespace {
 
@@ -180,7 +181,7 @@ class StepsReporter : public doctest::IReporter {
     std::map<std::string, StepResult> steps_;  // by step id
     CaseResult* current_ = nullptr;
     const StepResult* current_step_ = nullptr;
-    std::FILE* record_ = open_record();
+    ae_test::StepRecord record_;  // AE_STEP_RECORD (tests/step_record.hpp)
 
     // passed, failed, todo (not written yet), waits (for an earlier step), not-run (filtered out).
     static std::string kind_of(const StepResult& s) {
@@ -205,57 +206,24 @@ class StepsReporter : public doctest::IReporter {
         return "FAILED (" + std::to_string(bad) + " of " + plural(n, "test") + ")";
     }
 
-    // The record (AE_STEP_RECORD): one JSON object per line, flushed as it is written. A line per
-    // test case as it starts (so a crash can be traced to its case), then a line per step, then
-    // {"end": true} last: a run that stopped early has no end line, so nothing in it passes.
-    static std::FILE* open_record() {
-        const char* path = std::getenv("AE_STEP_RECORD");
-        return path && *path ? std::fopen(path, "w") : nullptr;
-    }
-    void record_line(const std::vector<std::pair<std::string, std::string>>& fields) {
-        std::string line = "{";
-        for (const auto& f : fields)
-            line += (line.size() > 1 ? ", " : "") + json(f.first) + ": " + json(f.second);
-        line += "}\n";
-        std::fputs(line.c_str(), record_);
-        std::fflush(record_);
-    }
     void record_case_start() {
-        if (!record_) return;
-        record_line({{"case", current_->what},
-                     {"step", current_step_->id},
-                     {"function", current_step_->function},
-                     {"where", current_->where}});
+        record_.line({{"case", current_->what},
+                      {"step", current_step_->id},
+                      {"function", current_step_->function},
+                      {"where", current_->where}});
     }
     void record_run(const std::vector<StepResult*>& order) {
         for (auto* s : order) {
             std::ostringstream details;
             report_failures(*s, details);
-            record_line({{"step", s->id},
-                         {"lesson", s->lesson},
-                         {"function", s->function},
-                         {"kind", kind_of(*s)},
-                         {"status", status_of(*s)},
-                         {"details", details.str()}});
+            record_.line({{"step", s->id},
+                          {"lesson", s->lesson},
+                          {"function", s->function},
+                          {"kind", kind_of(*s)},
+                          {"status", status_of(*s)},
+                          {"details", details.str()}});
         }
-        std::fputs("{\"end\": true}\n", record_);
-        std::fclose(record_);
-        record_ = nullptr;
-    }
-    static std::string json(const std::string& text) {
-        std::string r = "\"";
-        for (unsigned char ch : text) {
-            if (ch == '"' || ch == '\\') {
-                r += '\\', r += char(ch);
-            } else if (ch < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", ch);
-                r += buf;
-            } else {
-                r += char(ch);
-            }
-        }
-        return r + "\"";
+        record_.end();
     }
 
     StepResult& step_for(const std::string& lesson, const std::string& id, const std::string& fn) {
