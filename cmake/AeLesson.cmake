@@ -15,6 +15,22 @@ function(ae_use_pch target)
   target_precompile_headers(${target} REUSE_FROM ae)
 endfunction()
 
+# The learner's check build (lesson_check_NN_exercise, what ./workshop check runs) is compiled
+# at -O1 under AddressSanitizer and UndefinedBehaviorSanitizer, with line tables, so that a read
+# past a buffer fails its step and scripts/check-steps.py can say where. ASan predefines a macro,
+# so GCC would refuse the library's precompiled header: these files get their own, made with the
+# same flags (ae_check_pch).
+option(AE_CHECK_SANITIZERS "Run ./workshop check's build under ASan and UBSan" ON)
+set(AE_CHECK_FLAGS "$<$<CONFIG:Release>:-O1;-g1>")
+if(AE_CHECK_SANITIZERS)
+  list(APPEND AE_CHECK_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined
+    -fno-omit-frame-pointer)
+endif()
+add_library(ae_check_pch OBJECT ${PROJECT_SOURCE_DIR}/cmake/check_pch.cpp)
+target_link_libraries(ae_check_pch PRIVATE ae)
+target_compile_options(ae_check_pch PRIVATE ${AE_CHECK_FLAGS})
+target_precompile_headers(ae_check_pch PRIVATE ${PROJECT_SOURCE_DIR}/common/include/ae/pch.hpp)
+
 add_library(ae_doctest_main OBJECT ${PROJECT_SOURCE_DIR}/tests/doctest_main.cpp)
 target_link_libraries(ae_doctest_main PUBLIC ae doctest::doctest)
 ae_use_pch(ae_doctest_main)
@@ -74,8 +90,9 @@ function(ae_add_lesson id folder)
   endif()
 
   # The implementations of exercise.hpp: the learner's for the program (-O3, like everything
-  # else), the learner's for ./workshop check (-O1: it compiles in about 60 % of the time, so a
-  # saved exercise is checked in seconds; the test cases are small), and the reference.
+  # else), the learner's for ./workshop check (-O1 under the sanitizers, AE_CHECK_FLAGS above:
+  # -O1 compiles in about 60 % of the time, so a saved exercise is checked in seconds; the test
+  # cases are small), and the reference.
   foreach(variant lesson lesson_check solution)
     set(lib ${variant}_${id}_exercise)
     if(variant STREQUAL "solution")
@@ -84,13 +101,20 @@ function(ae_add_lesson id folder)
       add_library(${lib} STATIC ${lesson_dir}/exercise.cpp ${given_objects})
     endif()
     if(variant STREQUAL "lesson_check")
-      target_compile_options(${lib} PRIVATE $<$<CONFIG:Release>:-O1>)
+      target_compile_options(${lib} PRIVATE ${AE_CHECK_FLAGS})
+      if(AE_CHECK_SANITIZERS)
+        target_link_options(${lib} INTERFACE -fsanitize=address,undefined)
+      endif()
     endif()
     # Its own exercise.hpp as "exercise.hpp"; earlier lessons' as "01_linear_pca/exercise.hpp".
     target_include_directories(${lib} PRIVATE ${lesson_dir} PUBLIC ${PROJECT_SOURCE_DIR}/lessons)
     set_target_properties(${lib} PROPERTIES ARCHIVE_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/lib)
     target_link_libraries(${lib} PUBLIC ae)
-    ae_use_pch(${lib})
+    if(variant STREQUAL "lesson_check")
+      target_precompile_headers(${lib} REUSE_FROM ae_check_pch)
+    else()
+      ae_use_pch(${lib})
+    endif()
     foreach(dep IN LISTS ARG_DEPENDS)
       target_link_libraries(${lib} PUBLIC solution_${dep}_exercise)
     endforeach()

@@ -1,8 +1,12 @@
 // The one doctest main of the project, compiled once and linked into every test executable, and
 // the `steps` reporter that `./workshop check NN` and `./workshop watch NN` use: one line per
-// lesson step (passed, failed, not written yet), then what failed, in words.
+// lesson step (passed, failed, not written yet), then what failed, in words. With AE_STEP_RECORD
+// set it writes the same as JSON lines to that file instead (scripts/check-steps.py reads it).
 //   build/bin/test_lesson_05 --reporters=steps          (doctest's own output: no --reporters)
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+// A crash is left to the sanitizers and the operating system: doctest's handler would report it
+// from inside the signal handler (and print the run's summary as if it had finished).
+#define DOCTEST_CONFIG_NO_POSIX_SIGNALS
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -13,6 +17,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "step_record.hpp"
 
 namespace {
 
@@ -71,7 +77,10 @@ class StepsReporter : public doctest::IReporter {
 
     void report_query(const doctest::QueryData&) override {}
     void test_run_start() override {}
-    void test_case_start(const doctest::TestCaseData& tc) override { current_ = &case_for(tc); }
+    void test_case_start(const doctest::TestCaseData& tc) override {
+        current_ = &case_for(tc);
+        record_case_start();
+    }
     void test_case_reenter(const doctest::TestCaseData&) override {}
     void test_case_end(const doctest::CurrentTestCaseStats& st) override {
         if (current_ && !st.testCaseSuccess) current_->failed = true;
@@ -79,16 +88,12 @@ class StepsReporter : public doctest::IReporter {
     }
     void test_case_exception(const doctest::TestCaseException& e) override {
         if (!current_) return;
-        current_->failed = true;
         const std::string msg = str(e.error_string);
-        static const std::regex todo(R"(^\[lesson \d\d\] (\w+)\(\) is not implemented yet\.)");
-        static const std::regex where(R"(Write it at (\S+?:\d+))");
-        std::smatch m;
-        if (std::regex_search(msg, m, todo)) {
-            current_->todo_function = m[1];
-            if (std::regex_search(msg, m, where)) current_->todo_where = m[1];
-            return;
-        }
+        // doctest's placeholder for an exception that leaves a SUBCASE: the exception itself is
+        // reported again once the test case has been left, and that report is the one to read.
+        if (msg.rfind("exception thrown in subcase - will translate later", 0) == 0) return;
+        current_->failed = true;
+        if (note_todo(msg)) return;
         std::string text = (e.is_crash ? "crashed: " : "threw an exception: ") + msg;
         for (int i = 0; i < IReporter::get_num_stringified_contexts(); ++i)
             text += "\n" + str(IReporter::get_stringified_contexts()[i]);
@@ -99,6 +104,7 @@ class StepsReporter : public doctest::IReporter {
 
     void log_assert(const doctest::AssertData& a) override {
         if (!a.m_failed || !current_) return;
+        if (a.m_threw && note_todo(str(a.m_exception))) return;
         std::string text = contexts();
         if (a.m_threw) {
             text += (text.empty() ? "" : "\n") + std::string("threw an exception: ") +
@@ -128,6 +134,7 @@ class StepsReporter : public doctest::IReporter {
         for (auto& s : steps_) order.push_back(&s.second);
         std::sort(order.begin(), order.end(),
                   [](const StepResult* a, const StepResult* b) { return step_less(a->id, b->id); });
+        if (record_) return record_run(order);
         size_t width = 0;
         for (auto* s : order) width = std::max(width, s->function.size());
 
@@ -135,35 +142,19 @@ class StepsReporter : public doctest::IReporter {
         std::vector<std::string> skipped;
         const StepResult* first_failed = nullptr;
         for (auto* s : order) {
-            std::string status;
-            if (s->cases.empty()) {
-                status = "not run";
-                skipped.push_back(s->id);
-            } else {
-                ++ran;
-                const size_t n = s->cases.size();
-                const size_t bad = std::count_if(s->cases.begin(), s->cases.end(),
-                                                 [](const CaseResult& c) { return c.failed; });
-                if (bad == 0) {
-                    ++passed;
-                    status = "passed (" + plural(n, "test") + ")";
-                } else if (const CaseResult* w = s->waiting_for()) {
-                    status = w->todo_function == s->function
-                                 ? "not written yet (" + w->todo_where + ")"
-                                 : "waits for " + w->todo_function + "() (" + w->todo_where + ")";
-                } else {
-                    status = "FAILED (" + std::to_string(bad) + " of " + plural(n, "test") + ")";
-                }
-                if (bad && !first_failed) first_failed = s;
-            }
-            out_ << "  step " << pad(s->id, 3) << " " << pad(s->function, width) << "  " << status
-                 << "\n";
+            const std::string kind = kind_of(*s);
+            if (kind == "not-run") skipped.push_back(s->id);
+            if (kind != "not-run") ++ran;
+            if (kind == "passed") ++passed;
+            if (kind != "not-run" && kind != "passed" && !first_failed) first_failed = s;
+            out_ << "  step " << pad(s->id, 3) << " " << pad(s->function, width) << "  "
+                 << status_of(*s) << "\n";
         }
         out_ << "\n" << passed << " of " << ran << (ran == 1 ? " step passes" : " steps pass");
         if (!skipped.empty()) out_ << " (not run, as asked: steps " << join(skipped) << ")";
         out_ << ".\n";
 
-        for (auto* s : order) report_failures(*s);
+        for (auto* s : order) report_failures(*s, out_);
         write_state(first_failed, ran > 0 && passed == ran && skipped.empty());
         if (first_failed)
             out_ << "\nStuck on step " << first_failed->id << "? ./workshop hint "
@@ -173,9 +164,67 @@ class StepsReporter : public doctest::IReporter {
     }
 
   private:
+    // An unwritten stub's exception (ae::NotImplemented, whether a check caught it or not):
+    // remembers which function and where; true when msg was one.
+    bool note_todo(const std::string& msg) {
+        static const std::regex todo(R"(\[lesson \d\d\] (\w+)\(\) is not implemented yet\.)");
+        static const std::regex where(R"(Write it at (\S+?:\d+))");
+        std::smatch m;
+        if (!std::regex_search(msg, m, todo)) return false;
+        current_->failed = true;
+        current_->todo_function = m[1];
+        if (std::regex_search(msg, m, where)) current_->todo_where = m[1];
+        return true;
+    }
+
     std::ostream& out_;
     std::map<std::string, StepResult> steps_;  // by step id
     CaseResult* current_ = nullptr;
+    const StepResult* current_step_ = nullptr;
+    ae_test::StepRecord record_;  // AE_STEP_RECORD (tests/step_record.hpp)
+
+    // passed, failed, todo (not written yet), waits (for an earlier step), not-run (filtered out).
+    static std::string kind_of(const StepResult& s) {
+        if (s.cases.empty()) return "not-run";
+        if (std::none_of(s.cases.begin(), s.cases.end(),
+                         [](const CaseResult& c) { return c.failed; }))
+            return "passed";
+        if (const CaseResult* w = s.waiting_for())
+            return w->todo_function == s.function ? "todo" : "waits";
+        return "failed";
+    }
+    static std::string status_of(const StepResult& s) {
+        const std::string kind = kind_of(s);
+        const size_t n = s.cases.size();
+        const size_t bad = std::count_if(s.cases.begin(), s.cases.end(),
+                                         [](const CaseResult& c) { return c.failed; });
+        if (kind == "not-run") return "not run";
+        if (kind == "passed") return "passed (" + plural(n, "test") + ")";
+        const CaseResult* w = s.waiting_for();
+        if (kind == "todo") return "not written yet (" + w->todo_where + ")";
+        if (kind == "waits") return "waits for " + w->todo_function + "() (" + w->todo_where + ")";
+        return "FAILED (" + std::to_string(bad) + " of " + plural(n, "test") + ")";
+    }
+
+    void record_case_start() {
+        record_.line({{"case", current_->what},
+                      {"step", current_step_->id},
+                      {"function", current_step_->function},
+                      {"where", current_->where}});
+    }
+    void record_run(const std::vector<StepResult*>& order) {
+        for (auto* s : order) {
+            std::ostringstream details;
+            report_failures(*s, details);
+            record_.line({{"step", s->id},
+                          {"lesson", s->lesson},
+                          {"function", s->function},
+                          {"kind", kind_of(*s)},
+                          {"status", status_of(*s)},
+                          {"details", details.str()}});
+        }
+        record_.end();
+    }
 
     StepResult& step_for(const std::string& lesson, const std::string& id, const std::string& fn) {
         StepResult& s = steps_[id];
@@ -188,11 +237,13 @@ class StepsReporter : public doctest::IReporter {
         if (!parse_name(tc.m_name, lesson, step, function, what)) {
             // Not a lesson step (library tests): listed under its own name.
             StepResult& s = step_for("--", "0", "other tests");
+            current_step_ = &s;
             s.cases.push_back({});
             s.cases.back().what = tc.m_name;
             return s.cases.back();
         }
         StepResult& s = step_for(lesson, step, function);
+        current_step_ = &s;
         s.cases.push_back({});
         s.cases.back().what = what;
         s.cases.back().where = short_path(str(tc.m_file)) + ":" + std::to_string(tc.m_line);
@@ -222,27 +273,27 @@ class StepsReporter : public doctest::IReporter {
             if (m == full) return;
         current_->messages.push_back(full);
     }
-    void report_failures(const StepResult& s) {
+    static void report_failures(const StepResult& s, std::ostream& out) {
         if (s.waiting_for()) return;  // the table line says it all
         for (const auto& c : s.cases) {
             if (!c.failed) continue;
-            out_ << "\nstep " << s.id << " " << s.function << ": " << c.what << "   (" << c.where
-                 << ")\n";
+            out << "\nstep " << s.id << " " << s.function << ": " << c.what << "   (" << c.where
+                << ")\n";
             if (!c.todo_function.empty()) {
                 if (c.todo_function == s.function)
-                    out_ << "  not written yet: " << c.todo_function << "() at " << c.todo_where
-                         << "\n";
+                    out << "  not written yet: " << c.todo_function << "() at " << c.todo_where
+                        << "\n";
                 else
-                    out_ << "  needs " << c.todo_function << "() first (not written yet, "
-                         << c.todo_where << ")\n";
+                    out << "  needs " << c.todo_function << "() first (not written yet, "
+                        << c.todo_where << ")\n";
             }
             size_t shown = 0;
             for (const auto& m : c.messages) {
                 if (++shown > 4) {
-                    out_ << "  ... and " << (c.messages.size() - 4) << " more\n";
+                    out << "  ... and " << (c.messages.size() - 4) << " more\n";
                     break;
                 }
-                out_ << indent(m) << "\n";
+                out << indent(m) << "\n";
             }
         }
     }
