@@ -167,7 +167,9 @@ TEST_CASE("12 step 2 mixed_loss: missing entries add nothing, whatever the predi
     test::check_value(mixed_loss(c.p, c.x_hat, c.e.x, c.e.mask, nullptr), before, 1e-6,
                       "loss after changing a prediction for a missing entry");
     Matrix grad;
-    mixed_loss(c.p, c.x_hat, c.e.x, c.e.mask, &grad);
+    test::check_value(mixed_loss(c.p, c.x_hat, c.e.x, c.e.mask, &grad), before, 1e-6,
+                      "the loss returned with the gradient (it should not change)",
+                      {{2.0, "the sum over rows: divide by N"}});
     REQUIRE(grad.shape() == c.x_hat.shape());
     CHECK_MESSAGE(grad(1, 4) == 0.f, "the gradient at a missing entry is 0, got ", grad(1, 4));
 }
