@@ -33,8 +33,8 @@ void draw_pictures(const std::string& out, const AnomalyResults& a, const Impute
     for (size_t c = 0; c < count.size(); ++c)
         if (count[c] > 0) names.push_back(a.table.columns[c]), values.push_back(count[c]);
     bar_chart(out + "/top_features.png",
-              {"Columns among the top 3 of the 20 highest-scored anomalies", "", "rows", false,
-               false, NAN, NAN, 0, NAN, "top right", 1000, 560},
+              {"Columns among the top 3 of the 20 highest-scored anomalous test rows", "", "rows",
+               false, false, NAN, NAN, 0, NAN, "top right", 1000, 560},
               names, {"rows"}, {values});
 
     std::vector<std::string> cols;
@@ -50,7 +50,7 @@ void draw_pictures(const std::string& out, const AnomalyResults& a, const Impute
     }
     bar_chart(out + "/imputation.png",
               {"Imputation error per column (RMSE in the column's units; categorical: error rate)",
-               "", "error", false, true, NAN, NAN, NAN, NAN, "top right", 1100, 560},
+               "", "error", false, true, NAN, NAN, 0.01, NAN, "top right", 1100, 560},
               cols, im.methods, err);
 }
 
