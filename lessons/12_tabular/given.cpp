@@ -15,6 +15,10 @@ Table take_rows(const Table& t, const std::vector<size_t>& idx) {
     Table out = t;
     out.values = gather_rows(t.values, idx);
     if (!t.anomalous.empty()) out.anomalous = gather(t.anomalous, idx);
+    if (!t.line.empty()) {
+        out.line.clear();
+        for (size_t i : idx) out.line.push_back(t.line[i]);
+    }
     return out;
 }
 

@@ -90,7 +90,7 @@ Table read_table(const std::string& path, const ReadOptions& o) {
         if (std::find(h.begin(), h.end(), c) == h.end())
             throw DataError(path + ": no column named '" + c + "' for --categorical");
     Table t;
-    t.source = path, t.label_column = o.label_column;
+    t.source = path, t.label_column = o.label_column, t.line = r.line;
     std::vector<size_t> cols;
     for (size_t j = 0; j < h.size(); ++j) {
         if (label_it != h.end() && j == size_t(label_it - h.begin())) continue;

@@ -26,6 +26,7 @@ struct Table {
     Matrix values;                                 // (N, C)
     std::string label_column, normal_label;        // empty without a label column
     Labels anomalous;                              // N (empty without labels): 1 = not normal
+    std::vector<size_t> line;                      // N: each row's line in the file (or empty)
     size_t rows() const { return values.shape()[0]; }
 };
 

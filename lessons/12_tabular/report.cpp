@@ -124,7 +124,8 @@ Json anomalies_table(const AnomalyResults& a, const std::vector<size_t>& order, 
         "line,anomalous,score,feature_1,share_1,feature_2,share_2,feature_3,share_3\n";
     Json rows;
     for (size_t r = 0; r < top && r < order.size(); ++r) {
-        const size_t i = order[r], line = a.test_rows[i] + 2;  // header is line 1
+        const size_t i = order[r], row = a.test_rows[i];
+        const size_t line = a.table.line.empty() ? row + 2 : a.table.line[row];
         std::ostringstream feats, c;
         c << line << "," << a.test_anomalous[i] << "," << a.scores[i];
         for (size_t f : tops[i]) {
