@@ -90,7 +90,7 @@ double step(TabularAE& m, const Preprocessor& p, const Matrix& input, const Matr
 
 History train_tabular_ae(TabularAE& m, const Preprocessor& p, const Encoded& e,
                          const TrainSpec& spec) {
-    return train_on_cpu(
+    return ae::train(
         e.x, spec, [&](const Matrix& batch, const std::vector<size_t>& idx, Optimizer& opt, Rng&) {
             return step(m, p, batch, batch, gather_rows(e.mask, idx), opt);
         });
@@ -98,7 +98,7 @@ History train_tabular_ae(TabularAE& m, const Preprocessor& p, const Encoded& e,
 
 History train_masked_ae(TabularAE& m, const Preprocessor& p, const Encoded& e, double rate,
                         const TrainSpec& spec) {
-    return train_on_cpu(
+    return ae::train(
         e.x, spec,
         [&](const Matrix& batch, const std::vector<size_t>& idx, Optimizer& opt, Rng& rng) {
             const Matrix mask = gather_rows(e.mask, idx);
