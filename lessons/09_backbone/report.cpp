@@ -201,7 +201,8 @@ void print_flatness(const Results& r) {
         for (const auto& s : rising)
             std::printf(
                 "warning: %s/class still moves by more than %.2f at its end: the table "
-                "compares it before it has finished; give more --steps.\n",
+                "compares it before it has finished; give more --steps (--probe-steps for a "
+                "probe).\n",
                 s.c_str(), kFlat);
 }
 
