@@ -10,6 +10,7 @@ packages=(
   libopenblas-dev liblapack-dev doctest-dev zlib1g-dev libstb-dev
   libcli11-dev gnuplot-nox python3
   inotify-tools   # ./workshop watch reruns the tests the moment a file is saved (else it polls)
+  fonts-dejavu-core   # the font of the labels in image grids (else a small bitmap font)
 )
 [ "${AE_NO_DATASET:-0}" = 1 ] || packages+=(dataset-fashion-mnist)
 

@@ -3,7 +3,6 @@
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
-#include <stb/stb_easy_font.h>
 
 #include <algorithm>
 #include <cmath>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "ae/error.hpp"
+#include "ae/image_grid.hpp"
 #include "ae/io.hpp"
 #include "ae/process.hpp"
 
@@ -26,11 +26,7 @@ namespace ae {
 
 std::vector<std::string> short_class_names(const std::vector<std::string>& names) {
     std::vector<std::string> out;
-    for (std::string n : names) {
-        n = n.substr(0, n.find('/'));
-        if (n.size() > 8 && n.find(' ') != std::string::npos) n = n.substr(n.rfind(' ') + 1);
-        out.push_back(n);
-    }
+    for (const std::string& n : names) out.push_back(n.substr(0, n.find('/')));
     return out;
 }
 
@@ -266,83 +262,16 @@ bool bar_chart(const std::string& png, const Chart& chart,
     return render(png, s.str());
 }
 
-namespace {
-
-// A greyscale canvas with text: stb_easy_font turns text into axis-aligned quads (7 px high).
-struct Canvas {
-    size_t W, H;
-    std::vector<unsigned char> pix;
-    Canvas(size_t w, size_t h, unsigned char bg) : W(w), H(h), pix(w * h, bg) {}
-    static constexpr int kTextScale = 2;
-    static int text_width(const std::string& t) {
-        return stb_easy_font_width(const_cast<char*>(t.c_str())) * kTextScale;
-    }
-    void text(size_t x0, size_t y0, const std::string& t, unsigned char ink) {
-        std::vector<char> buf(t.size() * 300 + 64);  // ~270 bytes per character at most
-        unsigned char color[4] = {255, 255, 255, 255};
-        const int quads = stb_easy_font_print(0, 0, const_cast<char*>(t.c_str()), color, buf.data(),
-                                              static_cast<int>(buf.size()));
-        const float* v = reinterpret_cast<const float*>(buf.data());  // 4 floats per vertex
-        for (int q = 0; q < quads; ++q) {
-            const float* quad = v + q * 16;  // 4 vertices: x, y, z, colour
-            const size_t xa = x0 + static_cast<size_t>(quad[0] * kTextScale),
-                         ya = y0 + static_cast<size_t>(quad[1] * kTextScale);
-            const size_t xb = x0 + static_cast<size_t>(quad[8] * kTextScale),
-                         yb = y0 + static_cast<size_t>(quad[9] * kTextScale);
-            for (size_t y = ya; y < yb && y < H; ++y)
-                for (size_t x = xa; x < xb && x < W; ++x) pix[y * W + x] = ink;
-        }
-    }
-};
-
-}  // namespace
-
 void save_image_grid(const std::string& png, const Matrix& images, size_t cols, size_t h, size_t w,
                      int scale, bool normalize, const std::vector<std::string>& row_labels,
                      const std::string& title, const std::vector<std::string>& col_labels) {
     const size_t n = images.shape()[0];
     require_shape(images, 0, h * w, "save_image_grid: images");
     if (n == 0 || cols == 0) throw Error("save_image_grid(" + png + "): no images to draw");
-    cols = std::min(cols, n);
-    const size_t rows = (n + cols - 1) / cols, gap = 1, cell_w = w * scale + gap,
-                 cell_h = h * scale + gap;
-    size_t left = 0;
-    for (const auto& l : row_labels)
-        left = std::max(left, static_cast<size_t>(Canvas::text_width(l)) + 12);
-    const size_t title_h = title.empty() ? 0 : 24, labels_h = col_labels.empty() ? 0 : 18;
-    const size_t top = title_h + labels_h;
-    const size_t grid_w = cols * cell_w + gap;
-    size_t width = left + std::max(grid_w, static_cast<size_t>(Canvas::text_width(title)) + 12);
-    for (size_t c = 0; c < col_labels.size() && c < cols; ++c)
-        width = std::max(width, left + gap + c * cell_w + Canvas::text_width(col_labels[c]) + 8);
-    Canvas canvas(width, top + rows * cell_h + gap, 255);
-    for (size_t y = top; y < canvas.H; ++y)  // grey gaps between the images
-        for (size_t x = left; x < left + grid_w; ++x) canvas.pix[y * canvas.W + x] = 96;
-    if (!title.empty()) canvas.text(6, 5, title, 0);
-    // A column label spans the columns after it whose labels are empty (a group of columns).
-    for (size_t c = 0; c < col_labels.size() && c < cols; ++c)
-        if (!col_labels[c].empty())
-            canvas.text(left + gap + c * cell_w + 2, title_h + 3, col_labels[c], 0);
-    for (size_t r = 0; r < row_labels.size() && r < rows; ++r)
-        canvas.text(6, top + r * cell_h + cell_h / 2 - 7, row_labels[r], 0);
-    for (size_t k = 0; k < n; ++k) {
-        const float* img = images.data() + k * h * w;
-        float lo = 0.f, hi = 1.f;
-        if (normalize) {
-            lo = *std::min_element(img, img + h * w);
-            hi = *std::max_element(img, img + h * w);
-            if (hi - lo < 1e-12f) hi = lo + 1.f;
-        }
-        const size_t ox = left + gap + (k % cols) * cell_w, oy = top + gap + (k / cols) * cell_h;
-        for (size_t y = 0; y < h * scale; ++y) {
-            for (size_t x = 0; x < w * scale; ++x) {
-                float v = (img[(y / scale) * w + x / scale] - lo) / (hi - lo);
-                v = std::isfinite(v) ? std::min(1.f, std::max(0.f, v)) : 0.f;
-                canvas.pix[(oy + y) * canvas.W + ox + x] =
-                    static_cast<unsigned char>(std::lround(v * 255.f));
-            }
-        }
-    }
+    const Font& font = Font::standard();
+    const GridLayout layout =
+        layout_image_grid(font, n, cols, h, w, scale, row_labels, title, col_labels);
+    const Canvas canvas = draw_image_grid(font, layout, images, h, w, scale, normalize);
     // Encoded in memory through stb's callback, then written like every other file: to a
     // temporary with the write and the close checked, renamed into place only when whole.
     std::string encoded;
@@ -350,9 +279,8 @@ void save_image_grid(const std::string& png, const Matrix& images, size_t cols, 
         static_cast<std::string*>(ctx)->append(static_cast<const char*>(data),
                                                static_cast<size_t>(size));
     };
-    if (!stbi_write_png_to_func(append, &encoded, static_cast<int>(canvas.W),
-                                static_cast<int>(canvas.H), 1, canvas.pix.data(),
-                                static_cast<int>(canvas.W))) {
+    if (!stbi_write_png_to_func(append, &encoded, canvas.width, canvas.height, 1, canvas.pix.data(),
+                                canvas.width)) {
         throw Error("cannot encode " + png + " as PNG");
     }
     write_text(png, encoded);

@@ -54,9 +54,9 @@ Labels predict(Classifier& model, const Matrix& x) {
     return out;
 }
 
-int Budget::steps_for(size_t n) const {
+int Budget::steps_for(size_t n, bool frozen) const {
     const int per_epoch = int((n + size_t(batch) - 1) / size_t(batch));
-    return std::max(min_steps, epochs * per_epoch);
+    return std::max(frozen ? probe_steps : min_steps, epochs * per_epoch);
 }
 
 std::vector<CurvePoint> train_classifier(Classifier& model, const Matrix& x, const Labels& y,
@@ -67,13 +67,15 @@ std::vector<CurvePoint> train_classifier(Classifier& model, const Matrix& x, con
     TrainSpec spec;
     spec.optimizer = OptimizerSpec::adam(budget.head_lr);
     spec.fit.batch_size = budget.batch, spec.fit.seed = seed;
-    spec.fit.epochs = (budget.steps_for(n) + per_epoch - 1) / per_epoch;  // whole epochs
+    spec.fit.epochs = (budget.steps_for(n, model.frozen) + per_epoch - 1) / per_epoch;  // whole
     spec.fit.progress = false, spec.fit.verbose = false, spec.fit.name = "classifier";
     Adam encoder_opt(scratch ? budget.head_lr : budget.encoder_lr);
     std::vector<CurvePoint> curve;
     EpochFn on_epoch = nullptr;
+    const int every = std::max(1, spec.fit.epochs / kCurvePoints);
     if (curve_x.size() > 0)
         on_epoch = [&](EpochLog& l) {
+            if (l.epoch % every != 0 && l.epoch != spec.fit.epochs) return;
             const Labels p = predict(model, curve_x);
             size_t right = 0;
             for (size_t i = 0; i < p.size(); ++i) right += p[i] == curve_y[i];

@@ -37,29 +37,33 @@ Classifier make_classifier(const l02::AeConfig& arch, const l02::Autoencoder* pr
 // x: (N, D) -> N predicted labels (argmax of the logits), in chunks of 1024 rows.
 Labels predict(Classifier& model, const Matrix& x);
 
-// The training budget of one classifier run, the same for every method at one label count:
-// steps = max(min_steps, epochs x ceil(n / batch)) optimiser steps on n labelled images.
+// The training budget of one classifier run: steps = max(min_steps, epochs x ceil(n / batch))
+// optimiser steps on n labelled images, probe_steps in place of min_steps for a frozen encoder
+// (a linear probe learns more slowly). Both are set so that every method's test-accuracy curve
+// is flat at its end (README "The protocol"): each method is compared once it has finished.
 struct Budget {
-    int min_steps = 400;
+    int min_steps = 4000;
+    int probe_steps = 12000;
     int epochs = 5;
     int batch = 64;
     float head_lr = 1e-3f;     // Adam, every freshly initialised layer (the head, a scratch net)
     float encoder_lr = 1e-4f;  // Adam, pretrained encoder layers when fine-tuned (a tenth)
-    int steps_for(size_t n) const;
+    int steps_for(size_t n, bool frozen = false) const;
 };
 
-// One point of a training curve.
+// One point of a training curve; a curve has about kCurvePoints of them.
+inline constexpr int kCurvePoints = 50;
 struct CurvePoint {
     int step = 0;
     double train_loss = 0;     // mean cross-entropy over the epoch's batches
     double test_accuracy = 0;  // on the curve's test images
 };
 
-// Trains model on the labelled images x (n, D), labels y (n), for budget.steps_for(n) steps in
-// whole epochs of shuffled batches (ae::train with your classifier_step; the head's Adam
+// Trains model on the labelled images x (n, D), labels y (n), for budget.steps_for(n, frozen) steps
+// in whole epochs of shuffled batches (ae::train with your classifier_step; the head's Adam
 // is the spec's optimiser, the encoder's a second Adam at budget.encoder_lr, or at head_lr when
 // scratch is true: a scratch encoder is new too). When curve_x is not empty, the test accuracy
-// on (curve_x, curve_y) is recorded after every epoch.
+// on (curve_x, curve_y) is recorded after about kCurvePoints evenly spaced epochs and the last.
 std::vector<CurvePoint> train_classifier(Classifier& model, const Matrix& x, const Labels& y,
                                          const Budget& budget, bool scratch, uint64_t seed,
                                          const Matrix& curve_x = {}, const Labels& curve_y = {});

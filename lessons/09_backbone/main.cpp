@@ -33,9 +33,13 @@ int main(int argc, char** argv) {
             ->capture_default_str();
         app.add_option("--patch", mask.patch, "patch side in pixels (divides 28)")
             ->capture_default_str();
-        app.add_option("--steps", budget.min_steps, "least optimiser steps per classifier run")
-            ->capture_default_str()
-            ->check(CLI::Range(1, 1000000));
+        auto* sf =
+            app.add_option("--steps", budget.min_steps, "least optimiser steps per classifier run")
+                ->capture_default_str()
+                ->check(CLI::Range(1, 1000000));
+        auto* pf = app.add_option("--probe-steps", budget.probe_steps, "least steps of a probe")
+                       ->capture_default_str()
+                       ->check(CLI::Range(1, 1000000));
         app.add_option("--head-lr", budget.head_lr, "Adam lr of new layers")->capture_default_str();
         app.add_option("--encoder-lr", budget.encoder_lr,
                        "Adam lr of a fine-tuned pretrained encoder")
@@ -47,6 +51,8 @@ int main(int argc, char** argv) {
         const Options& opt = cli.options();
         if (opt.quick && lf->count() == 0) labels = {10, 100};
         if (opt.quick && df->count() == 0) draws = {2, 1};
+        if (opt.quick && sf->count() == 0) budget.min_steps = 400;  // quick: a tenth, unfinished
+        if (opt.quick && pf->count() == 0) budget.probe_steps = 1200;
         budget.batch = opt.batch_size;
         if (std::string bad = check_flags(labels, draws, mask); !bad.empty())
             return std::cerr << "error: " << bad << "\n", 2;
@@ -77,14 +83,14 @@ int main(int argc, char** argv) {
                 const auto rows = l07::labelled_subset(data.train.labels, per, draw_rng);
                 const Matrix x = gather_rows(data.train.images, rows);
                 const Labels y = gather(data.train.labels, rows);
-                const bool curves = per == 100 && d == 0;
+                const bool curves = d == 0;  // every trained method's curve, first draw
                 auto fit = [&](const std::string& id, const l02::Autoencoder* p, bool frozen) {
                     Rng init(opt.seed + 7 * size_t(d));
                     Classifier c = make_classifier(backbone_config(), p, frozen, init);
                     auto curve =
                         train_classifier(c, x, y, budget, p == nullptr, opt.seed + size_t(d),
-                                         curves && !frozen ? curve_x : Matrix{}, curve_y);
-                    if (!curve.empty()) r.curves[id] = curve;
+                                         curves ? curve_x : Matrix{}, curve_y);
+                    if (!curve.empty()) r.curves[per][id] = curve;
                     r.add(id, per, l07::accuracy(predict(c, test), data.test.labels));
                 };
                 fit("scratch", nullptr, false);

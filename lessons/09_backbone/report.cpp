@@ -26,6 +26,8 @@ const std::vector<std::pair<std::string, std::string>>& methods() {
 
 namespace {
 
+constexpr double kFlat = 0.01;  // a curve whose late_change stays within this has finished
+
 struct Stat {
     double mean = NAN, sd = 0;
     size_t n = 0;
@@ -135,12 +137,12 @@ void masked_picture(const std::string& out, const DataSplit& data, l02::Autoenco
                     {"masked input", "masked AE", "plain AE", "original"}, title, data.class_names);
 }
 
-void curves_chart(const std::string& out, const Results& r) {
-    if (r.curves.empty()) return;
+void curves_chart(const std::string& out, size_t per,
+                  const std::map<std::string, std::vector<CurvePoint>>& curves) {
     std::vector<Series> acc, loss;
     for (const auto& [id, name] : methods()) {
-        auto c = r.curves.find(id);
-        if (c == r.curves.end()) continue;
+        auto c = curves.find(id);
+        if (c == curves.end()) continue;
         Series a{name, {}, {}, "linespoints"}, l{name, {}, {}, "linespoints"};
         for (const CurvePoint& p : c->second) {
             a.x.push_back(p.step), a.y.push_back(p.test_accuracy);
@@ -148,14 +150,60 @@ void curves_chart(const std::string& out, const Results& r) {
         }
         acc.push_back(a), loss.push_back(l);
     }
-    Chart ca{"100 labels per class, first draw: test accuracy (first 2,000 test images)",
-             "optimiser steps", "test accuracy"};
+    const std::string at = std::to_string(per) + " labels per class, first draw: ";
+    Chart ca{at + "test accuracy (first 2,000 test images)", "optimiser steps", "test accuracy"};
     ca.key = "bottom right";
-    line_chart(out + "/curves_100_accuracy.png", ca, acc);
-    Chart cl{"100 labels per class, first draw: training loss (mean cross-entropy per epoch)",
-             "optimiser steps", "training cross-entropy"};
+    line_chart(out + "/curves_" + std::to_string(per) + "_accuracy.png", ca, acc);
+    Chart cl{at + "training loss (mean cross-entropy per epoch)", "optimiser steps",
+             "training cross-entropy"};
     cl.logy = true;
-    line_chart(out + "/curves_100_loss.png", cl, loss);
+    line_chart(out + "/curves_" + std::to_string(per) + "_loss.png", cl, loss);
+}
+
+// How much a curve still moves at its end: the mean test accuracy over the last quarter of
+// the steps minus the mean over the quarter before (near 0: flat, the run has finished).
+double late_change(const std::vector<CurvePoint>& c) {
+    if (c.empty()) return NAN;
+    const double last = c.back().step;
+    double sum[2] = {0, 0};
+    int n[2] = {0, 0};
+    for (const CurvePoint& p : c) {
+        const int q = p.step > 0.75 * last ? 1 : p.step > 0.5 * last ? 0 : -1;
+        if (q >= 0) sum[q] += p.test_accuracy, ++n[q];
+    }
+    return n[0] && n[1] ? sum[1] / n[1] - sum[0] / n[0] : NAN;
+}
+
+// Prints, per label count, how much each trained method's curve still rises at its end.
+void print_flatness(const Results& r) {
+    if (r.curves.empty()) return;
+    std::printf(
+        "\nFlat at the end? Test accuracy (first 2,000 test images), last quarter of the "
+        "steps minus the quarter before, first draw:\n");
+    std::vector<std::string> rising;
+    for (const auto& [per, curves] : r.curves) {
+        std::printf("%5zu/class:", per);
+        for (const auto& [id, name] : methods()) {
+            auto c = curves.find(id);
+            if (c == curves.end()) continue;
+            const double d = late_change(c->second);
+            std::printf("  %s %+.4f", id.c_str(), d);
+            if (!(std::fabs(d) <= kFlat)) rising.push_back(id + " at " + std::to_string(per));
+        }
+        std::printf("\n");
+    }
+    if (rising.empty())
+        std::printf(
+            "Every curve moves less than %.2f: each method has finished learning at this "
+            "budget.\n",
+            kFlat);
+    else
+        for (const auto& s : rising)
+            std::printf(
+                "warning: %s/class still moves by more than %.2f at its end: the table "
+                "compares it before it has finished; give more --steps (--probe-steps for a "
+                "probe).\n",
+                s.c_str(), kFlat);
 }
 
 Json summary(const Options& opt, const Results& r, const Timer& total) {
@@ -165,7 +213,8 @@ Json summary(const Options& opt, const Results& r, const Timer& total) {
     j.set("lesson", "09_backbone").set("labels_per_class", labels).set("draws", draws);
     j.set("pretrain_epochs", opt.epochs).set("seed", int(opt.seed));
     Json b;
-    b.set("min_steps", r.budget.min_steps).set("epochs", r.budget.epochs);
+    b.set("min_steps", r.budget.min_steps).set("probe_steps", r.budget.probe_steps);
+    b.set("epochs", r.budget.epochs);
     b.set("batch", r.budget.batch).set("head_lr", double(r.budget.head_lr));
     b.set("encoder_lr", double(r.budget.encoder_lr));
     j.set("budget", b);
@@ -185,7 +234,13 @@ Json summary(const Options& opt, const Results& r, const Timer& total) {
         }
         table.set(id, m);
     }
-    j.set("test_accuracy", table).set("seconds", total.seconds());
+    Json late;  // labels per class -> method id -> late_change of its curve
+    for (const auto& [per, curves] : r.curves) {
+        Json at;
+        for (const auto& [id, c] : curves) at.set(id, late_change(c));
+        late.set(std::to_string(per), at);
+    }
+    j.set("test_accuracy", table).set("late_change", late).set("seconds", total.seconds());
     return j;
 }
 
@@ -207,10 +262,11 @@ void report(const Options& opt, bool default_run, const DataSplit& data, l02::Au
             l02::Autoencoder& masked, const Results& r, const Timer& total) {
     print_table(r);
     print_winners(r, default_run);
+    print_flatness(r);
     const std::string out = opt.out;
     accuracy_chart(out, r);
     masked_picture(out, data, plain, masked, r.mask);
-    curves_chart(out, r);
+    for (const auto& [per, curves] : r.curves) curves_chart(out, per, curves);
     std::ostringstream csv;
     csv << "method,labels_per_class,draw,test_accuracy\n";
     for (const auto& [id, per_map] : r.acc)
@@ -222,8 +278,8 @@ void report(const Options& opt, bool default_run, const DataSplit& data, l02::Au
     j.save(out + "/summary.json");
     std::cout << "\nsummary.json:\n" << j.dump(2) << "\n";
     std::printf(
-        "Wrote %s/{accuracy_vs_labels,masked_reconstructions,curves_100_accuracy,"
-        "curves_100_loss}.png, accuracy.csv, summary.json (%.1f s in all)\n",
+        "Wrote %s/{accuracy_vs_labels,masked_reconstructions,curves_N_accuracy,"
+        "curves_N_loss}.png (N: each label count), accuracy.csv, summary.json (%.1f s in all)\n",
         out.c_str(), total.seconds());
 }
 

@@ -1,6 +1,6 @@
 // Lesson 09, the report of one run: the table of test accuracies (method x labels per class,
 // mean and spread over the draws), the pictures (accuracy against labels per class, masked
-// inputs and their reconstructions, training curves at 100 labels per class), accuracy.csv and
+// inputs and their reconstructions, training curves at each label count), accuracy.csv and
 // summary.json. main.cpp calls report() once.
 #pragma once
 #include <map>
@@ -24,8 +24,8 @@ struct Results {
     std::string plain_from, masked_from;  // where each pretrained AE came from
     // method id -> labels per class -> test accuracy of each draw
     std::map<std::string, std::map<size_t, std::vector<double>>> acc;
-    // method id -> its training curve at 100 labels per class, first draw (fine-tuned/scratch)
-    std::map<std::string, std::vector<CurvePoint>> curves;
+    // labels per class -> method id -> its training curve (first draw, trained methods)
+    std::map<size_t, std::map<std::string, std::vector<CurvePoint>>> curves;
     void add(const std::string& id, size_t per_class, double accuracy) {
         acc[id][per_class].push_back(accuracy);
     }

@@ -50,8 +50,8 @@ void save_image_grid(const std::string& png, const Matrix& images, size_t cols, 
                      const std::vector<std::string>& row_labels = {}, const std::string& title = "",
                      const std::vector<std::string>& col_labels = {});
 
-// Class names short enough for a 28 x 3 pixel column label: "T-shirt/top" -> "T-shirt",
-// "Ankle boot" -> "boot".
+// Class names without their alternative after a '/': "T-shirt/top" -> "T-shirt" (a column label
+// too long for its column is wrapped or shrunk by save_image_grid, never cut short silently).
 std::vector<std::string> short_class_names(const std::vector<std::string>& names);
 
 bool gnuplot_available();
