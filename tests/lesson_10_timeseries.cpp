@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <string>
 #include <unistd.h>
 
 #include "ae/error.hpp"
@@ -247,8 +248,9 @@ TEST_CASE("10 step 3b fit_feature_model: exactly two rows are enough (N >= 2)") 
     } catch (const NotImplemented&) {
         throw;
     } catch (const Error& e) {
-        FAIL("two normal rows were refused (\"" << e.what()
-                                                << "\"): the contract allows N = 2, refuse N < 2");
+        const std::string why = "two normal rows were refused (\"" + std::string(e.what()) +
+                                "\"): the contract allows N = 2; only N < 2 is refused";
+        FAIL(why);
     }
     REQUIRE(m.mean.size() == 2);
     REQUIRE(m.std.size() == 2);
