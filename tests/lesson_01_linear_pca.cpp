@@ -177,10 +177,18 @@ TEST_CASE("01 step 2c backward: gradients match central differences in double pr
                bd = test::to_double(m.bd);
     const test::MatD xd = test::to_double(x);
     auto loss = [&] { return reference_loss(We, be, Wd, bd, xd); };
-    test::check_gradient(g.We, We, loss, "backward().We");
-    test::check_gradient(g.be, be, loss, "backward().be");
-    test::check_gradient(g.Wd, Wd, loss, "backward().Wd");
-    test::check_gradient(g.bd, bd, loss, "backward().bd");
+    // N = 5 and D = 6 (and N * D = 30) are distinct factors, so a wrong mean factor is named.
+    const std::vector<test::Mistake> factors = {
+        {6.0, "divided by N = 5 only: the loss is a mean over all N * D entries (D = 6)"},
+        {5.0, "divided by D = 6 only: the loss is a mean over all N * D entries (N = 5)"},
+        {30.0, "no mean factor: the loss is a mean over all N * D = 30 entries"},
+        {3.0, "divided by N = 5 only (D = 6 missing), and the 2 of the square missing too"},
+        {2.5, "divided by D = 6 only (N = 5 missing), and the 2 of the square missing too"},
+        {15.0, "no mean factor (N * D = 30), and the 2 of the square missing too"}};
+    test::check_gradient(g.We, We, loss, "backward().We", 1e-3, 1e-5, factors);
+    test::check_gradient(g.be, be, loss, "backward().be", 1e-3, 1e-5, factors);
+    test::check_gradient(g.Wd, Wd, loss, "backward().Wd", 1e-3, 1e-5, factors);
+    test::check_gradient(g.bd, bd, loss, "backward().bd", 1e-3, 1e-5, factors);
 }
 
 TEST_CASE("01 step 2c training: the linear AE reaches PCA's error and subspace on the sample") {

@@ -194,6 +194,40 @@ TEST_CASE("04 step 2 kl_sparsity_penalty: matches hand-computed values, zero at 
         CHECK_MESSAGE(all_finite(p.grad),
                       "kl_sparsity_penalty().grad of a dead unit must be finite: "
                       "clamp rho_hat before dividing by it");
+        // The contract: the derivative at the clamped rho_hat, divided by N = 3, never 0.
+        const Matrix row = {
+            {float((-0.05 / r + 0.95 / (1 - r)) / 3), float((-0.05 / r + 0.95 / (1 - r)) / 3)}};
+        if (all_finite(p.grad) && p.grad(0, 0) == 0.f)
+            FAIL_CHECK("kl_sparsity_penalty().grad of a dead unit: expected "
+                       << row(0, 0) << ", got 0: the contract asks for the derivative taken at "
+                       << "the clamped rho_hat, so that training can revive the unit");
+        else
+            test::check_close(p.grad, xt::concatenate(xt::xtuple(row, row, row), 0), 1e-4,
+                              "kl_sparsity_penalty().grad of two dead units (N = 3)");
+    }
+    SUBCASE("a saturated unit (all ones): large but finite, clamped from above") {
+        const LossValue p = kl_sparsity_penalty(xt::ones<float>({3, 2}), 0.05);
+        const double r = 1 - 1e-6,
+                     expected = 2 * (0.05 * std::log(0.05 / r) + 0.95 * std::log(0.95 / (1 - r)));
+        REQUIRE_MESSAGE(std::isfinite(p.value),
+                        "kl_sparsity_penalty().value of two units that "
+                        "are always on (rho_hat = 1) is ",
+                        p.value, ": rho_hat must stay inside [1e-6, 1 - 1e-6], both ends");
+        test::check_value(
+            p.value, expected, 1e-4,
+            "kl_sparsity_penalty().value of two saturated units (rho_hat clamped to 1 - 1e-6)");
+        CHECK_MESSAGE(all_finite(p.grad),
+                      "kl_sparsity_penalty().grad of a saturated unit must "
+                      "be finite: rho_hat must stay below 1 - 1e-6");
+        const Matrix row = {
+            {float((-0.05 / r + 0.95 / (1 - r)) / 3), float((-0.05 / r + 0.95 / (1 - r)) / 3)}};
+        if (all_finite(p.grad) && p.grad(0, 0) == 0.f)
+            FAIL_CHECK("kl_sparsity_penalty().grad of a saturated unit: expected "
+                       << row(0, 0) << ", got 0: the contract asks for the derivative taken at "
+                       << "the clamped rho_hat, so that training can pull the unit back");
+        else if (all_finite(p.grad))
+            test::check_close(p.grad, xt::concatenate(xt::xtuple(row, row, row), 0), 1e-4,
+                              "kl_sparsity_penalty().grad of two saturated units (N = 3)");
     }
 }
 
@@ -296,7 +330,9 @@ namespace {
 struct Trained {
     double mean_h = 0, jacobian = 0, mse = 0;
 };
-Trained train_on_sample(const Penalty& penalty) {
+// jacobian: measure the encoder's Jacobian too (it uses step 3's contractive_penalty, so step 2's
+// test leaves it out).
+Trained train_on_sample(const Penalty& penalty, bool jacobian) {
     DataRequest req;
     req.sample = true;
     req.max_train = 2000;
@@ -310,14 +346,14 @@ Trained train_on_sample(const Penalty& penalty) {
     spec.fit.progress = spec.fit.verbose = false;
     train_variant(model, data.train.images, penalty, spec);
     const Matrix test_x = xt::view(data.test.images, xt::range(0, 500), xt::all());
-    return {code_stats(l02::encode(model, test_x)).mean_activation, jacobian_norm(model, test_x),
-            l02::test_mse(model, test_x)};
+    return {code_stats(l02::encode(model, test_x)).mean_activation,
+            jacobian ? jacobian_norm(model, test_x) : 0.0, l02::test_mse(model, test_x)};
 }
 }  // namespace
 
 TEST_CASE("04 step 2 kl_sparsity_penalty: training with it pulls the mean activation to rho") {
-    const Trained plain = train_on_sample(Penalty{});
-    const Trained sparse = train_on_sample(Penalty{PenaltyKind::Kl, 1e-2f, 0.05f});
+    const Trained plain = train_on_sample(Penalty{}, false);
+    const Trained sparse = train_on_sample(Penalty{PenaltyKind::Kl, 1e-2f, 0.05f}, false);
     INFO("mean activation on test images: plain ", plain.mean_h, ", KL-sparse (rho = 0.05) ",
          sparse.mean_h, "; test MSE ", plain.mse, " vs ", sparse.mse);
     CHECK(plain.mean_h > 0.2);  // the plain code has no reason to be sparse
@@ -326,8 +362,8 @@ TEST_CASE("04 step 2 kl_sparsity_penalty: training with it pulls the mean activa
 }
 
 TEST_CASE("04 step 3 contractive_penalty: training with it shrinks the encoder's Jacobian") {
-    const Trained plain = train_on_sample(Penalty{});
-    const Trained cae = train_on_sample(Penalty{PenaltyKind::Contractive, 3e-3f});
+    const Trained plain = train_on_sample(Penalty{}, true);
+    const Trained cae = train_on_sample(Penalty{PenaltyKind::Contractive, 3e-3f}, true);
     INFO("rms |J|_F on test images: plain ", plain.jacobian, ", contractive ", cae.jacobian);
     CHECK(cae.jacobian < 0.7 * plain.jacobian);
 }

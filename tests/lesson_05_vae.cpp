@@ -6,6 +6,8 @@
 #include <cmath>
 #include <filesystem>
 #include <random>
+#include <string>
+#include <unistd.h>
 
 #include "ae/data.hpp"
 #include "ae/error.hpp"
@@ -256,6 +258,23 @@ TEST_CASE("05 step 3 vae_loss: per-image sums, means over images, beta and the g
                       "vae_loss().grad_logvar (the KL term's share, times beta)", no_beta);
 }
 
+TEST_CASE("05 step 3 vae_loss: exact for confident logits of +-100, right or wrong") {
+    // One image of D = 4: two pixels confidently right (0 nats each) and two confidently wrong
+    // (100 nats each: the BCE of a logit z against the wrong target is about |z|).
+    const Matrix logits = {{100.f, -100.f, 100.f, -100.f}}, x = {{1.f, 0.f, 0.f, 1.f}};
+    const Matrix zeros = xt::zeros<float>({1, 2});
+    const VaeLoss l = vae_loss(logits, x, zeros, zeros, 1.f);
+    REQUIRE_MESSAGE(has_shape(l.recon, 1, 1),
+                    "vae_loss().recon must be (N, 1), got " << shape_str(l.recon));
+    const double r = l.recon(0, 0);
+    REQUIRE_MESSAGE(std::isfinite(r), "vae_loss().recon of logits +-100: expected 200 nats, got ",
+                    r, ": a probability that rounds to exactly 0 or 1 in float went into a log");
+    test::check_value(r, 200.0, 1e-4,
+                      "vae_loss().recon of logits +-100 (two pixels right, two wrong)");
+    const Matrix expected_grad = {{0.f, 0.f, 1.f, -1.f}};  // sigmoid saturates: 1 - 0, 0 - 1
+    test::check_close(l.grad_logits, expected_grad, 1e-5, "vae_loss().grad_logits at +-100");
+}
+
 TEST_CASE(
     "05 step 4 loss_and_gradients: every parameter's gradient matches a double-precision VAE") {
     Rng rng(21);
@@ -305,10 +324,14 @@ TEST_CASE(
     CHECK(after.negative_elbo_mean > pixel_entropy_floor(x));
     CHECK_MESSAGE(after.kl_mean > 1, "the codes carry information (KL > 1 nat)");
     // The checkpoint lessons 06 and 07 load gives back the same model (same per-image scores).
-    const std::string path =
-        (std::filesystem::temp_directory_path() / "ae_test_05_vae.ckpt").string();
+    // In a folder of this process's own under TMPDIR, removed afterwards.
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("ae_test_05_vae_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / "vae.ckpt").string();
     save_vae(m, path, "test");
     Vae back = load_vae(path, data.train.dim(), 64, 8);
+    std::filesystem::remove_all(dir);
     const std::vector<double> again = negative_elbo_per_image(back, x);
     REQUIRE(again.size() == after.negative_elbo.size());
     for (size_t i = 0; i < again.size(); i += 50)

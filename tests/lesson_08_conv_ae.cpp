@@ -124,13 +124,21 @@ struct Case {
     size_t n, f;
 };
 std::vector<Case> cases() {
-    return {{geo(1, 4, 4, 3, 1, 0), 2, 1}, {geo(1, 5, 5, 3, 2, 1), 2, 2},
-            {geo(3, 7, 5, 3, 2, 1), 2, 4}, {geo(2, 6, 7, 2, 2, 0), 3, 3},
-            {geo(2, 5, 6, 4, 2, 1), 2, 3}, {geo(3, 4, 3, 3, 1, 2), 1, 2},
-            {geo(2, 8, 8, 4, 2, 1), 2, 3}};
+    // Batches of N = 3 or 5 (never 2): a gradient divided by N is then told from a missing 2.
+    return {{geo(1, 4, 4, 3, 1, 0), 3, 1}, {geo(1, 5, 5, 3, 2, 1), 5, 2},
+            {geo(3, 7, 5, 3, 2, 1), 3, 4}, {geo(2, 6, 7, 2, 2, 0), 3, 3},
+            {geo(2, 5, 6, 4, 2, 1), 5, 3}, {geo(3, 4, 3, 3, 1, 2), 1, 2},
+            {geo(2, 8, 8, 4, 2, 1), 3, 3}};
 }
 std::string what(const Case& t) {
     return t.g.describe() + ", N = " + std::to_string(t.n) + ", F = " + std::to_string(t.f);
+}
+// The mistake a layer's gradient invites: dividing by the batch size (the loss already did).
+std::vector<test::Mistake> by_batch(const Case& t) {
+    if (t.n < 3) return {};
+    return {{1.0 / double(t.n), "divided by the batch size N = " + std::to_string(t.n) +
+                                    ": a layer's gradient is a sum over the batch (the loss "
+                                    "already divided by what it averages over)"}};
 }
 
 // A layer's random input x in [-1, 1], weights W and bias b, drawn in that order: for the
@@ -325,12 +333,12 @@ TEST_CASE("08 step 4 conv2d_backward: dW, db and dx match central differences in
         const MatD Rd = to_d(R);
         const auto loss = [&] { return weighted_sum(Rd, conv_ref(xd, Wd, bd, g)); };
         const double rows = double(t.n * (y.shape()[1] / t.f));  // N*OH*OW output pixels
-        test::check_gradient(grads.dW, Wd, loss, what(t) + ": dW");
-        test::check_gradient(grads.db, bd, loss, what(t) + ": db", 1e-3, 1e-5,
-                             {{1 / rows,
-                               "db is a sum over every output pixel of every image, "
-                               "not a mean"}});
-        test::check_gradient(grads.dx, xd, loss, what(t) + ": dx");
+        test::check_gradient(grads.dW, Wd, loss, what(t) + ": dW", 1e-3, 1e-5, by_batch(t));
+        std::vector<test::Mistake> db_mistakes = by_batch(t);
+        db_mistakes.push_back(
+            {1 / rows, "db is a sum over every output pixel of every image, not a mean"});
+        test::check_gradient(grads.db, bd, loss, what(t) + ": db", 1e-3, 1e-5, db_mistakes);
+        test::check_gradient(grads.dx, xd, loss, what(t) + ": dx", 1e-3, 1e-5, by_batch(t));
         const ConvGrads no_dx = conv2d_backward(R, cols, W, g, false);
         CHECK_MESSAGE(no_dx.dx.size() == 0, "with input_grad false, dx should stay empty");
         test::check_close(no_dx.dW, grads.dW, 1e-6, what(t) + ": dW without input_grad");
@@ -376,9 +384,9 @@ TEST_CASE("08 step 5b conv_transpose_backward: dW, db and dx match central diffe
         MatD xd = to_d(x), Wd = to_d(W), bd = to_d(b);
         const MatD Rd = to_d(R);
         const auto loss = [&] { return weighted_sum(Rd, convt_ref(xd, Wd, bd, g)); };
-        test::check_gradient(grads.dW, Wd, loss, what(t) + ": dW");
-        test::check_gradient(grads.db, bd, loss, what(t) + ": db");
-        test::check_gradient(grads.dx, xd, loss, what(t) + ": dx");
+        test::check_gradient(grads.dW, Wd, loss, what(t) + ": dW", 1e-3, 1e-5, by_batch(t));
+        test::check_gradient(grads.db, bd, loss, what(t) + ": db", 1e-3, 1e-5, by_batch(t));
+        test::check_gradient(grads.dx, xd, loss, what(t) + ": dx", 1e-3, 1e-5, by_batch(t));
         CHECK_MESSAGE(conv_transpose_backward(R, x, W, g, false).dx.size() == 0,
                       "with input_grad false, dx should stay empty");
     }

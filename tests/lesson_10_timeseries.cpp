@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <string>
 #include <unistd.h>
 
 #include "ae/error.hpp"
@@ -240,6 +241,24 @@ TEST_CASE("10 step 3b fit_feature_model: mean and spread per column, no spread g
     CHECK_THROWS_AS(fit_feature_model(mat({{1, 2}})), Error);
 }
 
+TEST_CASE("10 step 3b fit_feature_model: exactly two rows are enough (N >= 2)") {
+    FeatureModel m;
+    try {
+        m = fit_feature_model(mat({{1, 4}, {3, 4}}));
+    } catch (const NotImplemented&) {
+        throw;
+    } catch (const Error& e) {
+        const std::string why = "two normal rows were refused (\"" + std::string(e.what()) +
+                                "\"): the contract allows N = 2; only N < 2 is refused";
+        FAIL(why);
+    }
+    REQUIRE(m.mean.size() == 2);
+    REQUIRE(m.std.size() == 2);
+    test::check_value(m.mean[0], 2, 1e-9, "mean of column 0 of two rows");
+    test::check_value(m.std[0], 1, 1e-9, "std of column 0 of two rows (population)");
+    test::check_value(m.std[1], 1, 1e-9, "a constant column's spread, two rows");
+}
+
 TEST_CASE("10 step 3c feature_scores: zero at the centre, hand-computed z-scores") {
     FeatureModel m;
     m.mean = {1, 10}, m.std = {2, 5};
@@ -316,4 +335,20 @@ TEST_CASE("10 step 6 event_metrics: found events, true alarms, precision, recall
     CHECK(none.precision == 0);
     CHECK(none.f1 == 0);
     CHECK(event_metrics(std::vector<int>(5, 1), {}).recall == 0);
+}
+
+TEST_CASE("10 step 6 event_metrics: events are half-open, a run touching an end misses it") {
+    // Events [2, 4) and [7, 8); runs [4, 5) (starts at the first event's end) and [6, 7)
+    // (ends where the second begins): neither overlaps an event.
+    std::vector<int> f(10, 0);
+    f[4] = f[6] = 1;
+    const EventMetrics m = event_metrics(f, {{Pvc, 2, 4}, {Pvc, 7, 8}});
+    CHECK(m.events == 2);
+    CHECK(m.alarms == 2);
+    CHECK_MESSAGE(m.true_alarms == 0, "expected 0 true alarms, got ", m.true_alarms,
+                  ": an event [begin, end) holds the steps begin .. end - 1, so a run starting at "
+                  "step 4 does not touch the event [2, 4), nor a run [6, 7) the event [7, 8)");
+    CHECK_MESSAGE(m.found == 0, "expected 0 events found, got ", m.found,
+                  ": no flagged step lies inside [2, 4) or [7, 8)");
+    test::check_value(m.precision, 0, 0, "precision with no true alarm");
 }

@@ -80,7 +80,8 @@ inline double column_variance(const ae::Matrix& x, size_t j) {
 
 // A recognisable wrong answer: got = factor x expected (everywhere), and what it usually means.
 // Tests list the ones their step invites, e.g. {double(n), "the sum over the N examples: divide
-// by N for the mean"}; a flipped sign and a factor of 2 are always looked for.
+// by N for the mean"}; a flipped sign and a factor of 2 are looked for wherever more than one
+// entry is compared (a test with N = 2 must then use another N, so that the causes differ).
 struct Mistake {
     double factor;
     std::string advice;
@@ -102,9 +103,15 @@ inline std::string diagnose(const std::vector<double>& got, const std::vector<do
         res += (got[i] - r * expected[i]) * (got[i] - r * expected[i]);
     if (res > 1e-6 * gg) return "";
     std::vector<Mistake> all = mistakes;
-    all.push_back({-1.0, "the sign is flipped"});
-    all.push_back({2.0, "twice the expected value: a factor 2 (or 1/2) is missing"});
-    all.push_back({0.5, "half the expected value: a factor 2 too many (or a missing 2)"});
+    // One nonzero expected entry is always "a constant multiple" of itself: the ratio alone
+    // cannot tell a missing 2 from any other mistake, so only the test's own list applies.
+    size_t nonzero = 0;
+    for (size_t i = 0; i < expected.size(); ++i) nonzero += expected[i] != 0;
+    if (nonzero > 1) {
+        all.push_back({-1.0, "the sign is flipped"});
+        all.push_back({2.0, "twice the expected value: a factor 2 (or 1/2) is missing"});
+        all.push_back({0.5, "half the expected value: a factor 2 too many (or a missing 2)"});
+    }
     for (const auto& m : all) {
         if (std::abs(r - m.factor) <= 1e-3 * std::abs(m.factor)) {
             std::ostringstream s;

@@ -63,7 +63,8 @@ LossValue bce_with_logits_loss(const Matrix& logits, const Matrix& target, Reduc
     require_shape(target, logits.shape()[0], logits.shape()[1],
                   "bce_with_logits_loss: target vs logits " + shape_str(logits));
     // value = sum [max(z, 0) - z t + log(1 + exp(-|z|))] / divisor, grad = (sigmoid(z) - t) /
-    // divisor
+    // divisor (here, not in loss.hpp: lesson 05's stub includes that header, and this is its
+    // step 3)
     const float div = divisor(logits, r), scale = 1.f / div;
     LossValue out;
     out.grad = Matrix(logits.shape());
@@ -81,6 +82,8 @@ LossValue bce_with_logits_loss(const Matrix& logits, const Matrix& target, Reduc
     return out;
 }
 
+// KL = 1/2 sum_z (mu^2 + exp(logvar) - 1 - logvar) per example; kept out of loss.hpp, which
+// lesson 05's stub includes, since deriving it is that lesson's step 2.
 KlValue kl_standard_normal(const Matrix& mu, const Matrix& logvar) {
     require_shape(logvar, mu.shape()[0], mu.shape()[1],
                   "kl_standard_normal: logvar vs mu " + shape_str(mu));

@@ -158,6 +158,12 @@ void report(const Options& opt, bool default_run, const DataSplit& data, const L
                 against(r.angles.mean_cos2, kMeanCos2, default_run).c_str());
     std::printf("                       largest angle (deg) %s\n",
                 against(r.angles.largest_angle_deg, kLargestAngle, default_run).c_str());
+    if (opt.quick)
+        std::printf(
+            "  (--quick: %d epochs on the committed sample are far too few for the AE to\n"
+            "   find PCA's subspace: an AE well above PCA and a low mean cos^2 are expected\n"
+            "   here; the default run, 20 epochs on the full data, makes the comparison)\n",
+            opt.epochs);
 
     const std::string out = opt.out;
     make_dirs(out);

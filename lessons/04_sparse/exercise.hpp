@@ -20,8 +20,9 @@ LossValue l1_penalty(const Matrix& h);
 // README step 2. The KL sparsity penalty of a sigmoid code h: (N, H), entries in (0, 1), with
 // target mean activation rho in (0, 1): the sum over the H units of
 // KL(Bernoulli(rho) || Bernoulli(rho_hat_j)), where rho_hat_j is unit j's mean activation over
-// the batch, clamped to [1e-6, 1 - 1e-6] first (a dead unit gives a large finite value).
-// Not divided by N. grad: dP/dh (N, H).
+// the batch, clamped to [1e-6, 1 - 1e-6] first (a dead or saturated unit gives a large finite
+// value). Not divided by N. grad: dP/dh (N, H); for a clamped unit, the derivative taken at the
+// clamped rho_hat (never the clamp's zero slope, which would leave a dead unit dead).
 LossValue kl_sparsity_penalty(const Matrix& h, double rho);
 
 // The contractive penalty and its gradients with respect to the encoder's parameters.

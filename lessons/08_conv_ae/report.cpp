@@ -139,9 +139,13 @@ void report(const Options& opt, bool default_run, const DataSplit& data, ConvAut
     const size_t conv_params = count_parameters(model.params());
     const size_t mlp_params = count_parameters(b.mlp.params());
     const History& h = r.history;
-    const double per_epoch = h.epochs.empty() ? NAN : h.total_seconds() / double(h.epochs.size());
-    std::printf("\nResults (Z = %zu, %zu epochs, %.1fs training, %.1fs per epoch):\n",
-                model.config.latent, h.epochs.size(), h.total_seconds(), per_epoch);
+    if (h.epochs.empty())  // --model: a loaded model, nothing trained in this run
+        std::printf("\nResults (Z = %zu, the model loaded from %s, not trained in this run):\n",
+                    model.config.latent, r.model_path.c_str());
+    else
+        std::printf("\nResults (Z = %zu, %zu epochs, %.1fs training, %.1fs per epoch):\n",
+                    model.config.latent, h.epochs.size(), h.total_seconds(),
+                    h.total_seconds() / double(h.epochs.size()));
     std::printf("  parameters  conv AE %zu   MLP AE %zu   (conv / MLP = %.2f)\n", conv_params,
                 mlp_params, double(conv_params) / double(mlp_params));
     std::printf(
