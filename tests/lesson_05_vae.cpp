@@ -305,8 +305,8 @@ TEST_CASE(
     CHECK(after.negative_elbo_mean > pixel_entropy_floor(x));
     CHECK_MESSAGE(after.kl_mean > 1, "the codes carry information (KL > 1 nat)");
     // The checkpoint lessons 06 and 07 load gives back the same model (same per-image scores).
-    const std::string path =
-        (std::filesystem::temp_directory_path() / "ae_test_05_vae.ckpt").string();
+    const test::TempDir dir("l05-vae");
+    const std::string path = dir.file("vae.ckpt");
     save_vae(m, path, "test");
     Vae back = load_vae(path, data.train.dim(), 64, 8);
     const std::vector<double> again = negative_elbo_per_image(back, x);
