@@ -81,10 +81,12 @@ int main(int argc, char** argv) {
         defaults.batch_size = 128;
         CommandLine cli({"bench", "bench_conv", "Conv AE throughput vs OpenBLAS sgemm"}, defaults);
         int threads = 0, batches = 60;
-        cli.app().add_option("--threads", threads, "OpenBLAS threads (0 = OpenBLAS's default)");
+        cli.app()
+            .add_option("--threads", threads, "OpenBLAS threads (0 = OpenBLAS's default)")
+            ->check(whole_flag(0, 1024, "OpenBLAS threads"));
         cli.app()
             .add_option("--batches", batches, "training steps timed")
-            ->check(CLI::Range(1, 100000));
+            ->check(whole_flag(1, 100000, "training steps timed"));
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
         if (threads > 0) openblas_set_num_threads(threads);

@@ -120,8 +120,9 @@ int main(int argc, char** argv) {
         CommandLine cli({"bench", "bench_train_gpu", "GPU training throughput of the deep AE"},
                         defaults);
         int cpu_steps = 20;
-        cli.app().add_option("--cpu-steps", cpu_steps,
-                             "CPU steps timed for the comparison (0 = none)");
+        cli.app()
+            .add_option("--cpu-steps", cpu_steps, "CPU steps timed for the comparison (0 = none)")
+            ->check(whole_flag(0, 100000, "CPU steps timed"));
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
         if (!cuda_available())

@@ -124,13 +124,16 @@ int main(int argc, char** argv) {
         bool baseline = false;
         int reps = 1;
         std::string only;
-        cli.app().add_option("--k", k, "neighbours per query")->capture_default_str();
+        cli.app()
+            .add_option("--k", k, "neighbours per query")
+            ->capture_default_str()
+            ->check(whole_flag(1, 100, "neighbours per query"));
         cli.app().add_flag("--baseline", baseline,
                            "also time the plain search (all distances, then a scan) and compare");
         cli.app()
             .add_option("--reps", reps, "runs of each measurement; the fastest is printed")
             ->capture_default_str()
-            ->check(CLI::Range(1, 100));
+            ->check(whole_flag(1, 100, "runs of each measurement"));
         cli.app()
             .add_option("--only", only, "one representation: pca32 or pixels")
             ->check(CLI::IsMember({"pca32", "pixels"}));

@@ -105,7 +105,9 @@ int main(int argc, char** argv) {
             defaults);
         int threads = 0;
         bool linear_output = false;
-        cli.app().add_option("--threads", threads, "OpenBLAS threads (0 = OpenBLAS's default)");
+        cli.app()
+            .add_option("--threads", threads, "OpenBLAS threads (0 = OpenBLAS's default)")
+            ->check(whole_flag(0, 1024, "OpenBLAS threads"));
         cli.app().add_flag("--linear-output", linear_output,
                            "linear output layer instead of sigmoid");
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;

@@ -11,6 +11,7 @@
 #include "ae/checkpoint.hpp"
 #include "ae/error.hpp"
 #include "ae/nn.hpp"
+#include "test_util.hpp"
 
 using namespace ae;
 namespace fs = std::filesystem;
@@ -18,7 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string ckpt_path(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("ae_test_ckpt_" + std::to_string(::getpid()));
+    const fs::path dir = test::temp_root() / "ckpt";
     fs::create_directories(dir);
     return (dir / name).string();
 }

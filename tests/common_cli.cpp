@@ -6,7 +6,12 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <fcntl.h>
+#include <sys/file.h>
+
 #include <filesystem>
+#include <functional>
+#include <stdexcept>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -16,25 +21,15 @@
 #include <unistd.h>
 
 #include "ae/cli.hpp"
+#include "ae/error.hpp"
+#include "test_util.hpp"
 
 using namespace ae;
 namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh folder under the system's temp folder, removed at the end of the test.
-struct TempDir {
-    fs::path path;
-    explicit TempDir(const std::string& name)
-        : path(fs::temp_directory_path() / ("ae-cli-" + name + "-" + std::to_string(::getpid()))) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using test::TempDir;  // a fresh folder under TMPDIR, removed at the end of the test
 
 // Parses args (after the program name) with the common flags; what parse printed to stderr
 // goes to err.
@@ -44,18 +39,36 @@ struct Parsed {
     std::string err;
 };
 
-Parsed parse(std::vector<std::string> args, const std::string& out) {
+// The numeric flags a lesson declares (each kind: whole, real, list), for the bad-value cases.
+struct LessonFlags {
+    int k = 5;
+    float rate = 0.1f;
+    double level = 0.3;
+    std::vector<float> betas;
+    void add(CLI::App& app) {
+        app.add_option("--k", k, "neighbours")->check(whole_flag(1, 100, "neighbours"));
+        app.add_option("--rate", rate, "a rate")->check(real_flag(0, 0.5, "a rate", Ends::OpenLow));
+        app.add_option("--level", level, "a level")->check(real_flag(0, 1, "a level"));
+        app.add_option("--betas", betas, "betas")->delimiter(',')->check(real_flag(0, 100, "b"));
+    }
+};
+
+Parsed parse(std::vector<std::string> args, const std::string& out,
+             const std::function<void(CLI::App&)>& extra = {}) {
     Options defaults;
     defaults.out = out;
     CommandLine cli({"99", "99_test", "test program"}, defaults);
+    if (extra) extra(cli.app());
     args.insert(args.begin(), "test_program");
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     std::ostringstream err;
-    std::streambuf* old = std::cerr.rdbuf(err.rdbuf());
+    struct Restore {  // std::cerr back even when parse throws
+        std::streambuf* old;
+        ~Restore() { std::cerr.rdbuf(old); }
+    } restore{std::cerr.rdbuf(err.rdbuf())};
     Parsed p;
     p.rc = cli.parse(static_cast<int>(argv.size()), argv.data());
-    std::cerr.rdbuf(old);
     p.options = cli.options();
     p.err = err.str();
     return p;
@@ -66,7 +79,7 @@ Parsed parse(std::vector<std::string> args, const std::string& out) {
 TEST_CASE(
     "common cli: values inside every range are accepted, --quick keeps an explicit --epochs") {
     TempDir dir("ok");
-    const std::string out = (dir.path / "out").string();
+    const std::string out = (dir.path() / "out").string();
     const Parsed p = parse({"--lr", "0.01", "--epochs", "0", "--latent", "784", "--train-limit",
                             "0", "--batch-size", "1", "--seed", "18446744073709551615"},
                            out);
@@ -86,14 +99,14 @@ TEST_CASE(
 
 TEST_CASE("common cli: each bad flag exits 2 naming the flag, the value and the range") {
     TempDir dir("bad");
-    const std::string out = (dir.path / "out").string();
+    const std::string out = (dir.path() / "out").string();
     struct Case {
         std::vector<std::string> args;
         std::vector<std::string> said;  // every one must be in the message
     };
     const std::vector<Case> cases = {
-        {{"--lr", "nan"}, {"--lr", "nan", "finite number above 0"}},
-        {{"--lr", "inf"}, {"--lr", "inf", "finite number above 0"}},
+        {{"--lr", "nan"}, {"--lr", "nan", "(0, 1000]"}},
+        {{"--lr", "inf"}, {"--lr", "inf", "(0, 1000]"}},
         {{"--lr", "0"}, {"--lr", "got 0", "above 0"}},
         {{"--lr", "-1"}, {"--lr", "-1", "above 0"}},
         {{"--lr", "1e-50"}, {"--lr", "1e-50", "above 0"}},  // 0 as a float
@@ -108,6 +121,10 @@ TEST_CASE("common cli: each bad flag exits 2 naming the flag, the value and the 
         {{"--train-limit", "1"}, {"--train-limit", "got 1", "from 1000"}},
         {{"--seed", "-3"}, {"--seed", "-3", "whole number"}},
         {{"--device", "tpu"}, {"--device", "tpu"}},
+        {{"--epochs", "99999999999999999999"}, {"--epochs", "99999999999999999999", "whole"}},
+        {{"--batch-size", "nan"}, {"--batch-size", "nan", "whole number"}},
+        {{"--seed", "99999999999999999999"}, {"--seed", "whole number"}},
+        {{"--train-limit", "1e9"}, {"--train-limit", "1e9"}},
     };
     for (const Case& c : cases) {
         const Parsed p = parse(c.args, out);
@@ -122,7 +139,7 @@ TEST_CASE("common cli: each bad flag exits 2 naming the flag, the value and the 
 
 TEST_CASE("common cli: an --out that is a file, or under one, fails at parse time (exit 1)") {
     TempDir dir("out");
-    const fs::path file = dir.path / "a-file";
+    const fs::path file = dir.path() / "a-file";
     std::ofstream(file) << "x";
     for (const fs::path& out : {file, file / "sub"}) {
         const Parsed p = parse({}, out.string());
@@ -131,7 +148,7 @@ TEST_CASE("common cli: an --out that is a file, or under one, fails at parse tim
         CHECK(p.err.find(out.string()) != std::string::npos);
         CHECK(p.err.find("--out") != std::string::npos);
     }
-    const Parsed ok = parse({"--out", (dir.path / "new" / "deeper").string()}, file.string());
+    const Parsed ok = parse({"--out", (dir.path() / "new" / "deeper").string()}, file.string());
     CHECK_MESSAGE(ok.rc == -1, "a missing --out folder is created: ", ok.err);
 }
 
@@ -144,9 +161,9 @@ TEST_CASE("common cli: AE_DATA_DIR without the data is reported as ignored, with
     const std::string missing = environment_notes(o);
     CHECK(missing.find("AE_DATA_DIR=/nonexistent-ae-data is ignored") != std::string::npos);
     CHECK(missing.find("does not exist") != std::string::npos);
-    ::setenv("AE_DATA_DIR", dir.path.c_str(), 1);
+    ::setenv("AE_DATA_DIR", dir.path().c_str(), 1);
     CHECK(environment_notes(o).find("has no train-images-idx3-ubyte") != std::string::npos);
-    std::ofstream(dir.path / "train-images-idx3-ubyte.gz") << "x";
+    std::ofstream(dir.path() / "train-images-idx3-ubyte.gz") << "x";
     CHECK_MESSAGE(environment_notes(o).empty(), "a folder with the images is not ignored");
     ::setenv("AE_DATA_DIR", "/nonexistent-ae-data", 1);
     o.data_dir = "/somewhere";
@@ -155,4 +172,120 @@ TEST_CASE("common cli: AE_DATA_DIR without the data is reported as ignored, with
         ::setenv("AE_DATA_DIR", saved.c_str(), 1);
     else
         ::unsetenv("AE_DATA_DIR");
+}
+
+TEST_CASE(
+    "common cli: a lesson's numeric flags refuse NaN, inf, overflow and out-of-range values") {
+    TempDir dir("lesson-flags");
+    const std::string out = (dir.path() / "out").string();
+    LessonFlags f;
+    const auto extra = [&f](CLI::App& app) { f.add(app); };
+    struct Case {
+        std::vector<std::string> args;
+        std::vector<std::string> said;
+    };
+    const std::string huge(100000, '7');
+    const std::vector<Case> cases = {
+        {{"--k", "nan"}, {"--k", "got nan", "whole number from 1 to 100"}},
+        {{"--k", "101"}, {"--k", "101", "from 1 to 100"}},
+        {{"--k", "99999999999999999999"}, {"--k", "99999999999999999999", "from 1 to 100"}},
+        {{"--k", "0x10"}, {"--k", "0x10"}},
+        {{"--rate", "nan"}, {"--rate", "got nan", "(0, 0.5]"}},
+        {{"--rate", "0"}, {"--rate", "got 0", "(0, 0.5]"}},
+        {{"--rate", "-inf"}, {"--rate", "-inf"}},
+        {{"--level", "inf"}, {"--level", "got inf", "[0, 1]"}},
+        {{"--level", "1e39"}, {"--level", "1e39"}},
+        {{"--level", "1.0000001"}, {"--level", "[0, 1]"}},
+        {{"--betas", "1,nan"}, {"--betas", "got nan"}},
+        {{"--betas", "-1,2"}, {"--betas", "got -1", "[0, 100]"}},
+        {{"--level", huge}, {"--level", "(100000 characters)"}},
+    };
+    for (const Case& c : cases) {
+        const Parsed p = parse(c.args, out, extra);
+        INFO("flags: " << c.args[0] << " " << c.args[1].substr(0, 60)
+                       << "; stderr: " << p.err.substr(0, 2000));
+        CHECK(p.rc == 2);
+        for (const auto& s : c.said)
+            CHECK_MESSAGE(p.err.find(s) != std::string::npos, "no '", s, "'");
+        CHECK_MESSAGE(p.err.size() < 20000, "the 100,000-character value is not echoed whole");
+        CHECK_MESSAGE(!fs::exists(out), "a bad flag fails before --out is made");
+    }
+    const Parsed ok =
+        parse({"--k", "100", "--rate", "0.5", "--level", "0", "--betas", "0,1.5"}, out, extra);
+    REQUIRE_MESSAGE(ok.rc == -1, ok.err);
+    CHECK(f.k == 100);
+    CHECK(f.rate == doctest::Approx(0.5f));
+    CHECK(f.betas == std::vector<float>{0.f, 1.5f});
+}
+
+TEST_CASE("common cli: a numeric flag declared without its range check stops the program") {
+    TempDir dir("unchecked");
+    int width = 3;
+    float gain = 1;
+    std::string name;
+    const auto extra = [&](CLI::App& app) {
+        app.add_option("--width", width, "unchecked");
+        app.add_option("--gain", gain, "unchecked")->check(CLI::Range(0.f, 2.f));
+        app.add_option("--name", name, "a text flag needs no range");
+    };
+    CLI::App app;
+    extra(app);
+    CHECK(unchecked_numeric_flags(app) == "--width --gain");
+    try {
+        parse({}, (dir.path() / "out").string(), extra);
+        FAIL("parse accepted a program whose numeric flags have no range check");
+    } catch (const std::logic_error& e) {
+        CHECK(std::string(e.what()).find("--width --gain") != std::string::npos);
+    }
+}
+
+TEST_CASE("common cli: a second run into a locked --out stops at parse time, naming the folder") {
+    TempDir dir("lock");
+    const std::string out = (dir.path() / "out").string();
+    fs::create_directories(out);
+    // Another open of the folder holding the lock: flock treats it as another run.
+    const int fd = ::open(out.c_str(), O_RDONLY | O_DIRECTORY);
+    REQUIRE(fd >= 0);
+    REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+    std::ofstream(out + "/summary.json") << "{}";
+    const Parsed p = parse({}, out);
+    CHECK(p.rc == 1);
+    CHECK(p.err.find("another run is writing to " + out) != std::string::npos);
+    CHECK_MESSAGE(fs::exists(out + "/summary.json"), "the other run's summary is left alone");
+    ::close(fd);
+}
+
+TEST_CASE("common cli: a rerun removes the old summary.json first and keeps the other files") {
+    TempDir dir("rerun");
+    const std::string out = (dir.path() / "out").string();
+    fs::create_directories(out);
+    std::ofstream(out + "/summary.json") << "{}";
+    std::ofstream(out + "/codes.npy") << "x";
+    const Parsed p = parse({}, out);
+    REQUIRE_MESSAGE(p.rc == -1, p.err);
+    CHECK_MESSAGE(!fs::exists(out + "/summary.json"),
+                  "a run killed before its summary must not leave the old one beside new files");
+    CHECK(fs::exists(out + "/codes.npy"));
+}
+
+TEST_CASE("common cli: a run that fails early leaves no empty --out folder, and no made parent") {
+    TempDir dir("early");
+    const fs::path top = dir.path() / "new";
+    const std::string out = (top / "deeper").string();
+    const Parsed p = parse({}, out);
+    REQUIRE_MESSAGE(p.rc == -1, p.err);
+    REQUIRE(fs::is_directory(out));
+    std::ostringstream err;
+    std::streambuf* old = std::cerr.rdbuf(err.rdbuf());
+    const int rc = guarded_main([]() -> int { throw Error("the data is missing"); });
+    std::cerr.rdbuf(old);
+    CHECK(rc == 1);
+    CHECK_MESSAGE(!fs::exists(top), "the folders parse made are removed while empty");
+    // A folder that existed before the run, or holds files, stays.
+    fs::create_directories(out);
+    REQUIRE(parse({}, out).rc == -1);
+    std::cerr.rdbuf(err.rdbuf());
+    CHECK(guarded_main([]() -> int { return 2; }) == 2);
+    std::cerr.rdbuf(old);
+    CHECK(fs::is_directory(out));
 }

@@ -10,6 +10,7 @@
 #include "ae/data.hpp"
 #include "ae/error.hpp"
 #include "ae/io.hpp"
+#include "test_util.hpp"
 
 namespace fs = std::filesystem;
 using namespace ae;
@@ -17,8 +18,7 @@ using namespace ae;
 namespace {
 
 std::string tmp_dir(const std::string& name) {
-    const fs::path d =
-        fs::temp_directory_path() / ("ae_test_" + name + "_" + std::to_string(::getpid()));
+    const fs::path d = test::temp_root() / ("data-" + name);
     fs::create_directories(d);
     return d.string();
 }

@@ -19,6 +19,7 @@
 #include "ae/error.hpp"
 #include "ae/io.hpp"
 #include "ae/plot.hpp"
+#include "test_util.hpp"
 
 namespace fs = std::filesystem;
 using namespace ae;
@@ -26,8 +27,7 @@ using namespace ae;
 namespace {
 
 std::string fresh_dir(const std::string& name) {
-    const fs::path d =
-        fs::temp_directory_path() / ("ae_faults_" + name + "_" + std::to_string(::getpid()));
+    const fs::path d = test::temp_root() / ("faults-" + name);
     fs::remove_all(d);
     fs::create_directories(d);
     return d.string();

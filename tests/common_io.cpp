@@ -7,14 +7,14 @@
 
 #include "ae/error.hpp"
 #include "ae/io.hpp"
+#include "test_util.hpp"
 
 namespace fs = std::filesystem;
 using namespace ae;
 
 namespace {
 std::string tmp(const std::string& name) {
-    return (fs::temp_directory_path() / ("ae_io_" + std::to_string(::getpid()) + "_" + name))
-        .string();
+    return (test::temp_root() / ("io-" + name)).string();
 }
 std::string load_error(const std::string& path) {
     try {

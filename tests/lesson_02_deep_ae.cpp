@@ -347,8 +347,8 @@ TEST_CASE(
                   shape_str(codes));
 
     // The given save/load (lessons 06 and 07 load the trained model this way) round-trips.
-    const std::string path =
-        (std::filesystem::temp_directory_path() / "ae_test_02_model.ckpt").string();
+    const test::TempDir dir("l02-model");
+    const std::string path = dir.file("model.ckpt");
     save_autoencoder(path, model);
     Autoencoder loaded = load_autoencoder(path);
     CHECK(loaded.config.describe() == model.config.describe());

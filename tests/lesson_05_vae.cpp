@@ -324,14 +324,10 @@ TEST_CASE(
     CHECK(after.negative_elbo_mean > pixel_entropy_floor(x));
     CHECK_MESSAGE(after.kl_mean > 1, "the codes carry information (KL > 1 nat)");
     // The checkpoint lessons 06 and 07 load gives back the same model (same per-image scores).
-    // In a folder of this process's own under TMPDIR, removed afterwards.
-    const auto dir =
-        std::filesystem::temp_directory_path() / ("ae_test_05_vae_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    const std::string path = (dir / "vae.ckpt").string();
+    const test::TempDir dir("l05-vae");
+    const std::string path = dir.file("vae.ckpt");
     save_vae(m, path, "test");
     Vae back = load_vae(path, data.train.dim(), 64, 8);
-    std::filesystem::remove_all(dir);
     const std::vector<double> again = negative_elbo_per_image(back, x);
     REQUIRE(again.size() == after.negative_elbo.size());
     for (size_t i = 0; i < again.size(); i += 50)

@@ -162,8 +162,7 @@ Inputs convt_inputs(Rng& rng, const Case& t) {
 
 // A fresh, empty folder for checkpoint files.
 std::string scratch_dir() {
-    const auto dir =
-        std::filesystem::temp_directory_path() / ("ae_l08_test_" + std::to_string(::getpid()));
+    const auto dir = test::temp_root() / "l08-checkpoints";
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return dir.string();

@@ -30,10 +30,9 @@ Matrix mat(std::initializer_list<std::initializer_list<float>> rows) {
     return m;
 }
 
-// A file in a per-process temporary folder, removed with the folder at exit.
+// A file in this test process's temporary folder (test::temp_root), removed with it at exit.
 std::string temp_file(const std::string& name, const std::string& text) {
-    const auto dir =
-        std::filesystem::temp_directory_path() / ("ae_l10_" + std::to_string(getpid()));
+    const auto dir = test::temp_root() / "l10";
     std::filesystem::create_directories(dir);
     const std::string path = (dir / name).string();
     std::ofstream(path) << text;
@@ -99,6 +98,8 @@ TEST_CASE("10 step 1 sliding_windows: over a CSV column, and damaged CSV files r
     CHECK(contains(data_error([&] { read_csv_column(nan, "ecg"); }), "NaN"));
     const std::string empty = temp_file("empty.csv", "");
     CHECK(contains(data_error([&] { read_csv_column(empty, "ecg"); }), "empty"));
+    const std::string f39 = temp_file("f39.csv", "time,ecg\n0,0.5\n1,1e39\n");
+    CHECK(contains(data_error([&] { read_csv_column(f39, "ecg"); }), "beyond the float range"));
 }
 
 TEST_CASE("10 step 2a fit_scaler: the global range of the training rows, constant data rejected") {
@@ -134,6 +135,18 @@ TEST_CASE(
     CHECK(contains(data_error([&] { read_ucr(nan); }), "NaN"));
     const std::string empty = temp_file("empty.txt", "\n\n");
     CHECK(contains(data_error([&] { read_ucr(empty); }), "empty"));
+    // Labels beyond int and values beyond float are refused, a huge token is not echoed whole.
+    for (const char* label : {"1e300", "-3000000000", "-08888888888888888888888800"}) {
+        const std::string big = temp_file("big.txt", "1 1 2 3\n" + std::string(label) + " 1 2 3\n");
+        const std::string e = data_error([&] { read_ucr(big); });
+        CHECK_MESSAGE(contains(e, "line 2") && contains(e, "beyond the labels"), label, ": ", e);
+    }
+    const std::string f39 = temp_file("f39.txt", "1 1 2 3\n2 1 1e39 3\n");
+    CHECK(contains(data_error([&] { read_ucr(f39); }), "beyond the float range"));
+    const std::string long_tok =
+        temp_file("long.txt", "1 1 2 3\n2 1 " + std::string(100000, '9') + "x 3\n");
+    const std::string e2 = data_error([&] { read_ucr(long_tok); });
+    CHECK_MESSAGE(contains(e2, "(100001 characters)") && e2.size() < 2000, e2.substr(0, 300));
 }
 
 TEST_CASE("10 step 2b apply_scaler: global and per-window mapping, constant row rejected") {

@@ -1,10 +1,18 @@
 // Helpers shared by the tests: independent double-precision references (Gram-Schmidt,
-// projectors, central differences) and comparisons that say what was expected and what came.
+// projectors, central differences), comparisons that say what was expected and what came, and
+// the one temporary-folder helper (temp_root, TempDir: unique, under TMPDIR, removed).
 #pragma once
 #include <doctest/doctest.h>
+#include <stdlib.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <functional>
+#include <stdexcept>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -13,6 +21,53 @@
 #include "ae/tensor.hpp"
 
 namespace test {
+
+// This test process's own temporary folder: a unique name (mkdtemp) under $TMPDIR (else /tmp),
+// made on first use and removed, with everything in it, when the process exits. Every test that
+// writes files puts them here (directly or in a TempDir), so two test binaries running at once
+// never share a path and a run leaves nothing behind.
+inline const std::filesystem::path& temp_root() {
+    struct Root {
+        std::filesystem::path path;
+        pid_t owner = ::getpid();  // a forked child that exits must not remove it
+        Root() {
+            const char* env = std::getenv("TMPDIR");
+            std::string pattern = std::string(env && *env ? env : "/tmp") + "/ae-test-XXXXXX";
+            if (!::mkdtemp(pattern.data()))
+                throw std::runtime_error("cannot make a temporary folder " + pattern + ": " +
+                                         std::strerror(errno) + " (is TMPDIR writable?)");
+            path = pattern;
+        }
+        ~Root() {
+            std::error_code ec;
+            if (::getpid() == owner) std::filesystem::remove_all(path, ec);
+        }
+    };
+    static const Root root;
+    return root.path;
+}
+
+// A fresh folder of its own inside temp_root(), removed when it goes out of scope.
+class TempDir {
+  public:
+    explicit TempDir(const std::string& tag = "dir") {
+        static int seq = 0;
+        path_ = temp_root() / (tag + "-" + std::to_string(++seq));
+        std::filesystem::remove_all(path_);
+        std::filesystem::create_directories(path_);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+  private:
+    std::filesystem::path path_;
+};
 
 using MatD = std::vector<std::vector<double>>;
 

@@ -8,8 +8,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
 #include <utility>
 
+#include "ae/cleanup.hpp"
 #include "ae/device.hpp"
 #include "ae/error.hpp"
 #include "ae/io.hpp"
@@ -35,6 +37,16 @@ DataRequest Options::data_request() const {
 
 namespace {
 
+// The name every numeric flag's check carries, so CommandLine::parse can prove each has one.
+const std::string kNumberCheck = "ae-number";
+
+// A value shown in a message: at most 40 characters (a flag can be megabytes long).
+std::string shown(const std::string& text) {
+    return text.size() <= 40
+               ? text
+               : text.substr(0, 40) + "... (" + std::to_string(text.size()) + " characters)";
+}
+
 // The text of a flag's value as a number, or false: the whole text must be the number.
 bool flag_parse_whole(const std::string& text, long long& value) {
     if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return false;
@@ -44,18 +56,20 @@ bool flag_parse_whole(const std::string& text, long long& value) {
     return errno == 0 && end == text.c_str() + text.size();
 }
 
-// A whole number in [lo, hi]; the message names the flag (CLI11 puts it first), the value and
-// the accepted range, and what the flag means.
-CLI::Validator flag_whole_number(long long lo, long long hi, const std::string& meaning) {
-    const std::string range = std::to_string(lo) + ".." + std::to_string(hi);
-    return CLI::Validator(
-        [=](std::string& text) -> std::string {
-            long long v = 0;
-            if (flag_parse_whole(text, v) && v >= lo && v <= hi) return "";
-            return "got " + text + ", expected a whole number from " + std::to_string(lo) + " to " +
-                   std::to_string(hi) + " (" + meaning + ")";
-        },
-        range);
+// The same for a real number; NaN, inf and values beyond double are refused here.
+bool flag_parse_real(const std::string& text, double& value) {
+    if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return false;
+    errno = 0;
+    char* end = nullptr;
+    value = std::strtod(text.c_str(), &end);
+    return errno == 0 && end == text.c_str() + text.size() && std::isfinite(value);
+}
+
+// A bound as people write it: 0.99, 1e-04, 100000 (never 309 digits).
+std::string bound(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
 }
 
 // --train-limit: 0 (all) or enough images for every lesson's baselines (PCA with 100
@@ -67,11 +81,12 @@ CLI::Validator flag_train_limit() {
             long long v = 0;
             if (flag_parse_whole(text, v) && (v == 0 || (v >= kMinTrainImages && v <= 1000000000)))
                 return "";
-            return "got " + text + ", expected 0 (all training images) or a whole number from " +
+            return "got " + shown(text) +
+                   ", expected 0 (all training images) or a whole number from " +
                    std::to_string(kMinTrainImages) +
                    " to 1000000000 (fewer images cannot fill every lesson's baselines)";
         },
-        "0 or " + std::to_string(kMinTrainImages) + "..");
+        "0 or " + std::to_string(kMinTrainImages) + "..", kNumberCheck);
 }
 
 // A seed: any whole number from 0 to 2^64 - 1.
@@ -84,27 +99,30 @@ CLI::Validator flag_seed() {
                 std::strtoull(text.c_str(), &end, 10);
                 if (errno == 0 && end == text.c_str() + text.size()) return "";
             }
-            return "got " + text + ", expected a whole number from 0 to 18446744073709551615";
+            return "got " + shown(text) +
+                   ", expected a whole number from 0 to 18446744073709551615";
         },
-        "0..2^64-1");
+        "0..2^64-1", kNumberCheck);
 }
 
-// A learning rate: finite and above 0 (NaN, inf, 0 and negatives cannot train anything).
-CLI::Validator flag_learning_rate() {
-    return CLI::Validator(
-        [](std::string& text) -> std::string {
-            errno = 0;
-            char* end = nullptr;
-            const double v = text.empty() ? 0 : std::strtod(text.c_str(), &end);
-            const bool number = !text.empty() &&
-                                !std::isspace(static_cast<unsigned char>(text[0])) &&
-                                end == text.c_str() + text.size();
-            if (number && errno == 0 && std::isfinite(v) && v > 0 &&
-                std::isfinite(static_cast<float>(v)) && static_cast<float>(v) > 0)
-                return "";
-            return "got " + text + ", expected a finite number above 0 (e.g. 1e-3)";
-        },
-        "> 0");
+// How many folders of dir do not exist yet (dir itself, then its parents): what creating it makes.
+int missing_levels(const std::filesystem::path& dir) {
+    int n = 0;
+    std::error_code ec;
+    for (std::filesystem::path p = dir; !p.empty() && !std::filesystem::exists(p, ec);
+         p = p.parent_path()) {
+        ++n;
+        if (p == p.parent_path()) break;
+    }
+    return n;
+}
+
+// --out as an absolute path without a trailing separator (what the cleanup handler removes).
+std::string out_path(const std::string& out) {
+    std::error_code ec;
+    std::filesystem::path p = std::filesystem::absolute(out, ec).lexically_normal();
+    if (p.filename().empty()) p = p.parent_path();
+    return p.string();
 }
 
 bool env_has_images(const std::filesystem::path& dir) {
@@ -114,6 +132,56 @@ bool env_has_images(const std::filesystem::path& dir) {
 }
 
 }  // namespace
+
+CLI::Validator whole_flag(long long lo, long long hi, const std::string& meaning) {
+    return CLI::Validator(
+        [=](std::string& text) -> std::string {
+            long long v = 0;
+            if (flag_parse_whole(text, v) && v >= lo && v <= hi) return "";
+            return "got " + shown(text) + ", expected a whole number from " + std::to_string(lo) +
+                   " to " + std::to_string(hi) + " (" + meaning + ")";
+        },
+        std::to_string(lo) + ".." + std::to_string(hi), kNumberCheck);
+}
+
+CLI::Validator real_flag(double lo, double hi, const std::string& meaning, Ends ends) {
+    const bool open_lo = ends == Ends::OpenLow || ends == Ends::Open;
+    const bool open_hi = ends == Ends::OpenHigh || ends == Ends::Open;
+    const std::string range =
+        (open_lo ? "(" : "[") + bound(lo) + ", " + bound(hi) + (open_hi ? ")" : "]");
+    const auto inside = [=](double v) {
+        return (open_lo ? v > lo : v >= lo) && (open_hi ? v < hi : v <= hi);
+    };
+    return CLI::Validator(
+        [=](std::string& text) -> std::string {
+            double v = 0;
+            // The lessons keep most of these as floats: the float value must be in range too.
+            if (flag_parse_real(text, v) && inside(v) && inside(static_cast<float>(v))) return "";
+            return "got " + shown(text) + ", expected a finite number in " + range + " (" +
+                   meaning + ")";
+        },
+        range, kNumberCheck);
+}
+
+CLI::Validator learning_rate_flag() {
+    return real_flag(0, 1000, "a learning rate: finite, above 0", Ends::OpenLow);
+}
+
+std::string unchecked_numeric_flags(CLI::App& app) {
+    std::string names;
+    for (CLI::Option* o : app.get_options()) {
+        const std::string type = o->get_type_name();
+        const std::string base = type.substr(0, type.find(':'));
+        if (base != "INT" && base != "UINT" && base != "FLOAT") continue;
+        bool checked = false;
+        try {
+            checked = o->get_validator(kNumberCheck) != nullptr;
+        } catch (const CLI::OptionNotFound&) {
+        }
+        if (!checked) names += (names.empty() ? "" : " ") + o->get_name();
+    }
+    return names;
+}
 
 CommandLine::CommandLine(const LessonInfo& info, Options defaults)
     : info_(info), opt_(std::move(defaults)), app_(info.title) {
@@ -125,16 +193,16 @@ CommandLine::CommandLine(const LessonInfo& info, Options defaults)
     // Every range below is one the programs can honour; each is checked before any data loads.
     epochs_flag_ = app_.add_option("--epochs", opt_.epochs, "passes over the training set")
                        ->capture_default_str()
-                       ->check(flag_whole_number(0, 100000, "passes over the training set"));
+                       ->check(whole_flag(0, 100000, "passes over the training set"));
     app_.add_option("--batch-size", opt_.batch_size, "examples per optimisation step")
         ->capture_default_str()
-        ->check(flag_whole_number(1, 1 << 20, "examples per optimisation step"));
+        ->check(whole_flag(1, 1 << 20, "examples per optimisation step"));
     app_.add_option("--lr", opt_.lr, "learning rate")
         ->capture_default_str()
-        ->check(flag_learning_rate());
+        ->check(learning_rate_flag());
     app_.add_option("--latent", opt_.latent, "size Z of the code (bottleneck)")
         ->capture_default_str()
-        ->check(flag_whole_number(
+        ->check(whole_flag(
             1, opt_.max_latent,
             "the code cannot be wider than the input, D = " + std::to_string(opt_.max_latent)));
     app_.add_option("--seed", opt_.seed, "random seed (same seed, same run)")
@@ -159,6 +227,13 @@ CommandLine::CommandLine(const LessonInfo& info, Options defaults)
 }
 
 int CommandLine::parse(int argc, char** argv) {
+    // One mechanism for every numeric flag: a program that declared one without its range is a
+    // programming error, found on its first run (every program's --quick runs in CI).
+    if (const std::string bad = unchecked_numeric_flags(app_); !bad.empty())
+        throw std::logic_error(
+            "numeric flags without a range check (ae::whole_flag, "
+            "ae::real_flag): " +
+            bad);
     try {
         app_.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -173,12 +248,27 @@ int CommandLine::parse(int argc, char** argv) {
     if (opt_.no_progress) set_progress_enabled(false);
     if (const std::string notes = environment_notes(opt_); !notes.empty()) std::cout << notes;
     // Before any work: an --out that is a file or read-only fails now, not after training.
+    const std::string out = out_path(opt_.out);
+    const int made = missing_levels(out);
     try {
         check_writable_dir(opt_.out);
     } catch (const Error& e) {
         std::cerr << "error (--out): " << e.what() << "\n";
         return 1;
     }
+    // Folders made here are removed again, while empty, when the run fails or is killed.
+    note_created_dirs(out, made);
+    if (!lock_dir(opt_.out)) {
+        std::cerr << "error (--out): another run is writing to " << opt_.out
+                  << " now (it holds the folder's lock). Wait for it to end, or give this run "
+                     "another folder with --out DIR.\n";
+        return 1;
+    }
+    // summary.json is written last, so it marks a complete run. A rerun removes the old one
+    // first: a run killed early then leaves a folder without a summary (recognisably mixed),
+    // never new files beside an old summary that does not describe them.
+    std::error_code ec;
+    std::filesystem::remove(std::filesystem::path(opt_.out) / "summary.json", ec);
     return -1;
 }
 
@@ -201,18 +291,22 @@ std::string environment_notes(const Options& o) {
 
 int guarded_main(const std::function<int()>& body) {
     keep_freed_memory();
+    install_cleanup_on_signals();  // a killed run leaves no temporaries (ae/cleanup.hpp)
+    int rc = 1;
     try {
-        return body();
+        rc = body();
     } catch (const NotImplemented& e) {
         std::cerr << "\n" << e.what() << "\n";
-        return 2;
+        rc = 2;
     } catch (const TrainingDiverged& e) {
         std::cerr << "\nerror: " << e.what() << "\n";
-        return 3;
+        rc = 3;
     } catch (const std::exception& e) {
         std::cerr << "\nerror: " << e.what() << "\n";
-        return 1;
+        rc = 1;
     }
+    if (rc != 0) remove_created_dirs_if_empty();  // an early failure leaves no empty --out
+    return rc;
 }
 
 }  // namespace ae

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "ae/cleanup.hpp"
 #include "ae/error.hpp"
 
 namespace fs = std::filesystem;
@@ -106,6 +107,11 @@ void atomic_write(const std::string& path, const std::function<void(const std::s
     remove_stale_temporaries(target.parent_path().string());
     // Same directory as the target, so the rename stays on one file system and is atomic.
     const std::string tmp = temp_beside(target);
+    // Registered while it exists: a SIGTERM/SIGINT handler removes it (ae/cleanup.hpp).
+    struct Registered {
+        int slot;
+        ~Registered() { unregister_temporary(slot); }
+    } registered{register_temporary(tmp)};
     try {
         write(tmp);
     } catch (...) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <sstream>
 
+#include "ae/cli.hpp"
 #include "ae/error.hpp"
 #include "exercise.hpp"  // your momentum and RMSprop updates
 #include "lesson.hpp"
@@ -94,8 +95,11 @@ std::vector<size_t> parse_widths(const std::string& list) {
     while (std::getline(in, item, ',')) {
         if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos)
             throw Error("'" + item + "' is not a width (a positive whole number)");
-        const unsigned long w = std::stoul(item);
-        if (w == 0 || w > 100000) throw Error("widths must be between 1 and 100000, got " + item);
+        // More than 6 digits is over the bound (and may not fit a number at all).
+        const unsigned long w = item.size() > 6 ? 0 : std::stoul(item);
+        if (w == 0 || w > 100000)
+            throw Error("widths must be between 1 and 100000, got " +
+                        (item.size() > 40 ? item.substr(0, 40) + "..." : item));
         widths.push_back(w);
     }
     if (widths.empty() || list.back() == ',') throw Error("give at least one width, e.g. 256,64");
@@ -103,20 +107,6 @@ std::vector<size_t> parse_widths(const std::string& list) {
 }
 
 void add_experiment_flags(CLI::App& app, ExperimentFlags& f) {
-    const auto number = [](float lo, float hi, const std::string& range) {
-        return CLI::Validator(
-            [=](std::string& s) -> std::string {
-                try {
-                    size_t used = 0;
-                    const float v = std::stof(s, &used);
-                    if (used == s.size() && v >= lo && v < hi) return "";
-                } catch (const std::exception&) {
-                }
-                return "must be a number in " + range + ", got '" + s + "'";
-            },
-            range);
-    };
-    const auto in_unit = [&](const std::string&) { return number(0.f, 1.f, "[0, 1)"); };
     app.add_option("--hidden", f.hidden,
                    "hidden widths, encoder order, comma-separated (the decoder mirrors them)")
         ->capture_default_str()
@@ -148,15 +138,15 @@ void add_experiment_flags(CLI::App& app, ExperimentFlags& f) {
     CLI::Option* momentum =
         app.add_option("--momentum", f.momentum, "momentum of --optimizer momentum, in [0, 1)")
             ->capture_default_str()
-            ->check(in_unit("--momentum"));
+            ->check(real_flag(0, 1, "a momentum", Ends::OpenHigh));
     app.add_option("--weight-decay", f.weight_decay,
                    "weight decay: an L2 gradient term for sgd and adam, decoupled for "
                    "momentum, rmsprop and adamw")
         ->capture_default_str()
-        ->check(number(0.f, 1e30f, "[0, inf)"));
+        ->check(real_flag(0, 1000, "a weight decay"));
     app.add_option("--dropout", f.dropout, "dropout after every hidden activation, training only")
         ->capture_default_str()
-        ->check(in_unit("--dropout"));
+        ->check(real_flag(0, 1, "the probability of zeroing a unit", Ends::OpenHigh));
     app.add_flag("--tied", f.tied, "tied weights: the decoder uses the encoder's W transposed");
     app.add_flag("--layerwise", f.layerwise,
                  "greedy layer-wise training: one shallow AE per layer, --epochs each, stacked");
@@ -164,7 +154,7 @@ void add_experiment_flags(CLI::App& app, ExperimentFlags& f) {
         app.add_option("--fine-tune", f.fine_tune,
                        "with --layerwise: epochs of end-to-end training after stacking")
             ->capture_default_str()
-            ->check(CLI::Range(0, 100000));
+            ->check(whole_flag(0, 100000, "epochs of end-to-end training"));
     app.parse_complete_callback([&f, momentum, fine_tune] {
         if (fine_tune->count() > 0 && !f.layerwise)
             throw CLI::ValidationError("--fine-tune", "only with --layerwise");

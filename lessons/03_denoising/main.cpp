@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
             ->capture_default_str()
             ->check(CLI::IsMember({"gaussian", "masking", "salt-pepper", "all"}));
         app.add_option("--level", level, "sigma, or fraction of pixels (default 0.3, 0.5, 0.2)")
-            ->check(CLI::Range(0.f, 1.f));
+            ->check(real_flag(0, 1, "sigma, or the fraction of pixels corrupted"));
         auto* plain_flag = app.add_option("--plain-model", plain_path,
                                           "plain AE to compare with (else trained here)")
                                ->capture_default_str();

@@ -58,14 +58,19 @@ int main(int argc, char** argv) {
         Penalty l1{PenaltyKind::L1, 1e-4f}, kl{PenaltyKind::Kl, 3e-4f, 0.05f},
             cae{PenaltyKind::Contractive, 1e-4f};
         auto& app = cli.app();
-        app.add_option("--l1", l1.weight, "weight of the L1 penalty")->capture_default_str();
+        const auto weight = [](const char* what) { return real_flag(0, 1000, what); };
+        app.add_option("--l1", l1.weight, "weight of the L1 penalty")
+            ->capture_default_str()
+            ->check(weight("weight of the L1 penalty"));
         app.add_option("--kl", kl.weight, "weight of the KL sparsity penalty")
-            ->capture_default_str();
+            ->capture_default_str()
+            ->check(weight("weight of the KL sparsity penalty"));
         app.add_option("--rho", kl.rho, "target mean activation of the KL penalty")
             ->capture_default_str()
-            ->check(CLI::Range(1e-4, 0.9999));
+            ->check(real_flag(1e-4, 0.9999, "a mean activation: inside (0, 1)"));
         app.add_option("--cae", cae.weight, "weight of the contractive penalty")
-            ->capture_default_str();
+            ->capture_default_str()
+            ->check(weight("weight of the contractive penalty"));
         std::vector<std::string> only = {"plain", "L1", "KL", "contractive"};
         app.add_option("--variants", only, "which variants to train (comma-separated)")
             ->capture_default_str()

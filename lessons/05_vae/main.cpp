@@ -54,13 +54,16 @@ int main(int argc, char** argv) {
         cli.app()
             .add_option("--beta", beta, "weight of the KL term (1 = the ELBO; >1: beta-VAE)")
             ->capture_default_str()
-            ->check(CLI::NonNegativeNumber);
-        cli.app().add_option("--manifold-epochs", manifold_epochs,
-                             "epochs of the extra Z = 2 run for the manifold pictures (0 = skip; "
-                             "default: half of --epochs)");
+            ->check(real_flag(0, 1000, "weight of the KL term"));
+        cli.app()
+            .add_option("--manifold-epochs", manifold_epochs,
+                        "epochs of the extra Z = 2 run for the manifold pictures (0 = skip; "
+                        "default: half of --epochs)")
+            ->check(whole_flag(0, 100000, "epochs of the Z = 2 run"));
         cli.app()
             .add_option("--beta-sweep", betas, "also train one VAE per beta, e.g. 0.5,1,2,4")
-            ->delimiter(',');
+            ->delimiter(',')
+            ->check(real_flag(0, 1000, "each beta: a weight of the KL term"));
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
         Timer total;

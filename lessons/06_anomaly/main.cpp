@@ -28,10 +28,10 @@ int main(int argc, char** argv) {
         auto& app = cli.app();
         app.add_option("--normal-class", f.normal_class, "the normal class 0-9 (-1: all ten)")
             ->capture_default_str()
-            ->check(CLI::Range(-1, 9));
+            ->check(whole_flag(-1, 9, "a class 0-9, or -1 for all ten"));
         app.add_option("--fpr", f.fpr, "false-positive rate the threshold is chosen for")
             ->capture_default_str()
-            ->check(CLI::Range(0.0, 0.99));
+            ->check(real_flag(0, 0.99, "a false-positive rate"));
         app.add_flag("--no-vae", f.no_vae, "skip the VAE (PCA and the deep AE only)");
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();

@@ -52,18 +52,28 @@ void few_labels(const std::vector<Representation>& reps, std::vector<Result>& re
 std::pair<CLI::Option*, CLI::Option*> add_flags(CLI::App& app, Flags& f) {
     app.add_option("--k", f.k, "neighbours that vote")
         ->capture_default_str()
-        ->check(CLI::Range(1, 100));
+        ->check(whole_flag(1, 100, "neighbours that vote"));
     app.add_option("--per-class", f.per_class, "labels per class in the few-label runs")
         ->capture_default_str()
-        ->check(CLI::Range(1, 6000));
+        ->check(whole_flag(1, 6000, "labels per class; a class has 6,000 training images"));
     app.add_option("--draws", f.draws, "random draws of the few labels")
         ->capture_default_str()
-        ->check(CLI::Range(1, 100));
+        ->check(whole_flag(1, 100, "random draws of the few labels"));
     app.add_option("--block", f.block, "queries per distance block (memory: block x 60,000 floats)")
         ->capture_default_str()
-        ->check(CLI::Range(1, 1 << 20));
+        ->check(whole_flag(1, 1 << 20, "queries per distance block"));
     app.add_flag("--retrain", f.retrain,
                  "ignore the checkpoints: train both models here (--epochs)");
+    // Checked with the flags, not after the full-label runs: k neighbours among the few labels.
+    app.parse_complete_callback([&f] {
+        if (f.k > f.per_class * 10)
+            throw CLI::ValidationError(
+                "--k", "got " + std::to_string(f.k) + " with --per-class " +
+                           std::to_string(f.per_class) + ": the few-label runs have " +
+                           std::to_string(f.per_class * 10) + " labelled images (" +
+                           std::to_string(f.per_class) +
+                           " per class), fewer than k; lower --k or raise --per-class");
+    });
     const char* why = "(the default: trained here when missing; a path you name must load)";
     return {app.add_option("--model", f.ae_model, std::string("lesson 02 checkpoint ") + why)
                 ->capture_default_str(),

@@ -73,11 +73,11 @@ int main(int argc, char** argv) {
         cli.app()
             .add_option("--mlp-epochs", mlp_epochs, "epochs of the MLP when none can be loaded")
             ->capture_default_str()
-            ->check(CLI::Range(1, 1000));
+            ->check(whole_flag(1, 1000, "epochs of the MLP"));
         cli.app()
             .add_option("--stride", stride, "stride of every convolution (1 keeps 28x28 maps)")
             ->capture_default_str()
-            ->check(CLI::IsMember({1, 2}));
+            ->check(whole_flag(1, 2, "1 keeps 28x28 maps, 2 halves them"));
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
         if (save_path.empty()) save_path = opt.out + "/model.ckpt";

@@ -26,24 +26,33 @@ int main(int argc, char** argv) {
         std::string plain_path, masked_path;
         bool retrain = false;
         auto& app = cli.app();
-        auto* lf = app.add_option("--labels", labels, "labels per class")->delimiter(',');
-        auto* df = app.add_option("--draws", draws, "seeded draws per label count")->delimiter(',');
+        auto* lf = app.add_option("--labels", labels, "labels per class")
+                       ->delimiter(',')
+                       ->check(whole_flag(1, 6000, "labels per class"));
+        auto* df = app.add_option("--draws", draws, "seeded draws per label count")
+                       ->delimiter(',')
+                       ->check(whole_flag(1, 100, "seeded draws per label count"));
         lf->capture_default_str(), df->capture_default_str();
         app.add_option("--mask-fraction", mask.fraction, "masked fraction of patches, in (0, 1)")
-            ->capture_default_str();
+            ->capture_default_str()
+            ->check(real_flag(0, 1, "the masked fraction of patches", Ends::Open));
         app.add_option("--patch", mask.patch, "patch side in pixels (divides 28)")
-            ->capture_default_str();
+            ->capture_default_str()
+            ->check(whole_flag(1, 28, "patch side in pixels, a divisor of 28"));
         auto* sf =
             app.add_option("--steps", budget.min_steps, "least optimiser steps per classifier run")
                 ->capture_default_str()
-                ->check(CLI::Range(1, 1000000));
+                ->check(whole_flag(1, 1000000, "least optimiser steps per classifier run"));
         auto* pf = app.add_option("--probe-steps", budget.probe_steps, "least steps of a probe")
                        ->capture_default_str()
-                       ->check(CLI::Range(1, 1000000));
-        app.add_option("--head-lr", budget.head_lr, "Adam lr of new layers")->capture_default_str();
+                       ->check(whole_flag(1, 1000000, "least optimiser steps of a probe"));
+        app.add_option("--head-lr", budget.head_lr, "Adam lr of new layers")
+            ->capture_default_str()
+            ->check(learning_rate_flag());
         app.add_option("--encoder-lr", budget.encoder_lr,
                        "Adam lr of a fine-tuned pretrained encoder")
-            ->capture_default_str();
+            ->capture_default_str()
+            ->check(learning_rate_flag());
         app.add_option("--plain-model", plain_path, "a plain AE checkpoint (784-256-64-32, mse)");
         app.add_option("--masked-model", masked_path, "a masked AE checkpoint (same shape)");
         app.add_flag("--retrain", retrain, "ignore saved checkpoints, pretrain here");

@@ -4,6 +4,7 @@
 // of the synthetic ECG (UCR: normal rows split 60/20/20, the other classes as anomalies).
 // Used by: ./workshop run 10 --ucr FILE | --csv FILE --column NAME
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -16,19 +17,36 @@ namespace ae::l10 {
 
 namespace {
 
+// What the readers take, at most: enough for the UCR archive's data sets and long recordings,
+// and small enough that a damaged or wrong file fails here, not after minutes of training and
+// drawing (one picture per class, each series drawn whole).
+constexpr size_t kMaxSeries = 200000, kMaxSeriesLength = 20000, kMaxClasses = 60;
+constexpr size_t kMaxSignal = 20000000;  // values of one CSV column
+
 std::string where(const std::string& path, size_t line) {
     return path + ", line " + std::to_string(line) + ": ";
 }
 
-// One number of a text file, all of the token, finite.
+// A token as a message shows it: at most 40 characters (a damaged file can hold megabytes).
+std::string shown(const std::string& tok) {
+    return tok.size() <= 40
+               ? tok
+               : tok.substr(0, 40) + "... (" + std::to_string(tok.size()) + " characters)";
+}
+
+// One number of a text file, all of the token, finite (as a float too: the series are floats).
 double parse_number(const std::string& tok, const std::string& at, const std::string& what) {
     char* end = nullptr;
     const double v = std::strtod(tok.c_str(), &end);
     if (tok.empty() || end != tok.c_str() + tok.size())
-        throw DataError(at + "expected a number for " + what + ", found \"" + tok + "\"");
+        throw DataError(at + "expected a number for " + what + ", found \"" + shown(tok) + "\"");
     if (!std::isfinite(v))
-        throw DataError(at + what + " is \"" + tok +
+        throw DataError(at + what + " is \"" + shown(tok) +
                         "\" (NaN or inf): fill or drop the missing values first");
+    if (!std::isfinite(static_cast<float>(v)))
+        throw DataError(at + what + " is \"" + shown(tok) +
+                        "\", beyond the float range (about 3.4e38) the lesson computes in: "
+                        "rescale the data");
     return v;
 }
 
@@ -74,7 +92,18 @@ UcrData read_ucr(const std::string& path) {
                             std::to_string(tok.size()) + " field(s)");
         const double label = parse_number(tok[0], at, "the class label (first field)");
         if (label != std::round(label))
-            throw DataError(at + "the class label \"" + tok[0] + "\" is not a whole number");
+            throw DataError(at + "the class label \"" + shown(tok[0]) + "\" is not a whole number");
+        if (!(label >= INT_MIN && label <= INT_MAX))
+            throw DataError(at + "the class label \"" + shown(tok[0]) +
+                            "\" is beyond the labels this reader takes (" +
+                            std::to_string(INT_MIN) + " to " + std::to_string(INT_MAX) + ")");
+        if (tok.size() - 1 > kMaxSeriesLength)
+            throw DataError(at + std::to_string(tok.size() - 1) +
+                            " values in one series, at most " + std::to_string(kMaxSeriesLength) +
+                            " are taken");
+        if (rows.size() == kMaxSeries)
+            throw DataError(at + "more than " + std::to_string(kMaxSeries) +
+                            " series, the most this lesson takes: use a subset of the file");
         std::vector<float> row;
         for (size_t i = 1; i < tok.size(); ++i)
             row.push_back(float(parse_number(tok[i], at, "value " + std::to_string(i))));
@@ -104,8 +133,10 @@ std::vector<double> read_csv_column(const std::string& path, const std::string& 
         if (trim(header[i]) == column) col = i;
     if (col == header.size()) {
         std::string names;
-        for (const auto& h : header) names += (names.empty() ? "" : ", ") + trim(h);
-        throw DataError(path + ": no column \"" + column + "\" (the header has: " + names + ")");
+        for (const auto& h : header) names += (names.empty() ? "" : ", ") + shown(trim(h));
+        if (names.size() > 400) names = names.substr(0, 400) + "...";
+        throw DataError(path + ": no column \"" + shown(column) + "\" (the header has: " + names +
+                        ")");
     }
     std::vector<double> v;
     for (size_t no = 2; std::getline(in, line); ++no) {
@@ -116,6 +147,9 @@ std::vector<double> read_csv_column(const std::string& path, const std::string& 
             throw DataError(at + "expected at least " + std::to_string(col + 1) +
                             " fields (column \"" + column + "\"), found " +
                             std::to_string(f.size()));
+        if (v.size() == kMaxSignal)
+            throw DataError(at + "more than " + std::to_string(kMaxSignal) +
+                            " values, the most this lesson takes: use a part of the recording");
         v.push_back(parse_number(trim(f[col]), at, "column \"" + column + "\""));
     }
     if (v.size() < 2)
@@ -138,6 +172,15 @@ void use_ucr(Data& d, const std::string& path, int normal_class, uint64_t seed) 
         throw DataError(path + ": " + std::to_string(normal.size()) +
                         " series of the normal class " + std::to_string(normal_class) +
                         ", at least 10 needed (--normal-class)");
+    if (classes.empty())
+        throw DataError(path + ": every series is of the normal class " +
+                        std::to_string(normal_class) +
+                        ", so there is no anomaly to detect: use a file with other classes too, "
+                        "or another --normal-class");
+    if (classes.size() + 1 > kMaxClasses)
+        throw DataError(path + ": " + std::to_string(classes.size() + 1) + " classes, at most " +
+                        std::to_string(kMaxClasses) +
+                        " are taken (one picture each): is the first field the class label?");
     std::sort(classes.begin(), classes.end());
     Rng rng(seed);
     const std::vector<size_t> p = rng.permutation(normal.size());
@@ -154,6 +197,21 @@ void use_ucr(Data& d, const std::string& path, int normal_class, uint64_t seed) 
     d.beats_train = gather_rows(u.x, tr), d.beats_val = gather_rows(u.x, va);
     d.beats_test = gather_rows(u.x, te);
     d.beats_source = path + " (UCR format, normal class " + std::to_string(normal_class) + ")";
+}
+
+void check_data(const Data& d, size_t window) {
+    if (std::none_of(d.beats_kind.begin(), d.beats_kind.end(), [](int k) { return k != Normal; }))
+        throw DataError(d.beats_source +
+                        ": the test beats hold no anomaly, so there is nothing "
+                        "to detect: raise --anomaly-rate or --minutes");
+    const std::pair<const char*, const std::vector<double>*> parts[] = {
+        {"training", &d.long_train}, {"validation", &d.long_val}, {"test", &d.long_test}};
+    for (const auto& [name, part] : parts)
+        if (part->size() < window)
+            throw DataError(d.long_source + ": its " + name + " part has " +
+                            std::to_string(part->size()) + " values, shorter than one window (" +
+                            std::to_string(window) +
+                            "): use a longer signal or a smaller --window");
 }
 
 void use_csv(Data& d, const std::string& path, const std::string& column) {

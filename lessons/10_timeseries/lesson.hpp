@@ -96,6 +96,10 @@ void use_ucr(Data& d, const std::string& path, int normal_class, uint64_t seed);
 // Replaces the long signal by a CSV column: the first 40 % is taken as normal training data, the
 // next 10 % as validation, the whole signal is scored; there are no labels.
 void use_csv(Data& d, const std::string& path, const std::string& column);
+// Before training: the test beats hold an anomaly, and the long signal's training, validation
+// and test parts each hold one window of `window` steps; otherwise ae::DataError saying what to
+// change.
+void check_data(const Data& d, size_t window);
 
 // Lesson 02's autoencoder for rows of length d: d -> hidden -> z, trained with spec on normal rows
 // (values in [0, 1]: the decoder ends in a sigmoid).

@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
         Data d = synthetic_data(test, test.seconds);
         if (!ucr.empty()) use_ucr(d, ucr, normal_class, opt.seed);
         if (!csv.empty()) use_csv(d, csv, column);
+        check_data(d, set.window);  // no anomaly, or too short a signal: fail before training
         sliding_windows(d.long_test, set.window,
                         set.stride);  // bad window flags fail before training
         print_data(d);

@@ -20,16 +20,17 @@ void add_flags(CLI::App& app, Settings& set, std::string& ucr, std::string& csv,
                    "beats from a UCR-format file (label first), e.g. ECG5000_TRAIN.txt")
         ->check(CLI::ExistingFile);
     app.add_option("--normal-class", normal_class, "the normal class of --ucr")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(whole_flag(-1000000000, 1000000000, "a class label of --ucr"));
     app.add_option("--csv", csv, "a long signal from a CSV file (needs --column)")
         ->check(CLI::ExistingFile);
     app.add_option("--column", column, "the column of --csv holding the signal");
     app.add_option("--window", set.window, "window length along the long signal (samples)")
         ->capture_default_str()
-        ->check(CLI::Range(size_t(2), size_t(4096)));
+        ->check(whole_flag(2, 4096, "window length in samples"));
     app.add_option("--stride", set.stride, "window stride (samples)")
         ->capture_default_str()
-        ->check(CLI::Range(size_t(1), size_t(4096)));
+        ->check(whole_flag(1, 4096, "window stride in samples"));
     app.add_option("--scaling", scaling, "how rows are scaled to [0, 1]")
         ->capture_default_str()
         ->check(CLI::IsMember({"global", "per-window"}));
@@ -38,19 +39,21 @@ void add_flags(CLI::App& app, Settings& set, std::string& ucr, std::string& csv,
         ->check(CLI::IsMember({"quantile", "mean-std"}));
     app.add_option("--q", set.rule.q, "quantile of --threshold quantile")
         ->capture_default_str()
-        ->check(CLI::Range(0.5, 1.0));
+        ->check(real_flag(0.5, 1, "a quantile of the normal validation scores"));
     app.add_option("--k", set.rule.k, "k of --threshold mean-std")
         ->capture_default_str()
-        ->check(CLI::Range(0.0, 20.0));
+        ->check(real_flag(0, 20, "standard deviations above the mean"));
     app.add_option("--prominence", set.prominence, "peak prominence the features count (mV)")
         ->capture_default_str()
-        ->check(CLI::Range(0.0, 100.0));
+        ->check(real_flag(0, 100, "peak prominence in mV"));
     app.add_option("--minutes", minutes, "length of the synthetic test record (training: as long)")
         ->capture_default_str()
-        ->check(CLI::Range(1.0, 120.0));
+        ->check(real_flag(1, 120, "minutes of synthetic test record"));
     app.add_option("--anomaly-rate", rate, "probability that a test beat starts an anomaly")
         ->capture_default_str()
-        ->check(CLI::Range(0.0, 0.5));
+        ->check(real_flag(0, 0.5,
+                          "a probability; above 0, or the test record has no anomaly to find",
+                          Ends::OpenLow));
 }
 
 EventFigures events_found(const std::vector<double>& steps, double threshold,

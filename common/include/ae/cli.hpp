@@ -29,6 +29,23 @@ struct Options {
     DataRequest data_request() const;
 };
 
+// Every numeric flag of every program is declared with one of these checks (CommandLine::parse
+// refuses to run a program with a numeric flag that has none): the whole text must be the
+// number, finite (NaN and inf are refused), within the type (no overflow) and in [lo, hi].
+// Otherwise CLI11 says "--flag: got VALUE, expected ... from LO to HI (meaning)" and the program
+// exits 2 before any work. A list flag (--beta-sweep 1,2) checks each of its items.
+CLI::Validator whole_flag(long long lo, long long hi, const std::string& meaning);
+// Which ends of [lo, hi] a real flag accepts: Closed [lo, hi], OpenLow (lo, hi], OpenHigh
+// [lo, hi), Open (lo, hi). The value must be in range as a float too (lessons store floats).
+enum class Ends { Closed, OpenLow, OpenHigh, Open };
+CLI::Validator real_flag(double lo, double hi, const std::string& meaning,
+                         Ends ends = Ends::Closed);
+// A learning rate: finite, above 0, at most 1000.
+CLI::Validator learning_rate_flag();
+// The numeric flags of app declared without one of the checks above, e.g. "--k --q"; empty when
+// every one has its check (CommandLine::parse throws a logic error otherwise).
+std::string unchecked_numeric_flags(CLI::App& app);
+
 // A lesson's defaults: the Options above with these five set (what every lesson program picks).
 Options lesson_defaults(int epochs, int quick_epochs, int batch_size, int latent, float lr = 1e-3f);
 
@@ -44,10 +61,11 @@ class CommandLine {
     CommandLine(const LessonInfo& info, Options defaults);
     CLI::App& app() { return app_; }
     Options& options() { return opt_; }
-    // Parses argv and checks every flag's range before any work; then creates --out and proves
-    // it can be written (ae::check_writable_dir). Returns -1 to go on, or the exit code to
-    // return from main: 0 for --help, 2 for a bad flag (after the error and the usage), 1 when
-    // --out cannot be written (after the reason).
+    // Parses argv and checks every flag's range before any work; then creates --out, proves it
+    // can be written (ae::check_writable_dir), locks it for this process (ae::lock_dir) and
+    // removes its old summary.json (written last, it marks a complete run). Returns -1 to go on,
+    // or the exit code to return from main: 0 for --help, 2 for a bad flag (after the error and
+    // the usage), 1 when --out cannot be written or another run holds it (after the reason).
     int parse(int argc, char** argv);
 
   private:
@@ -61,7 +79,9 @@ class CommandLine {
 // folder without the data (ignored, and why) unless --data-dir is given. Empty when all is well.
 std::string environment_notes(const Options& options);
 
-// Runs body and maps exceptions to messages and exit codes (see top of file).
+// Runs body and maps exceptions to messages and exit codes (see top of file). Installs the
+// SIGTERM/SIGINT handler that removes the run's temporaries; on a non-zero exit removes the --out
+// folders CommandLine::parse made while they are still empty.
 int guarded_main(const std::function<int()>& body);
 
 // The device a lesson runs on: "cpu" or "cuda". Prints once why, when auto picks the CPU.
