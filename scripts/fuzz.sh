@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Fuzzes one reader with clang's libFuzzer (+ ASan, UBSan) for a given time:
-#   bash scripts/fuzz.sh idx|npy|checkpoint|ucr|csv SECONDS
+#   bash scripts/fuzz.sh idx|npy|checkpoint|arch|ucr|csv SECONDS
 # Builds into build-fuzz/ (AE_FUZZ_BUILD to change; needs clang: sudo apt-get install clang),
 # starts from the committed seeds in tests/fuzz/corpus/TARGET, keeps the inputs it finds in
 # build-fuzz/corpus-TARGET, and saves any crash, leak, timeout or out-of-memory input to
 # tests/fuzz/crashes/TARGET/, which `ctest -L fuzz-replay` replays from then on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-usage="usage: bash scripts/fuzz.sh idx|npy|checkpoint|ucr|csv SECONDS"
+usage="usage: bash scripts/fuzz.sh idx|npy|checkpoint|arch|ucr|csv SECONDS"
 target=${1:-}
 seconds=${2:-60}
 case $target in
-  idx | npy | checkpoint | ucr | csv) ;;
+  idx | npy | checkpoint | arch | ucr | csv) ;;
   *) echo "fuzz.sh: unknown target '$target'. $usage" >&2; exit 2 ;;
 esac
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: SECONDS must be a whole number > 0. $usage" >&2; exit 2; }
@@ -24,7 +24,8 @@ cmp -s "$build/generated/ae/paths.hpp.new" "$build/generated/ae/paths.hpp" ||
   mv "$build/generated/ae/paths.hpp.new" "$build/generated/ae/paths.hpp"
 # The readers and what they use, instrumented for coverage (libFuzzer needs it in the parsers).
 sources=(tests/fuzz/fuzz_"$target".cpp common/src/io.cpp common/src/data.cpp
-  common/src/checkpoint.cpp common/src/tensor.cpp common/src/cleanup.cpp)
+  common/src/checkpoint.cpp common/src/tensor.cpp common/src/cleanup.cpp
+  common/src/arch_record.cpp common/src/mlp_arch.cpp)
 includes=(-Icommon/include -I"$build/generated")
 # Lesson 10's readers (given code) for the ucr and csv targets.
 if [ "$target" = ucr ] || [ "$target" = csv ]; then

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "ae/data.hpp"
 #include "ae/error.hpp"
@@ -187,4 +188,38 @@ TEST_CASE("common data: max_train and max_test keep the first images with their 
     CHECK(f.test.images == xt::view(a.test.images, xt::range(0, 10), xt::all()));
     CHECK(f.train.labels == Labels(a.train.labels.begin(), a.train.labels.begin() + 64));
     CHECK((f.train.rows == 28 && f.train.cols == 28));
+}
+
+TEST_CASE(
+    "common data: images that are not 28x28, or none, are refused at the header with their shape") {
+    const std::string dir = tmp_dir("shape");
+    DataRequest request;
+    request.dir = dir;
+    const std::string train = dir + "/train-images-idx3-ubyte.gz";
+    write_gz(dir + "/t10k-images-idx3-ubyte.gz", images_bytes(1, 28, 28, 784));
+    SUBCASE("32x32 images") {
+        write_gz(train, images_bytes(2, 32, 32, 2 * 32 * 32));
+        const std::string msg = error_of([&] { load_data(request); });
+        CHECK_MESSAGE(msg.find(train + " holds 2 images of 32x32, expected images of 28x28") !=
+                          std::string::npos,
+                      msg);
+    }
+    SUBCASE("a set of 0 images") {
+        write_gz(train, images_bytes(0, 28, 28, 0));
+        const std::string msg = error_of([&] { load_data(request); });
+        CHECK_MESSAGE(msg.find(train + " holds 0 images of 28x28, expected at least one image") !=
+                          std::string::npos,
+                      msg);
+    }
+    SUBCASE("a 1 MB .gz claiming 64 images of 4096x4096: refused before reading, with the bound") {
+        std::mt19937 gen(1);  // incompressible bytes, so the file is as large as deflate needs
+        std::string noise(1100000, '\0');
+        for (char& c : noise) c = char(gen());
+        write_gz(dir + "/huge.gz", images_bytes(64, 4096, 4096, 0) + noise);
+        const std::string msg = error_of([&] { read_idx_images(dir + "/huge.gz"); });
+        CHECK_MESSAGE((msg.find("64 images of 4096x4096") != std::string::npos &&
+                       msg.find(std::to_string(kMaxIdxPixels)) != std::string::npos),
+                      msg);
+    }
+    fs::remove_all(dir);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "02_deep_ae/lesson.hpp"
+#include "ae/checkpoint.hpp"
 #include "ae/error.hpp"
 #include "ae/io.hpp"
 #include "exercise.hpp"
@@ -460,5 +461,24 @@ TEST_CASE("08 step 6 build_conv_autoencoder: checkpoints round-trip and lesson 0
                          doctest::Contains("refusing to overwrite"), DataError);
     CHECK_MESSAGE(read_text(dir + "/mlp.ckpt") == before, "lesson 02's checkpoint was changed");
     CHECK_THROWS_AS(l02::load_autoencoder(dir + "/conv.ckpt"), DataError);
+
+    // A checkpoint whose architecture asks for more than the file holds or the lesson can use.
+    for (const std::string& bad :
+         {std::string("channels 100000 100000"), std::string("channels 512 512")}) {
+        const std::string path = dir + "/huge.ckpt";
+        save_checkpoint(path, {},
+                        "ae-model conv_autoencoder\nimage 1 28 28\n" + bad +
+                            "\ncode 32\nkernels 3 4\nstride 2\n");
+        std::string msg;
+        try {
+            load_conv_autoencoder(path);
+        } catch (const DataError& e) {
+            msg = e.what();
+        }
+        CHECK_MESSAGE((msg.find(path) != std::string::npos &&
+                       (msg.find("100000 is outside 1..512") != std::string::npos ||
+                        msg.find("parameters") != std::string::npos)),
+                      "a checkpoint claiming " << bad << ": " << msg);
+    }
     std::filesystem::remove_all(dir);
 }

@@ -141,7 +141,51 @@ uint64_t ckpt_max_size(const std::vector<Param>& params) {
     return n;
 }
 
+// Magic and version of the first bytes of buf (read from path); throws a DataError otherwise.
+void ckpt_check_start(const std::string& buf, const std::string& path) {
+    if (buf.size() < sizeof kCkptMagic || std::memcmp(buf.data(), kCkptMagic, sizeof kCkptMagic)) {
+        throw DataError("checkpoint " + path + " is not an ae checkpoint (wrong magic bytes)");
+    }
+    uint32_t version = 0;
+    if (buf.size() >= sizeof kCkptMagic + 4)
+        std::memcpy(&version, buf.data() + sizeof kCkptMagic, sizeof version);
+    if (version != kCkptVersion) {
+        throw DataError("checkpoint " + path + " has format version " + std::to_string(version) +
+                        ", this program reads version " + std::to_string(kCkptVersion));
+    }
+}
+
 }  // namespace
+
+CheckpointHeader read_checkpoint_header(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        throw DataError("cannot open checkpoint " + path + " (does it exist? train first)");
+    CheckpointHeader h;
+    h.file_size = input_file_size(path, "checkpoint");  // a FIFO or device is refused here
+    const uint64_t head = sizeof kCkptMagic + 4 + 8 + 4;
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw DataError("cannot open checkpoint " + path + " (is it readable?)");
+    std::string buf(static_cast<size_t>(std::min(h.file_size, head)), '\0');
+    f.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    ckpt_check_start(buf, path);
+    CkptReader r(buf, buf.size(), path);
+    r.need(sizeof kCkptMagic + 4, "the header");
+    r.get<uint64_t>("the header");
+    const auto n = r.get<uint32_t>("the header");
+    if (n > kMaxDescription || n > h.file_size - head) {
+        throw DataError("checkpoint " + path + " is damaged: its description claims " +
+                        std::to_string(n) + " bytes, the file holds " +
+                        std::to_string(h.file_size - head) + " after the header (at most " +
+                        std::to_string(kMaxDescription) + " allowed)");
+    }
+    h.description.resize(n);
+    f.read(h.description.data(), static_cast<std::streamsize>(n));
+    if (static_cast<uint64_t>(f.gcount()) != n)
+        throw DataError("error while reading checkpoint " + path +
+                        ": it ends inside the description");
+    return h;
+}
 
 void save_checkpoint(const std::string& path, const std::vector<Param>& params,
                      const std::string& description) {
@@ -177,16 +221,9 @@ void save_checkpoint(const std::string& path, const std::vector<Param>& params,
 
 std::string load_checkpoint(const std::string& path, const std::vector<Param>& params) {
     const std::string buf = ckpt_read_file(path, ckpt_max_size(params));
-    if (buf.size() < sizeof kCkptMagic || std::memcmp(buf.data(), kCkptMagic, sizeof kCkptMagic)) {
-        throw DataError("checkpoint " + path + " is not an ae checkpoint (wrong magic bytes)");
-    }
+    ckpt_check_start(buf, path);
     CkptReader header(buf, buf.size(), path);
-    header.need(sizeof kCkptMagic, "the magic");
-    const auto version = header.get<uint32_t>("the version");
-    if (version != kCkptVersion) {
-        throw DataError("checkpoint " + path + " has format version " + std::to_string(version) +
-                        ", this program reads version " + std::to_string(kCkptVersion));
-    }
+    header.need(sizeof kCkptMagic + 4, "the magic and version");
     const auto total = header.get<uint64_t>("the header");
     if (total != buf.size()) {
         throw DataError("checkpoint " + path + " is " +

@@ -159,7 +159,7 @@ Dataset load_split(const std::string& dir, const std::string& prefix) {
     Dataset ds;
     const std::string images = idx_file(dir, prefix + "-images-idx3-ubyte");
     const std::string labels = idx_file(dir, prefix + "-labels-idx1-ubyte");
-    ds.images = read_idx_images(images, &ds.rows, &ds.cols);
+    ds.images = read_idx_images_shaped(images, 28, 28, &ds.rows, &ds.cols);  // before allocating
     ds.labels = read_idx_labels(labels);
     if (ds.labels.size() != ds.size()) {
         throw DataError(images + " has " + std::to_string(ds.size()) + " images but " + labels +
@@ -191,6 +191,11 @@ Dataset rows_of(const Dataset& ds, const std::vector<size_t>& keep) {
 }  // namespace
 
 Matrix read_idx_images(const std::string& path, size_t* rows_out, size_t* cols_out) {
+    return read_idx_images_shaped(path, 0, 0, rows_out, cols_out);
+}
+
+Matrix read_idx_images_shaped(const std::string& path, size_t want_rows, size_t want_cols,
+                              size_t* rows_out, size_t* cols_out) {
     GzFile f(path);
     check_magic(f.read_u32("the header"), kImagesMagic, path, "image");
     const uint32_t n = f.read_u32("the header"), rows = f.read_u32("the header"),
@@ -201,8 +206,22 @@ Matrix read_idx_images(const std::string& path, size_t* rows_out, size_t* cols_o
     }
     const std::string what =
         std::to_string(n) + " images of " + std::to_string(rows) + "x" + std::to_string(cols);
+    if (want_rows != 0 && (rows != want_rows || cols != want_cols || n == 0)) {
+        throw DataError(
+            path + " holds " + what + ", expected " +
+            (n == 0 ? std::string("at least one image") : "images of ") +
+            (n == 0 ? "" : std::to_string(want_rows) + "x" + std::to_string(want_cols)) +
+            " (Fashion-MNIST). Pass --data-dir with Fashion-MNIST's IDX files.");
+    }
     const uint64_t pixels = checked_mul(n, uint64_t{rows} * cols, path, what);
     f.check_claim(pixels, kIdxImagesHeader, what);
+    if (pixels > kMaxIdxPixels) {
+        throw DataError(
+            path + ": the header claims " + what + " (" + std::to_string(pixels) +
+            " pixels), over the bound of " + std::to_string(kMaxIdxPixels) + " pixels (" +
+            std::to_string(kMaxIdxPixels * 4 >> 20) +
+            " MB as float32) this program loads; the file is damaged or not Fashion-MNIST.");
+    }
     const std::vector<unsigned char> bytes = f.read_payload(pixels, what);
     if (!f.at_end()) {
         throw DataError(path + ": unexpected bytes after " + std::to_string(n) +

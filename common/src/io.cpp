@@ -177,6 +177,10 @@ void write_text(const std::string& path, const std::string& text) {
 }
 
 std::string read_text(const std::string& path) {
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (fs::exists(st) && !fs::is_regular_file(st))  // a FIFO would block the open below
+        throw DataError(path + ": not a regular file; expected a text file.");
     std::ifstream f(path, std::ios::binary);
     if (!f) throw Error("cannot read " + path + ": file not found or not readable");
     std::ostringstream s;

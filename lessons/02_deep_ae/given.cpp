@@ -22,32 +22,7 @@ Loss parse_loss(const std::string& name) {
 }
 
 std::string loss_name(Loss loss) {
-    return loss == Loss::Mse ? "mse" : loss == Loss::Bce ? "bce" : "l1";
-}
-
-std::string AeConfig::describe() const {
-    std::string s = std::to_string(input);
-    for (size_t h : hidden) s += "-" + std::to_string(h);
-    s += "-" + std::to_string(latent) + ", " + loss_name(loss);
-    if (activation != "relu") s += ", " + activation;
-    if (code_activation != "linear") s += ", code " + code_activation;
-    if (tied) s += ", tied";
-    if (dropout > 0.f) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, ", dropout %g", double(dropout));
-        s += buf;
-    }
-    return s;
-}
-
-bool AeConfig::plain() const {
-    return activation == "relu" && code_activation == "linear" && !tied && dropout == 0.f;
-}
-
-std::vector<Param> Autoencoder::params() {
-    auto all = named("enc.", encoder.params());
-    for (auto& p : named("dec.", decoder.params())) all.push_back(p);
-    return all;
+    return loss_kind_name(loss);
 }
 
 std::unique_ptr<Layer> make_activation(const std::string& name) {
@@ -159,32 +134,12 @@ std::string TiedDense::name() const {
     return "Tied(" + std::to_string(source_->out()) + ", " + std::to_string(source_->in()) + ")";
 }
 
-namespace {
-// The encoder and/or decoder applied to row blocks of x (at most 1024 rows), so big sets never
-// hold all activations at once.
-Matrix forward_in_chunks_l02(Autoencoder& model, const Matrix& x, bool encoder, bool decoder) {
-    const size_t n = x.shape()[0], chunk = 1024;
-    Matrix out({n, decoder ? model.config.input : model.config.latent});  // resized by chunk 1
-    for (size_t begin = 0; begin < n; begin += chunk) {
-        const size_t end = std::min(n, begin + chunk);
-        Matrix y = xt::view(x, xt::range(begin, end), xt::all());
-        if (encoder) y = model.encoder.forward(y);
-        if (decoder) y = model.decoder.forward(y);
-        // Bce decoders output logits; pictures and errors want pixels in [0, 1].
-        if (decoder && model.config.loss == Loss::Bce) y = sigmoid(y);
-        if (begin == 0) out.resize({n, y.shape()[1]});
-        xt::view(out, xt::range(begin, end), xt::all()) = y;
-    }
-    return out;
-}
-}  // namespace
-
 Matrix decode(Autoencoder& model, const Matrix& codes) {
-    return forward_in_chunks_l02(model, codes, false, true);
+    return mlp_decode(model, codes);
 }
 
 Matrix reconstruct(Autoencoder& model, const Matrix& x) {
-    return forward_in_chunks_l02(model, x, true, true);
+    return mlp_reconstruct(model, x);
 }
 
 double test_mse(Autoencoder& model, const Matrix& x) {

@@ -95,11 +95,11 @@ std::vector<size_t> parse_widths(const std::string& list) {
     while (std::getline(in, item, ',')) {
         if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos)
             throw Error("'" + item + "' is not a width (a positive whole number)");
-        // More than 6 digits is over the bound (and may not fit a number at all).
-        const unsigned long w = item.size() > 6 ? 0 : std::stoul(item);
-        if (w == 0 || w > 100000)
-            throw Error("widths must be between 1 and 100000, got " +
-                        (item.size() > 40 ? item.substr(0, 40) + "..." : item));
+        const unsigned long w = item.size() > 9 ? 0 : std::stoul(item);
+        if (item.size() > 9 || w == 0 || w > kMaxWidth)
+            throw Error("width " + (item.size() > 40 ? item.substr(0, 40) + "..." : item) +
+                        " is outside 1.." + std::to_string(kMaxWidth) +
+                        " (the bound on a layer's width)");
         widths.push_back(w);
     }
     if (widths.empty() || list.back() == ',') throw Error("give at least one width, e.g. 256,64");
@@ -171,6 +171,7 @@ AeConfig make_config(const ExperimentFlags& f, size_t input, size_t latent) {
     c.hidden = parse_widths(f.hidden);
     c.activation = f.activation, c.code_activation = f.code_activation;
     c.tied = f.tied, c.dropout = f.dropout;
+    check_arch_bounds(c, "--hidden " + f.hidden + " with --latent " + std::to_string(latent));
     return c;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ae/autoencoder.hpp"
 #include "ae/loss.hpp"
 #include "ae/nn.hpp"
 #include "ae/objective.hpp"
@@ -30,32 +31,13 @@ using Loss = LossKind;
 Loss parse_loss(const std::string& name);  // "mse" | "bce" | "l1"; throws ae::Error otherwise
 std::string loss_name(Loss loss);          // "mse" | "bce" | "l1"
 
-// The architecture: D -> hidden[0] -> hidden[1] ... -> Z, and the mirror back to D.
-struct AeConfig {
-    size_t input = 784;                   // D
-    std::vector<size_t> hidden{256, 64};  // encoder order; the decoder uses them reversed
-    size_t latent = 32;                   // Z
-    Loss loss = Loss::Mse;
-    // The experiment's knobs (README "Experiments"); the defaults are the model of steps 1a-1b.
-    std::string activation = "relu";         // hidden layers: relu|leaky_relu|elu|tanh|sigmoid
-    std::string code_activation = "linear";  // the code layer: linear|relu|sigmoid|tanh
-    bool tied = false;                       // decoder layers reuse the encoder's W transposed
-    float dropout = 0.f;                     // after every hidden activation, training only
-    // "784-256-64-32, mse", then the knobs that are not at their default: ", tanh, code
-    // sigmoid, tied, dropout 0.2"
-    std::string describe() const;
-    bool plain() const;  // every knob at its default: exactly your build_encoder/build_decoder
-};
-
+// The architecture and the model are the library's MLP autoencoder (ae/autoencoder.hpp), which
+// lessons 03-09 load from lesson 02's checkpoint: the widths D -> hidden... -> Z and the mirror
+// back, the loss (which fixes the decoder's output layer) and the experiment's knobs.
+using AeConfig = MlpArch;
 // An encoder and a decoder, trained together. forward() of each caches what backward() needs,
 // so the model is passed by non-const reference everywhere.
-struct Autoencoder {
-    Sequential encoder;  // (N, D) -> (N, Z)   linear code (no activation on the last layer)
-    Sequential decoder;  // (N, Z) -> (N, D)   probabilities (Mse) or logits (Bce)
-    AeConfig config;
-    // Every parameter: "enc.<i>.W", "enc.<i>.b", then "dec.<i>.W", "dec.<i>.b".
-    std::vector<Param> params();
-};
+using Autoencoder = MlpAutoencoder;
 
 // Your build_encoder + build_decoder for config, seeded by rng. When a knob is not at its
 // default, your layers are kept and rearranged: each ReLU becomes config.activation (then a
@@ -140,11 +122,13 @@ History train_layerwise(Autoencoder& model, const Matrix& x, TrainSpec spec, int
 
 // The default place of lesson 02's trained model (relative to the working directory, as --out).
 inline const char* const kDefaultModelPath = "out/02_deep_ae/model.ckpt";
-// Saves the parameters to path (ae::save_checkpoint) and the architecture to path + ".cfg", so
-// load_autoencoder can rebuild the model without being told its sizes.
-void save_autoencoder(const std::string& path, Autoencoder& model);
-// Rebuilds the architecture from path + ".cfg" and loads the parameters. Throws ae::DataError
-// saying which command trains and saves the model when the files are missing or do not match.
-Autoencoder load_autoencoder(const std::string& path);
+// Saves the model to path: one checkpoint that carries its architecture (ae::save_mlp_autoencoder),
+// with an optional one-line note (what it was trained with), written atomically.
+void save_autoencoder(const std::string& path, Autoencoder& model, const std::string& note = "");
+// Rebuilds the architecture stored in path (your builders) and loads the parameters; input: the
+// image size of the program's data (0: any). Throws ae::DataError naming the file, what it holds
+// and what was expected, and which command trains and saves the model.
+Autoencoder load_autoencoder(const std::string& path, size_t input = 0,
+                             std::string* note = nullptr);
 
 }  // namespace ae::l02

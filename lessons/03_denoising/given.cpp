@@ -91,7 +91,7 @@ l02::Autoencoder plain_autoencoder(const std::string& path, bool explicit_path, 
     try {
         if (!quick || explicit_path) {
             why = "no lesson 02 model at " + path;
-            l02::Autoencoder m = l02::load_autoencoder(path);
+            l02::Autoencoder m = l02::load_autoencoder(path, config.input);
             if (m.config.describe() == config.describe()) {
                 source = "loaded from " + path;
                 return m;
@@ -101,7 +101,7 @@ l02::Autoencoder plain_autoencoder(const std::string& path, bool explicit_path, 
     } catch (const DataError&) {
         if (explicit_path) throw;
     }
-    if (explicit_path) throw Error("--plain-model " + why + " (change --latent, or the model)");
+    if (explicit_path) throw Error("--ae-model " + why + " (change --latent, or the model)");
     source = "trained here (" + why + ")";
     std::cout << "Plain AE: " << source << ", training it now\n";
     Rng rng(spec.fit.seed + 1);

@@ -52,9 +52,10 @@ int main(int argc, char** argv) {
             ->check(CLI::IsMember({"gaussian", "masking", "salt-pepper", "all"}));
         app.add_option("--level", level, "sigma, or fraction of pixels (default 0.3, 0.5, 0.2)")
             ->check(real_flag(0, 1, "sigma, or the fraction of pixels corrupted"));
-        auto* plain_flag = app.add_option("--plain-model", plain_path,
-                                          "plain AE to compare with (else trained here)")
-                               ->capture_default_str();
+        auto* plain_flag =
+            app.add_option("--ae-model", plain_path,
+                           "lesson 02's model: the plain AE to compare with (else trained here)")
+                ->capture_default_str();
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
         Timer total;

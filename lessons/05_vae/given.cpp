@@ -3,6 +3,7 @@
 // It calls the functions you write in exercise.cpp. Lessons 06 and 07 use it too.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 #include "ae/checkpoint.hpp"
@@ -144,7 +145,8 @@ void save_vae(Vae& model, const std::string& path, const std::string& descriptio
 }
 
 Vae load_vae(const std::string& path, size_t d, size_t h, size_t z) {
-    if (!std::ifstream(path))
+    // exists(), not an open: opening a FIFO would block (load_checkpoint refuses one).
+    if (!std::filesystem::exists(path))
         throw DataError("no VAE checkpoint at " + path +
                         ": train and save one first with ./workshop solution 05 (or run 05)");
     Rng rng(0);  // the values are overwritten by the checkpoint

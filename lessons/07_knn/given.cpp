@@ -95,8 +95,9 @@ Representation ae_codes(const DataSplit& data, const ModelSource& checkpoint,
                         const QuickTraining& training) {
     l02::Autoencoder model;
     std::string source = "checkpoint " + checkpoint.path;
-    const std::string why = load_or_why(checkpoint, training, "--model",
-                                        [&] { model = l02::load_autoencoder(checkpoint.path); });
+    const std::string why = load_or_why(checkpoint, training, "--ae-model", [&] {
+        model = l02::load_autoencoder(checkpoint.path, data.train.dim());
+    });
     if (!why.empty()) {
         std::printf(
             "deep AE: %s; training one here (%d epochs; ./workshop solution 02 saves a "

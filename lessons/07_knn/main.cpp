@@ -75,7 +75,7 @@ std::pair<CLI::Option*, CLI::Option*> add_flags(CLI::App& app, Flags& f) {
                            " per class), fewer than k; lower --k or raise --per-class");
     });
     const char* why = "(the default: trained here when missing; a path you name must load)";
-    return {app.add_option("--model", f.ae_model, std::string("lesson 02 checkpoint ") + why)
+    return {app.add_option("--ae-model", f.ae_model, std::string("lesson 02 checkpoint ") + why)
                 ->capture_default_str(),
             app.add_option("--vae-model", f.vae_model, std::string("lesson 05 checkpoint ") + why)
                 ->capture_default_str()};

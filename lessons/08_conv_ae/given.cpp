@@ -1,15 +1,12 @@
 // Lesson 08, the code the lesson gives you (declared in lesson.hpp): the convolution layers
-// around your functions, the model's helpers, the training loop and checkpoints. It calls the
-// functions you write in exercise.cpp.
+// around your functions, the model's helpers and the training loop (checkpoints:
+// given_checkpoint.cpp). It calls the functions you write in exercise.cpp.
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <functional>
-#include <sstream>
 
-#include "ae/checkpoint.hpp"
+#include "ae/autoencoder.hpp"  // forward_in_chunks
 #include "ae/error.hpp"
-#include "ae/io.hpp"
 #include "ae/loss.hpp"
 #include "exercise.hpp"
 #include "lesson.hpp"
@@ -152,27 +149,15 @@ std::vector<Param> ConvAutoencoder::params() {
     return all;
 }
 
-namespace {
-Matrix in_chunks(const Matrix& x, const std::function<Matrix(const Matrix&)>& f) {
-    const size_t n = x.shape()[0], chunk = 512;
-    Matrix out;
-    for (size_t begin = 0; begin < n; begin += chunk) {
-        const size_t end = std::min(n, begin + chunk);
-        const Matrix y = f(xt::view(x, xt::range(begin, end), xt::all()));
-        if (begin == 0) out.resize({n, y.shape()[1]});
-        xt::view(out, xt::range(begin, end), xt::all()) = y;
-    }
-    return out;
-}
-}  // namespace
-
 Matrix reconstruct(ConvAutoencoder& model, const Matrix& x) {
-    return in_chunks(
-        x, [&](const Matrix& b) { return model.decoder.forward(model.encoder.forward(b)); });
+    return forward_in_chunks(x, 512, x.shape()[1], [&](const Matrix& b) {
+        return model.decoder.forward(model.encoder.forward(b));
+    });
 }
 
 Matrix encode(ConvAutoencoder& model, const Matrix& x) {
-    return in_chunks(x, [&](const Matrix& b) { return model.encoder.forward(b); });
+    return forward_in_chunks(x, 512, model.config.latent,
+                             [&](const Matrix& b) { return model.encoder.forward(b); });
 }
 
 double test_mse(ConvAutoencoder& model, const Matrix& x) {
@@ -208,74 +193,6 @@ History train_conv_autoencoder(ConvAutoencoder& model, const Matrix& x, const Tr
             return loss.value;
         },
         on_epoch);
-}
-
-// ---- Checkpoints: parameters in path (ae::save_checkpoint), the architecture in path + ".cfg".
-namespace {
-const char* const kKind = "conv_autoencoder_08";
-
-// What the .cfg beside a checkpoint says it holds: "" when there is none.
-std::string read_cfg_if_any(const std::string& path) {
-    return std::filesystem::exists(path + ".cfg") ? read_text(path + ".cfg") : "";
-}
-
-// A clear error when path's model is not this lesson's (lesson 02's MLP in particular).
-void require_lesson_08(const std::string& path, const std::string& cfg, const std::string& doing) {
-    if (cfg.find(std::string("kind ") + kKind) != std::string::npos) return;
-    const bool l02 =
-        cfg.find("lesson 02") != std::string::npos || cfg.find("\nhidden") != std::string::npos;
-    throw DataError(path + " holds " +
-                    (l02 ? std::string("a lesson 02 (MLP) autoencoder")
-                         : std::string("no lesson 08 model (no ") + path + ".cfg naming one)") +
-                    ", not a lesson 08 convolutional autoencoder: " + doing +
-                    ".\n  Train one with ./workshop solution 08 (writes " + kDefaultModelPath +
-                    "), or pass another path.");
-}
-}  // namespace
-
-void check_save_target(const std::string& path) {
-    if (!std::filesystem::exists(path) && !std::filesystem::exists(path + ".cfg")) return;
-    require_lesson_08(path, read_cfg_if_any(path), "refusing to overwrite it");
-}
-
-void save_conv_autoencoder(const std::string& path, ConvAutoencoder& model) {
-    check_save_target(path);
-    const ConvAeConfig& c = model.config;
-    std::ostringstream cfg;
-    cfg << "# lesson 08 convolutional autoencoder: the architecture of " << path << "\n";
-    cfg << "kind " << kKind << "\nimage " << c.channels_in << " " << c.height << " " << c.width
-        << "\nchannels";
-    for (size_t ch : c.channels) cfg << " " << ch;
-    cfg << "\ncode " << c.latent << "\nkernels " << c.enc_kernel << " " << c.dec_kernel
-        << "\nstride " << c.stride << "\n";
-    save_checkpoint(path, model.params(), "lesson 08 conv autoencoder " + c.describe());
-    write_text(path + ".cfg", cfg.str());
-}
-
-ConvAutoencoder load_conv_autoencoder(const std::string& path) {
-    if (!std::filesystem::exists(path))
-        throw DataError("no trained lesson 08 model at " + path +
-                        ".\n  Train and save one with: ./workshop solution 08 (writes " +
-                        kDefaultModelPath + "), or pass the --save path you used.");
-    const std::string text = read_cfg_if_any(path);
-    require_lesson_08(path, text, "cannot load it here");
-    ConvAeConfig c;
-    c.channels.clear();
-    std::istringstream in(text);
-    std::string line, key;
-    while (std::getline(in, line)) {
-        std::istringstream words(line);
-        if (!(words >> key) || key[0] == '#') continue;
-        if (key == "image") words >> c.channels_in >> c.height >> c.width;
-        if (key == "code") words >> c.latent;
-        if (key == "kernels") words >> c.enc_kernel >> c.dec_kernel;
-        if (key == "stride") words >> c.stride;
-        for (size_t ch; key == "channels" && words >> ch;) c.channels.push_back(ch);
-    }
-    Rng rng(0);  // the values are overwritten by the checkpoint
-    ConvAutoencoder model = build_conv_autoencoder(c, rng);
-    load_checkpoint(path, model.params());
-    return model;
 }
 
 }  // namespace ae::l08

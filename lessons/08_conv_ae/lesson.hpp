@@ -142,11 +142,12 @@ History train_conv_autoencoder(ConvAutoencoder& model, const Matrix& x, const Tr
 
 // The default place of this lesson's trained model (relative to the working directory).
 inline const char* const kDefaultModelPath = "out/08_conv_ae/model.ckpt";
-// Saves the parameters (ae::save_checkpoint) and the architecture to path + ".cfg". Refuses
-// (ae::DataError, nothing written) when path holds a checkpoint of another lesson.
+// Saves the model to path: one checkpoint with its architecture inside, written atomically.
+// Refuses (ae::DataError, nothing written) when path holds a checkpoint of another lesson.
 void save_conv_autoencoder(const std::string& path, ConvAutoencoder& model);
-// Rebuilds the architecture from path + ".cfg" and loads the parameters. Throws ae::DataError
-// when the files are missing or hold another lesson's model (lesson 02's MLP, say).
+// Rebuilds the architecture stored in path (every size bounded before anything is built) and
+// loads the parameters. Throws ae::DataError naming the file, what it holds (lesson 02's MLP,
+// say) and what was expected.
 ConvAutoencoder load_conv_autoencoder(const std::string& path);
 // Throws ae::DataError when path exists and is not a lesson 08 checkpoint: call it before
 // training, so a wrong --save never costs a run and never overwrites another lesson's model.

@@ -27,7 +27,7 @@ Baselines baselines(const DataSplit& data, const Options& opt, const std::string
     b.pca_mse = mse_loss(l01::pca_decode(b.pca, l01::pca_encode(b.pca, test)), test).value;
     std::printf("PCA-%zu: test MSE per pixel %.5f\n", z, b.pca_mse);
     if (std::filesystem::exists(mlp_path)) {
-        b.mlp = l02::load_autoencoder(mlp_path);
+        b.mlp = l02::load_autoencoder(mlp_path, data.train.dim());
         b.mlp_from = mlp_path;
     }
     if (b.mlp_from.empty() || b.mlp.config.latent != z || b.mlp.config.loss != l02::Loss::Mse) {
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
         cli.app().add_option("--model", model_path,
                              "load this trained lesson 08 model, no training");
         cli.app()
-            .add_option("--mlp-model", mlp_path, "lesson 02's trained model to compare with")
+            .add_option("--ae-model", mlp_path, "lesson 02's trained model to compare with")
             ->capture_default_str();
         cli.app()
             .add_option("--mlp-epochs", mlp_epochs, "epochs of the MLP when none can be loaded")

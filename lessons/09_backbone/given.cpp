@@ -118,7 +118,7 @@ l02::AeConfig backbone_config() {
 }
 
 l02::Autoencoder load_backbone(const std::string& path, const l02::AeConfig& arch) {
-    l02::Autoencoder m = l02::load_autoencoder(path);
+    l02::Autoencoder m = l02::load_autoencoder(path, arch.input);
     if (m.config.describe() != arch.describe())
         throw DataError(path + " holds a " + m.config.describe() +
                         " autoencoder, but this lesson's backbone is " + arch.describe() +
@@ -126,19 +126,20 @@ l02::Autoencoder load_backbone(const std::string& path, const l02::AeConfig& arc
     return m;
 }
 
+// The training a checkpoint of this program was saved with is its note (inside the file).
 bool checkpoint_matches(const std::string& path, const std::string& tag) {
-    namespace fs = std::filesystem;
-    if (!fs::exists(path) || !fs::exists(path + ".tag")) return false;
+    if (!std::filesystem::exists(path)) return false;
     try {
-        return read_text(path + ".tag") == tag + "\n";
+        std::string note;
+        read_mlp_arch(path, 0, &note);
+        return note == tag;
     } catch (const Error&) {
         return false;
     }
 }
 
 void save_backbone(const std::string& path, l02::Autoencoder& model, const std::string& tag) {
-    l02::save_autoencoder(path, model);
-    write_text(path + ".tag", tag + "\n");
+    l02::save_autoencoder(path, model, tag);
 }
 
 // The user's checkpoint (must load and match), lesson 02's default one (used when it matches),
@@ -152,7 +153,7 @@ l02::Autoencoder obtain_backbone(const std::string& named, const std::string& fa
         return load_backbone(named, arch);
     }
     if (!retrain && !fallback.empty() && std::filesystem::exists(fallback)) {
-        l02::Autoencoder m = l02::load_autoencoder(fallback);
+        l02::Autoencoder m = l02::load_autoencoder(fallback, arch.input);
         if (m.config.describe() == arch.describe()) {
             from = fallback;
             return m;

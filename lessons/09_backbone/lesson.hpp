@@ -87,7 +87,7 @@ l02::AeConfig backbone_config();
 // ae::DataError naming the file, the architecture found and the one expected.
 l02::Autoencoder load_backbone(const std::string& path, const l02::AeConfig& arch);
 // A checkpoint made here is reused when its tag (how it was trained: epochs, data size, mask)
-// equals tag; the tag is stored beside it in path + ".tag".
+// equals tag; the tag is the note inside the checkpoint (no side file).
 bool checkpoint_matches(const std::string& path, const std::string& tag);
 void save_backbone(const std::string& path, l02::Autoencoder& model, const std::string& tag);
 

@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
                        "Adam lr of a fine-tuned pretrained encoder")
             ->capture_default_str()
             ->check(learning_rate_flag());
-        app.add_option("--plain-model", plain_path, "a plain AE checkpoint (784-256-64-32, mse)");
+        app.add_option("--ae-model", plain_path,
+                       "lesson 02's model: a plain AE checkpoint (784-256-64-32, mse)");
         app.add_option("--masked-model", masked_path, "a masked AE checkpoint (same shape)");
         app.add_flag("--retrain", retrain, "ignore saved checkpoints, pretrain here");
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;

@@ -3,6 +3,7 @@
 // /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist), then the committed
 // sample in data/fashion-mnist-sample (500 training and 100 test images per class).
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,12 @@ struct DataRequest {
 // IDX readers (plain or .gz). Throw ae::DataError naming the file and what is wrong.
 Matrix read_idx_images(const std::string& path, size_t* rows = nullptr, size_t* cols = nullptr);
 Labels read_idx_labels(const std::string& path);
+// The same, refusing at the header (before anything is allocated) a file whose images are not
+// want_rows x want_cols or that holds no image; the loader asks for 28x28. Every reader refuses
+// a header claiming over kMaxIdxPixels pixels (512 MB as float32; the training set is 47 M).
+inline constexpr uint64_t kMaxIdxPixels = uint64_t{1} << 27;
+Matrix read_idx_images_shaped(const std::string& path, size_t want_rows, size_t want_cols,
+                              size_t* rows = nullptr, size_t* cols = nullptr);
 
 // The directory that holds the four files, searched as described above; throws a DataError
 // listing every place searched and the command that installs the data.
