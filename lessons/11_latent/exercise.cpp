@@ -1,6 +1,7 @@
 // Lesson 11: the latent space. You write k-means and its three scores against labels, then the
 // exact t-SNE (bandwidths, joint P, its KL and gradient, the optimisation) and trustworthiness,
-// then shifted and rotated images and how far their codes move, one README step each.
+// then shifted and rotated images and how far their codes move, then the codes' statistics and
+// a Gaussian fitted to them, one README step each.
 // Check: ./workshop check 11   (./workshop watch 11 reruns on save; ./workshop hint 11 STEP)
 #include "07_knn/exercise.hpp"  // squared_distances: lesson 07's GEMM trick, yours to reuse
 #include "ae/todo.hpp"
@@ -76,6 +77,16 @@ double distance_ratio(const Matrix& codes, const Matrix& moved) {
 double retrieval_rate(const Matrix& codes, const Matrix& moved) {
     // TODO(lesson 11, step 3b): see README "Step 3b: How far a code moves".
     AE_TODO("11", "retrieval_rate", codes, moved);
+}
+
+CodeStats code_statistics(const Matrix& codes) {
+    // TODO(lesson 11, step 4a): see README "Step 4a: Moments and correlations of the codes".
+    AE_TODO("11", "code_statistics", codes);
+}
+
+Matrix sample_fitted_gaussian(const Matrix& codes, size_t n, Rng& rng) {
+    // TODO(lesson 11, step 4b): see README "Step 4b: Codes drawn from a fitted Gaussian".
+    AE_TODO("11", "sample_fitted_gaussian", codes, n, rng);
 }
 
 }  // namespace ae::l11

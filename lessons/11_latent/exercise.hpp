@@ -101,4 +101,21 @@ double distance_ratio(const Matrix& codes, const Matrix& moved);
 // the lower row) is their own original, row i.
 double retrieval_rate(const Matrix& codes, const Matrix& moved);
 
+// ---- Step 4: the distribution of the codes ----
+// Per-dimension moments over the N rows (divided by N, not N - 1) and the correlations.
+struct CodeStats {
+    std::vector<double> mean, sd, skew, kurtosis;  // Z each; kurtosis is the excess (0 for a
+                                                   // Gaussian); a constant column: sd, skew,
+                                                   // kurtosis 0
+    Matrix correlation;                            // (Z, Z) Pearson; diagonal 1; a constant
+                                                   // column: 0 off the diagonal
+};
+// README step 4a. codes: (N, Z), N >= 2 -> its statistics.
+CodeStats code_statistics(const Matrix& codes);
+// README step 4b. codes: (N, Z) -> n samples (n, Z) from the Gaussian with the codes' mean and
+// sample covariance (divided by N - 1), drawn as mean + L e with L L^T the covariance (Cholesky;
+// add 1e-6 x the mean variance to the diagonal when it is not positive definite) and e ~ N(0, I)
+// from rng.normal.
+Matrix sample_fitted_gaussian(const Matrix& codes, size_t n, Rng& rng);
+
 }  // namespace ae::l11

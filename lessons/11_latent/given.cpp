@@ -160,6 +160,7 @@ Matrix pca2(const Matrix& codes) {
 }
 
 void check_exercise_written() {
+    Rng rng(1);
     const Matrix x = {{0.f, 0.f}, {0.f, 1.f}, {5.f, 5.f}, {5.f, 6.f}, {9.f, 0.f}, {9.f, 1.f}};
     const Labels y = {0, 0, 1, 1, 2, 2};
     const KMeansResult r = kmeans(x, {3, 1, 10, 1});
@@ -170,6 +171,7 @@ void check_exercise_written() {
     const Matrix map = tsne_map(p, opt);
     tsne_kl(p, map), tsne_gradient(p, map), trustworthiness(x, map, 2);
     const Matrix img = xt::zeros<float>({size_t(1), size_t(784)});
+    code_statistics(x), sample_fitted_gaussian(x, 2, rng);
     distance_ratio(x, x), retrieval_rate(x, x), shift_images(img, 1, 0), rotate_images(img, 5.f);
 }
 

@@ -82,6 +82,27 @@ Matrix tsne(const Matrix& codes, float perplexity, const TsneOptions& opt);
 // codes (N, Z) -> their projection on the first two principal axes (lesson 01's pca).
 Matrix pca2(const Matrix& codes);
 
+// Step 4: decoded random codes. For each model (deep AE, VAE) and prior (N(0, I), a Gaussian
+// fitted to the model's codes of the training images by your sample_fitted_gaussian), n codes
+// decoded to images, and the share that "look real": a classifier (lesson 09's, trained here on
+// the first `refs` labelled training images) gives one class a probability >= threshold.
+struct Sampling {
+    std::vector<std::string> names;  // "AE N(0,I)", "AE fitted", "VAE N(0,I)", "VAE fitted"
+    std::vector<Matrix> images;      // (n, D) each
+    std::vector<double> looks_real;  // fraction of each set
+    double threshold = 0.9;          // the classifier's confidence that counts as real
+    double real = 0;                 // the share of n real test images that pass
+};
+Sampling decode_random_codes(const DataSplit& data, Models& m, size_t n, size_t refs,
+                             uint64_t seed);
+// The codes of x through the deep AE, the contractive AE and the VAE, with your code_statistics.
+struct ModelCodes {
+    std::string name;
+    Matrix codes;  // (n, Z)
+    CodeStats stats;
+};
+std::vector<ModelCodes> model_code_statistics(const Matrix& x, Models& m);
+
 // Calls every exercise function once on a toy problem, so that a step not written yet stops the
 // program at once (with its name) rather than after loading the models.
 void check_exercise_written();

@@ -33,6 +33,9 @@ void add_flags(CLI::App& app, Flags& f) {
     app.add_option("--trust-k", f.trust_k, "neighbours counted by trustworthiness")
         ->capture_default_str()
         ->check(CLI::Range(1, 100));
+    app.add_option("--samples", f.samples, "random codes decoded per model and prior")
+        ->capture_default_str()
+        ->check(CLI::Range(20, 5000));
     app.add_option("--model", f.models.ae_model, "a lesson 02 checkpoint (must load)");
     app.add_option("--vae-model", f.models.vae_model, "a lesson 05 checkpoint, Z = 20");
     app.add_option("--vae2-model", f.models.vae2_model, "a lesson 05 checkpoint, Z = 2");
@@ -54,11 +57,14 @@ int main(int argc, char** argv) {
         check_exercise_written();
         const DataSplit data = load_data(opt.data_request());
         std::cout << "Data: " << data.describe() << "\n";
-        if (f.points > data.test.size() || f.perplexity >= float(f.points - 1) / 3)
-            throw Error("--points " + std::to_string(f.points) + " with --perplexity " +
-                        std::to_string(f.perplexity) + ": need points <= " +
-                        std::to_string(data.test.size()) + " test images and perplexity < " +
-                        "points / 3; lower --perplexity or raise --points");
+        if (f.points > data.test.size() || f.perplexity >= float(f.points - 1) / 3 ||
+            2 * f.trust_k >= f.points)
+            throw Error(
+                "--points " + std::to_string(f.points) + ", --trust-k " +
+                std::to_string(f.trust_k) + " and --perplexity " + std::to_string(f.perplexity) +
+                ": need points <= " + std::to_string(data.test.size()) +
+                " test images, perplexity < points / 3 and " +
+                "--trust-k < points / 2; lower --perplexity or --trust-k, or raise --points");
         Models models = obtain_models(data, opt, f.models);
         Results r;
         r.model_from = models.from;
@@ -94,6 +100,10 @@ int main(int argc, char** argv) {
 
         // Step 3: how far codes move when the image shifts or turns (vs two different images).
         r.invariance = measure_invariance(x, models);
+
+        // Step 4: the codes' distribution, and random codes decoded (what the prior is for).
+        r.stats = model_code_statistics(x, models);
+        r.sampling = decode_random_codes(data, models, f.samples, 10000, opt.seed);
 
         // ---- EXPLORER (branch explorer): build ExplorerInput and write explorer.html ----
         // TODO(lead, at the merge): explorer.hpp is not in this branch yet. When it is, fill

@@ -5,6 +5,7 @@
 #include "report.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "ae/io.hpp"
@@ -105,6 +106,34 @@ void invariance_pictures(const std::string& out, const Invariance& inv) {
         }
 }
 
+// Step 4: histograms of the first four code dimensions of each model, and the decoded grids.
+void distribution_pictures(const std::string& out, const Results& r) {
+    for (const ModelCodes& mc : r.stats) {
+        std::vector<std::pair<std::string, std::vector<double>>> dims;
+        for (size_t t = 0; t < std::min<size_t>(4, mc.codes.shape()[1]); ++t) {
+            auto col = xt::view(mc.codes, xt::all(), t);
+            dims.push_back({"dimension " + std::to_string(t), {col.begin(), col.end()}});
+        }
+        std::string file = mc.name.substr(0, mc.name.find(' '));
+        Chart c{"Code dimensions 0-3 of the " + mc.name + " (test images)", "code value",
+                "density"};
+        histogram_chart(out + "/codes_hist_" + file + ".png", c, dims, 40);
+    }
+    const Sampling& s = r.sampling;
+    const size_t cols = 12;
+    Matrix grid({2 * cols * s.images.size(), s.images[0].shape()[1]});
+    std::vector<std::string> rows;
+    for (size_t k = 0; k < s.images.size(); ++k) {
+        xt::view(grid, xt::range(2 * cols * k, 2 * cols * (k + 1)), xt::all()) =
+            xt::view(s.images[k], xt::range(0, 2 * cols), xt::all());
+        char label[64];
+        std::snprintf(label, sizeof label, "%s %.0f%%", s.names[k].c_str(), 100 * s.looks_real[k]);
+        rows.push_back(label), rows.push_back("");
+    }
+    save_image_grid(out + "/random_codes.png", grid, cols, 28, 28, 2, false, rows,
+                    "Decoded random codes (share that looks real)");
+}
+
 Json scores(const ClusterScore& s) {
     Json j;
     j.set("nmi", s.nmi).set("ari", s.ari).set("purity", s.purity).set("inertia", s.inertia);
@@ -148,12 +177,44 @@ void report(const Options& opt, const Flags& f, const DataSplit& data, const Lab
         j.set("ratio", inv.ratio[i]).set("retrieval", inv.found[i]);
         inv_json.set(inv.names[i], j);
     }
+    std::printf("\nCode statistics of the test images (mean over dimensions):\n");
+    std::printf("  %-16s %9s %9s %9s %9s\n", "model", "sd", "|skew|", "|kurt|", "|corr|");
+    Json stats_json;
+    for (const ModelCodes& mc : r.stats) {
+        const CodeStats& c = mc.stats;
+        const size_t z = c.sd.size();
+        double sd = 0, sk = 0, ku = 0, co = 0;
+        for (size_t t = 0; t < z; ++t)
+            sd += c.sd[t] / z, sk += std::abs(c.skew[t]) / z, ku += std::abs(c.kurtosis[t]) / z;
+        for (size_t a = 0; a < z; ++a)
+            for (size_t b = 0; b < z; ++b)
+                if (a != b) co += std::abs(c.correlation(a, b)) / double(z * (z - 1));
+        std::printf("  %-16s %9.3f %9.3f %9.3f %9.3f\n", mc.name.c_str(), sd, sk, ku, co);
+        Json j;
+        j.set("mean_sd", sd).set("mean_abs_skew", sk).set("mean_abs_excess_kurtosis", ku);
+        j.set("mean_abs_correlation", co).set("sd", c.sd).set("skew", c.skew);
+        stats_json.set(mc.name, j.set("kurtosis", c.kurtosis).set("mean", c.mean));
+    }
+    const Sampling& smp = r.sampling;
+    std::printf(
+        "\nDecoded random codes that look real (a classifier >= %.0f%% sure of one class; "
+        "real test images: %.3f):\n",
+        100 * smp.threshold, smp.real);
+    Json samp_json;
+    for (size_t k = 0; k < smp.names.size(); ++k) {
+        std::printf("  %-12s %.3f\n", smp.names[k].c_str(), smp.looks_real[k]);
+        samp_json.set(smp.names[k], smp.looks_real[k]);
+    }
+    samp_json.set("threshold", smp.threshold)
+        .set("real_test_images", smp.real)
+        .set("samples", f.samples);
     std::vector<std::string> tnames;
     for (const auto& t : kTransforms) tnames.push_back(t.name);
     inv_json.set("transforms", tnames);
     const Matrix x = xt::view(data.test.images, xt::range(0, f.points), xt::all());
     pictures(opt.out, f, data, x, labels, r);
     invariance_pictures(opt.out, inv);
+    distribution_pictures(opt.out, r);
     Json s;
     s.set("data", data.describe()).set("points", f.points).set("models", r.model_from);
     s.set("kmeans", kmeans_json).set("kmeans_restarts", f.restarts);
@@ -162,7 +223,8 @@ void report(const Options& opt, const Flags& f, const DataSplit& data, const Lab
     maps.set("trust_k", f.trust_k).set("tsne_trustworthiness", r.trust_tsne);
     maps.set("pca2_trustworthiness", r.trust_pca).set("perplexity", double(f.perplexity));
     maps.set("tsne_iterations", f.tsne_iterations).set("tsne_seconds", r.tsne_seconds);
-    s.set("invariance", inv_json);
+    s.set("invariance", inv_json).set("code_statistics", stats_json);
+    s.set("random_codes_looking_real", samp_json);
     s.set("maps", maps).set("epochs_if_trained_here", opt.epochs).set("seed", double(opt.seed));
     s.set("seconds", total.seconds());
     s.save(opt.out + "/summary.json");

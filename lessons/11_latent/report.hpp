@@ -18,6 +18,7 @@ struct Flags {
     int tsne_iterations = 500;  // t-SNE gradient steps
     size_t restarts = 3;        // k-means restarts
     size_t trust_k = 10;        // neighbours of trustworthiness
+    size_t samples = 500;       // random codes decoded per model and prior
     ModelFlags models;
 };
 
@@ -30,6 +31,8 @@ struct Results {
     double tsne_seconds = 0, kmeans_seconds = 0;
     std::vector<std::string> model_from;
     Invariance invariance;
+    std::vector<ModelCodes> stats;  // per model
+    Sampling sampling;
 };
 
 // Prints the tables, writes every picture, CSV and summary.json to opt.out.

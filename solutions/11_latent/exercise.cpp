@@ -9,6 +9,7 @@
 
 #include "07_knn/exercise.hpp"
 #include "ae/error.hpp"
+#include "ae/linalg.hpp"
 #include "exercise.hpp"
 
 namespace ae::l11 {
@@ -347,6 +348,62 @@ double retrieval_rate(const Matrix& codes, const Matrix& moved) {
         hits += best == i;
     }
     return double(hits) / double(d.shape()[0]);
+}
+
+CodeStats code_statistics(const Matrix& codes) {
+    const size_t n = codes.shape()[0], z = codes.shape()[1];
+    if (n < 2) throw Error("code_statistics: " + std::to_string(n) + " rows; need N >= 2");
+    CodeStats s;
+    MatrixD c({n, z});  // centred, in double
+    for (size_t t = 0; t < z; ++t) {
+        double m = 0, m2 = 0, m3 = 0, m4 = 0;
+        for (size_t i = 0; i < n; ++i) m += codes(i, t);
+        m /= double(n);
+        for (size_t i = 0; i < n; ++i) {
+            const double d = c(i, t) = codes(i, t) - m;
+            m2 += d * d / n, m3 += d * d * d / n, m4 += d * d * d * d / n;
+        }
+        const bool flat = m2 <= 0;
+        s.mean.push_back(m), s.sd.push_back(std::sqrt(m2));
+        s.skew.push_back(flat ? 0 : m3 / std::pow(m2, 1.5));
+        s.kurtosis.push_back(flat ? 0 : m4 / (m2 * m2) - 3);
+    }
+    const MatrixD cov = matmul(c, c, true, false);  // (Z, Z), times N
+    s.correlation = xt::zeros<float>({z, z});
+    for (size_t a = 0; a < z; ++a)
+        for (size_t b = 0; b < z; ++b) {
+            const double den = std::sqrt(cov(a, a) * cov(b, b));
+            s.correlation(a, b) = a == b ? 1.f : den > 0 ? float(cov(a, b) / den) : 0.f;
+        }
+    return s;
+}
+
+Matrix sample_fitted_gaussian(const Matrix& codes, size_t n, Rng& rng) {
+    const size_t rows = codes.shape()[0], z = codes.shape()[1];
+    const Matrix mean = xt::mean(codes, {0}, xt::keep_dims | xt::evaluation_strategy::immediate);
+    const Matrix c = codes - mean;
+    const Matrix cov = matmul(c, c, true, false) / float(rows - 1);
+    const double jitter = 1e-6 * std::max(1e-12, double(xt::mean(xt::diagonal(cov))()));
+    MatrixD l = xt::zeros<double>({z, z});
+    for (int attempt = 0; attempt < 2; ++attempt) {  // Cholesky, with jitter the second time
+        bool ok = true;
+        for (size_t j = 0; j < z && ok; ++j) {
+            double d = cov(j, j) + (attempt ? jitter : 0.0);
+            for (size_t k = 0; k < j; ++k) d -= l(j, k) * l(j, k);
+            if (!(d > 0)) ok = false;
+            l(j, j) = std::sqrt(std::max(d, 0.0));
+            for (size_t i = j + 1; i < z && ok; ++i) {
+                double v = cov(i, j);
+                for (size_t k = 0; k < j; ++k) v -= l(i, k) * l(j, k);
+                l(i, j) = v / l(j, j);
+            }
+        }
+        if (ok) break;
+        l.fill(0.0);
+    }
+    const Matrix e = rng.normal(n, z);
+    Matrix out = matmul(e, xt::cast<float>(l), false, true);  // rows e_i^T L^T = (L e_i)^T
+    return out + mean;
 }
 
 }  // namespace ae::l11
