@@ -1,7 +1,8 @@
 // Lesson 11, the reference solution: k-means with k-means++ seeding and its three scores, the
 // exact t-SNE (perplexity calibration, joint P, KL and its gradient, the optimisation) and
-// trustworthiness, the image transforms and the two invariance figures. Same contract as
-// lessons/11_latent/exercise.hpp. Test with: ./workshop test 11
+// trustworthiness, the image transforms and the two invariance figures, the codes' moments and
+// a fitted Gaussian to draw from. Same contract as lessons/11_latent/exercise.hpp.
+// Test with: ./workshop test 11
 #include <algorithm>
 #include <cmath>
 #include <map>
