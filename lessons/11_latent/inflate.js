@@ -1,7 +1,7 @@
 // Lesson 11's explorer page: unpacks the zlib streams (RFC 1950/1951) that given_explorer.cpp
 // writes with zlib's compress2, synchronously, so the page is drawn before its load event (a
-// browser's DecompressionStream is asynchronous). Canonical Huffman decoding as in zlib's
-// contrib/puff; the Adler-32 checksum and the expected size catch a damaged page.
+// browser's DecompressionStream is asynchronous). Follows zlib's contrib/puff, with a table
+// lookup per Huffman code; the Adler-32 checksum and the expected size catch a damaged page.
 "use strict";
 const INFLATE = (() => {
   const LBASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83,
@@ -14,16 +14,26 @@ const INFLATE = (() => {
   const ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
   const fail = (what) => { throw new Error("inflate: " + what + " (the page is damaged: write it again)"); };
 
-  // A canonical Huffman code from its code lengths: how many codes of each length, and the
-  // symbols in code order.
+  // A canonical Huffman code from its code lengths, as a table indexed by the next `bits` bits of
+  // the stream (codes are stored first bit first, so each code is entered bit-reversed, repeated
+  // for every value of the bits after it): entry = symbol << 4 | code length (0: no such code).
   function huffman(lengths) {
-    const count = new Uint16Array(16), offs = new Uint16Array(16);
-    const symbol = new Uint16Array(lengths.length);
+    const count = new Uint16Array(16), next = new Uint16Array(16);
     for (const l of lengths) count[l]++;
     count[0] = 0;
-    for (let len = 1; len < 16; ++len) offs[len] = offs[len - 1] + count[len - 1];
-    for (let s = 0; s < lengths.length; ++s) if (lengths[s]) symbol[offs[lengths[s]]++] = s;
-    return { count, symbol };
+    let bits = 1;
+    for (let len = 1, code = 0; len < 16; ++len) {
+      code = (code + count[len - 1]) << 1, next[len] = code;
+      if (count[len]) bits = len;
+    }
+    const table = new Uint32Array(1 << bits);
+    lengths.forEach((len, s) => {
+      if (!len) return;
+      let code = next[len]++, rev = 0;
+      for (let k = 0; k < len; ++k) rev = (rev << 1) | (code & 1), code >>= 1;
+      for (let k = rev; k < table.length; k += 1 << len) table[k] = (s << 4) | len;
+    });
+    return { table, mask: table.length - 1 };
   }
   const fixedLit = huffman(Array.from({ length: 288 }, (_, s) => s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8));
   const fixedDist = huffman(new Array(30).fill(5));
@@ -41,14 +51,11 @@ const INFLATE = (() => {
       return v;
     };
     const decode = (h) => {
-      let code = 0, first = 0, index = 0;
-      for (let len = 1; len < 16; ++len) {
-        code |= bits(1);
-        const c = h.count[len];
-        if (code - c < first) return h.symbol[index + (code - first)];
-        index += c, first = (first + c) << 1, code <<= 1;
-      }
-      return fail("a code that is not in the table");
+      while (cnt < 16 && pos < src.length) buf |= src[pos++] << cnt, cnt += 8;
+      const e = h.table[buf & h.mask], len = e & 15;
+      if (len === 0 || len > cnt) fail("a code that is not in the table");
+      buf >>>= len, cnt -= len;
+      return e >> 4;
     };
     function dynamicTables() {
       const nlen = bits(5) + 257, ndist = bits(5) + 1, ncode = bits(4) + 4;
@@ -69,7 +76,7 @@ const INFLATE = (() => {
       last = bits(1);
       const type = bits(2);
       if (type === 0) {  // stored: byte-aligned LEN, NLEN, then LEN bytes
-        buf = 0, cnt = 0;
+        pos -= (cnt - (cnt & 7)) >> 3, buf = 0, cnt = 0;  // give back the whole bytes read ahead
         const len = src[pos] | (src[pos + 1] << 8);
         if (pos + 4 + len > src.length || (len ^ (src[pos + 2] | (src[pos + 3] << 8))) !== 0xffff) fail("a bad stored block");
         if (o + len > out.length) fail("more data than expected");
