@@ -7,7 +7,6 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -106,14 +105,14 @@ SelfTest parse_selftest(const std::string& text) {
     return t;
 }
 
-// The sums of the image bytes the page should hold (pixels in 1/255 steps).
+// The sums of the grey levels the page should hold.
 std::vector<double> expected_image_sums(const ExplorerInput& in) {
     std::vector<const Matrix*> sets = {&in.images};
     for (const auto& r : in.reconstructions) sets.push_back(&r.second);
     std::vector<double> sums;
     for (const Matrix* m : sets) {
         double sum = 0;
-        for (float v : *m) sum += std::lround(std::clamp(v, 0.f, 1.f) * 255.f);
+        for (float v : *m) sum += grey_level(v);
         sums.push_back(sum);
     }
     return sums;

@@ -5,6 +5,7 @@
 // the page's script) and latent arithmetic between two class means. Tested in headless chromium
 // by tests/explorer_11.cpp; the page is explorer.html.in, inflate.js and explorer.js here.
 #pragma once
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,10 +49,18 @@ struct ExplorerInput {
 };
 
 // Writes the page to html_path atomically (nothing half-written on an error). Images are stored
-// as bytes (1/255 steps), the decoder's weights as float32, each array deflated and base64'd:
-// about 1.6 MB for lesson 05's decoder (2-400-784) plus 1-2 kB per point. Throws ae::ShapeError
-// or ae::Error, saying what was expected and what was found, before writing anything.
+// as kGreyLevels grey levels (5 bits: invisible at thumbnail size, and it halves the page), the
+// decoder's weights and the maps as float32, each array deflated and base64'd: about 1.4 MB for
+// lesson 05's decoder (2-400-784) plus about 0.35 kB per image set per point (measured on
+// Fashion-MNIST). Throws ae::ShapeError or ae::Error, saying what was expected and what was
+// found, before writing anything.
 void write_explorer(const std::string& html_path, const ExplorerInput& in);
+
+// Pixels of the page's images: v in [0, 1] -> grey level round(v (kGreyLevels - 1)), clamped.
+constexpr int kGreyLevels = 32;
+inline int grey_level(float v) {
+    return static_cast<int>(std::lround((v < 0.f ? 0.f : v > 1.f ? 1.f : v) * (kGreyLevels - 1)));
+}
 
 // Where the page's template (explorer.html.in) and scripts (inflate.js, explorer.js) are read from:
 // this folder of the source tree, so an edited page needs a rerun, not a rebuild.
