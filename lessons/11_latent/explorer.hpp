@@ -50,10 +50,11 @@ struct ExplorerInput {
 
 // Writes the page to html_path atomically (nothing half-written on an error). Images are stored
 // as kGreyLevels grey levels (5 bits: invisible at thumbnail size, and it halves the page), the
-// decoder's weights and the maps as float32, each array deflated and base64'd: about 1.4 MB for
-// lesson 05's decoder (2-400-784) plus about 0.35 kB per image set per point (measured on
-// Fashion-MNIST). Throws ae::ShapeError or ae::Error, saying what was expected and what was
-// found, before writing anything.
+// decoder's weights and the maps as float32, each array deflated and base64'd. Measured on
+// Fashion-MNIST: 1.4 MB for lesson 05's decoder (2-400-784), plus 0.33-0.43 kB per point for each
+// set of images (the test images, then each model's reconstructions): with 3 models, N = 1000
+// gives about 3 MB, N = 2000 about 4.5 MB. Throws ae::ShapeError or ae::Error, saying what was
+// expected and what was found, before writing anything.
 void write_explorer(const std::string& html_path, const ExplorerInput& in);
 
 // Pixels of the page's images: v in [0, 1] -> grey level round(v (kGreyLevels - 1)), clamped.
