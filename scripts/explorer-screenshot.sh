@@ -22,7 +22,7 @@ flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
   --user-data-dir="$tmp/profile" --hide-scrollbars --force-device-scale-factor=1)
 run() { HOME="$tmp" XDG_CONFIG_HOME="$tmp" XDG_CACHE_HOME="$tmp" "$browser" "${flags[@]}" "$@" 2>> "$tmp/log"; }
 
-run --window-size=1180,1010 --screenshot="$tmp/shot.png" "$url" > /dev/null
+run --window-size=1180,1050 --screenshot="$tmp/shot.png" "$url" > /dev/null
 [ -s "$tmp/shot.png" ] || { cat "$tmp/log" >&2; echo "explorer-screenshot: chromium wrote no screenshot" >&2; exit 1; }
 run --dump-dom "$url" > "$tmp/dom.html"
 mkdir -p "$(dirname "$png")"
