@@ -10,6 +10,7 @@ packages=(
   libopenblas-dev liblapack-dev doctest-dev zlib1g-dev libstb-dev
   libcli11-dev gnuplot-nox python3
   inotify-tools   # ./workshop watch reruns the tests the moment a file is saved (else it polls)
+  chromium        # lesson 11's explorer page is tested in a real browser, headless (tests/explorer_11.cpp)
 )
 [ "${AE_NO_DATASET:-0}" = 1 ] || packages+=(dataset-fashion-mnist)
 
