@@ -2,13 +2,17 @@
 // and the VAE (lesson 05) side by side with pixels and PCA: k-means clusterings scored against
 // the labels, and a t-SNE map of the codes against a PCA-2 map, by trustworthiness.
 // Run: ./workshop run 11 [--quick] [--points 2000] [--perplexity 30]  (--help: every flag).
-// Pictures, their numbers and summary.json go to out/11_latent/ (report.cpp).
+// Pictures, their numbers and summary.json go to out/11_latent/ (report.cpp), and the explorer
+// page explorer.html (explorer.hpp).
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "ae/cli.hpp"
 #include "ae/error.hpp"
 #include "ae/progress.hpp"
+#include "explorer.hpp"
 #include "lesson.hpp"
 #include "report.hpp"
 
@@ -16,6 +20,8 @@ using namespace ae;
 using namespace ae::l11;
 
 namespace {
+
+constexpr size_t kExplorerPoints = 1500;  // the page grows 0.33-0.43 kB per point and image set
 
 void add_flags(CLI::App& app, Flags& f) {
     app.add_option("--points", f.points, "test images clustered and mapped (t-SNE is O(N^2))")
@@ -40,6 +46,28 @@ void add_flags(CLI::App& app, Flags& f) {
     app.add_option("--vae-model", f.models.vae_model, "a lesson 05 checkpoint, Z = 20");
     app.add_option("--vae2-model", f.models.vae2_model, "a lesson 05 checkpoint, Z = 2");
     app.add_flag("--retrain", f.models.retrain, "ignore every saved checkpoint, train here");
+}
+
+// The explorer page: the t-SNE map, the images and their reconstructions, and the 2-D VAE's
+// decoder, run live by the page (at most kExplorerPoints points: about 3 MB). Prints its size.
+void write_explorer_page(const std::string& page, const DataSplit& data, const Matrix& x,
+                         const Labels& labels, const Matrix& map, Models& models) {
+    const size_t ne = std::min<size_t>(x.shape()[0], kExplorerPoints);
+    const Matrix xe = xt::view(x, xt::range(0, ne), xt::all());
+    ExplorerInput in;
+    in.map2d = xt::view(map, xt::range(0, ne), xt::all());
+    in.images = xe;
+    in.labels.assign(labels.begin(), labels.begin() + ne);
+    in.class_names = data.class_names;
+    in.reconstructions = {
+        {"deep AE", xt::clip(l02::reconstruct(models.ae, xe), 0.f, 1.f)},
+        {"contractive AE", xt::clip(l02::reconstruct(models.cae, xe), 0.f, 1.f)},
+        {"VAE", xt::clip(l05::decode(models.vae, l05::encode_mean(models.vae, xe)), 0.f, 1.f)}};
+    in.decoder = dense_steps(models.vae2.decoder, true);
+    in.vae_codes = l05::encode_mean(models.vae2, xe);
+    write_explorer(page, in);
+    std::printf("Explorer page (%zu points): %s, %.1f MB\n", ne, page.c_str(),
+                double(std::filesystem::file_size(page)) / 1e6);
 }
 
 }  // namespace
@@ -105,18 +133,7 @@ int main(int argc, char** argv) {
         r.stats = model_code_statistics(x, models);
         r.sampling = decode_random_codes(data, models, f.samples, 10000, opt.seed);
 
-        // ---- EXPLORER (branch explorer): build ExplorerInput and write explorer.html ----
-        // TODO(lead, at the merge): explorer.hpp is not in this branch yet. When it is, fill
-        // ExplorerInput from what is here and call write_explorer, e.g.:
-        //   ExplorerInput in;  in.map = r.tsne_map;  in.images = x;  in.labels = labels;
-        //   in.reconstructions = {{"deep AE", l02::reconstruct(models.ae, x)},
-        //                         {"contractive AE", l02::reconstruct(models.cae, x)},
-        //                         {"VAE", l05::decode(models.vae, l05::encode_mean(models.vae,
-        //                         x))}};
-        //   in.decoder = models.vae2.decoder;  in.codes = l05::encode_mean(models.vae2, x);
-        //   in.class_names = data.class_names;  in.class_means = <class means of in.codes>;
-        //   write_explorer(opt.out + "/explorer.html", in);
-        // ---- end EXPLORER ----
+        write_explorer_page(opt.out + "/explorer.html", data, x, labels, r.tsne_map, models);
 
         report(opt, f, data, labels, r, total);
         return 0;
