@@ -11,6 +11,7 @@ packages=(
   libcli11-dev gnuplot-nox python3
   inotify-tools   # ./workshop watch reruns the tests the moment a file is saved (else it polls)
   fonts-dejavu-core   # the font of the labels in image grids (else a small bitmap font)
+  chromium        # lesson 11's explorer page is tested in a real browser, headless (tests/explorer_11.cpp)
 )
 [ "${AE_NO_DATASET:-0}" = 1 ] || packages+=(dataset-fashion-mnist)
 
