@@ -11,10 +11,15 @@ WIDTHS = [784, 256, 64, 32, 64, 256, 784]
 
 
 def model():
+    """As bench_train's: weights normal with std sqrt(2 / in) (He) before a ReLU, sqrt(2 / (in +
+    out)) (Xavier) before the code and the output; biases zero."""
     layers = []
     for i in range(len(WIDTHS) - 1):
         layers.append(nn.Linear(WIDTHS[i], WIDTHS[i + 1]))
         last, code = i + 2 == len(WIDTHS), WIDTHS[i + 1] == 32
+        fan = WIDTHS[i] if not (last or code) else WIDTHS[i] + WIDTHS[i + 1]
+        nn.init.normal_(layers[-1].weight, 0.0, (2.0 / fan) ** 0.5)
+        nn.init.zeros_(layers[-1].bias)
         layers.append(nn.Sigmoid() if last else nn.Identity() if code else nn.ReLU())
     return nn.Sequential(*layers)
 
