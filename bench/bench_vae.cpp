@@ -1,0 +1,63 @@
+// Training throughput of lesson 05's VAE on the CPU (784-400-20, Bernoulli likelihood on the
+// logits, beta = 1, Adam lr 1e-3, batches of 128): the reference solution's loss_and_gradients
+// under ae::train, exactly what `./workshop run 05` trains, without the per-epoch evaluation.
+// Run: build/bin/bench_vae [--epochs 3] [--quick] [--threads N]
+// Prints progress on stderr and ONE JSON line on stdout (fields: bench/README.md).
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+
+#include "05_vae/exercise.hpp"
+#include "ae/cli.hpp"
+#include "ae/progress.hpp"
+
+extern "C" {
+int openblas_get_num_threads(void);
+void openblas_set_num_threads(int);
+}
+
+using namespace ae;
+using namespace ae::l05;
+
+int main(int argc, char** argv) {
+    return guarded_main([&] {
+        Options defaults = lesson_defaults(3, 3, 128, 20);
+        CommandLine cli({"bench", "bench_vae", "Training throughput of lesson 05's VAE"}, defaults);
+        int threads = 0;
+        cli.app().add_option("--threads", threads, "OpenBLAS threads (0 = OpenBLAS's default)");
+        if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+        const Options& opt = cli.options();
+        if (threads > 0) openblas_set_num_threads(threads);
+
+        const DataSplit data = load_data(opt.data_request());
+        const Matrix& x = data.train.images;
+        std::cerr << "Data: " << data.describe() << "\n";
+        const size_t hidden = 400, z = static_cast<size_t>(opt.latent);
+        Rng rng(opt.seed);
+        Vae model = make_vae(x.shape()[1], hidden, z, rng);
+        init_output_bias(model, x);
+        TrainSpec spec = train_spec(opt, "bench_vae");
+        spec.fit.verbose = false;
+        const double cpu0 = static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+        const History h = train_vae(model, x, 1.f, spec);
+        const double cpu_epoch =
+            (static_cast<double>(std::clock()) / CLOCKS_PER_SEC - cpu0) / std::max(1, opt.epochs);
+
+        // Median epoch: robust to the first epoch's warm-up and to a noisy neighbour.
+        std::vector<double> secs;
+        for (const auto& e : h.epochs) secs.push_back(e.seconds);
+        std::sort(secs.begin(), secs.end());
+        const double epoch_s = secs.empty() ? 0 : secs[secs.size() / 2];
+        const size_t n = x.shape()[0];
+        std::printf(
+            "{\"bench\": \"train_vae\", \"model\": \"784-%zu-%zu\", \"images\": %zu, "
+            "\"batch\": %d, \"epochs\": %d, \"seconds_per_epoch\": %.3f, "
+            "\"images_per_second\": %.0f, \"cpu_seconds_per_epoch\": %.3f, "
+            "\"blas_threads\": %d, \"final_train_loss\": %.3f}\n",
+            hidden, z, n, opt.batch_size, opt.epochs, epoch_s, epoch_s > 0 ? n / epoch_s : 0.0,
+            cpu_epoch, openblas_get_num_threads(),
+            h.epochs.empty() ? 0.0 : h.epochs.back().train_loss);
+        return 0;
+    });
+}
