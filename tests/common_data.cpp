@@ -223,3 +223,20 @@ TEST_CASE(
     }
     fs::remove_all(dir);
 }
+
+TEST_CASE("common data: an earlier lesson's output is found in the repository from any folder") {
+    namespace fs = std::filesystem;
+    const fs::path before = fs::current_path();
+    const fs::path repo = fs::path(ae::sample_data_dir()).parent_path().parent_path();
+    const std::string rel = "out/02_deep_ae/model.ckpt";
+    fs::current_path(repo);
+    const std::string at_root = ae::repo_output(rel);
+    const test::TempDir elsewhere("cwd");
+    fs::current_path(elsewhere.path());
+    const std::string away = ae::repo_output(rel);
+    fs::current_path(before);
+    CHECK_MESSAGE(at_root == rel, "from the repository root the path stays as given");
+    CHECK_MESSAGE(fs::path(away).is_absolute(), "from another folder: an absolute path, got " << away);
+    CHECK_MESSAGE(fs::path(away) == repo / rel, "from another folder: the repository's file, got "
+                                                    << away);
+}

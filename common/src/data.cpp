@@ -262,6 +262,12 @@ std::string sample_data_dir() {
     return (fs::path(AE_SOURCE_DIR) / "data" / "fashion-mnist-sample").string();
 }
 
+std::string repo_output(const std::string& relative) {
+    std::error_code ec;
+    if (fs::equivalent(fs::current_path(ec), AE_SOURCE_DIR, ec)) return relative;
+    return (fs::path(AE_SOURCE_DIR) / relative).string();
+}
+
 std::string find_data_dir(const std::string& requested, bool sample) {
     if (!requested.empty()) {
         if (has_data(requested)) return requested;

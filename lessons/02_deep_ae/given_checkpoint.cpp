@@ -24,7 +24,7 @@ Autoencoder load_autoencoder(const std::string& path, size_t input, std::string*
         return load_mlp_autoencoder(path, make_autoencoder, input, note);
     } catch (const DataError& e) {
         throw DataError(without_period(e.what()) + ".\n  Train and save lesson 02's model with: " +
-                        "./workshop solution 02 (writes " + kDefaultModelPath +
+                        "./workshop solution 02 (writes " + default_model_path() +
                         "), or pass the --save path you used.");
     }
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ae/autoencoder.hpp"
+#include "ae/data.hpp"
 #include "ae/loss.hpp"
 #include "ae/nn.hpp"
 #include "ae/objective.hpp"
@@ -120,8 +121,9 @@ History train_autoencoder(Autoencoder& model, const Matrix& x, TrainSpec spec,
 History train_layerwise(Autoencoder& model, const Matrix& x, TrainSpec spec, int fine_tune_epochs,
                         const EpochFn& on_epoch = nullptr);
 
-// The default place of lesson 02's trained model (relative to the working directory, as --out).
-inline const char* const kDefaultModelPath = "out/02_deep_ae/model.ckpt";
+// The default place of lesson 02's trained model: the repository's out/02_deep_ae/model.ckpt,
+// where ./workshop solution 02 writes it (ae::repo_output: relative from the repository root).
+inline std::string default_model_path() { return repo_output("out/02_deep_ae/model.ckpt"); }
 // Saves the model to path: one checkpoint that carries its architecture (ae::save_mlp_autoencoder),
 // with an optional one-line note (what it was trained with), written atomically.
 void save_autoencoder(const std::string& path, Autoencoder& model, const std::string& note = "");

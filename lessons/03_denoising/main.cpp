@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
         Options defaults;  // 10 epochs, Adam 1e-3, batch 256, Z = 32
         defaults.quick_epochs = 5;
         CommandLine cli({"03", "03_denoising", "Lesson 03: a denoising autoencoder"}, defaults);
-        std::string noise = "gaussian", plain_path = l02::kDefaultModelPath;
+        std::string noise = "gaussian", plain_path = l02::default_model_path();
         float level = -1.f;
         CLI::App& app = cli.app();
         app.add_option("--noise", noise, "corruption to train on (all: one denoiser each)")

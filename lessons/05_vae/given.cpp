@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "ae/checkpoint.hpp"
+#include "ae/data.hpp"
 #include "ae/error.hpp"
 #include "ae/training.hpp"
 #include "ae/linalg.hpp"
@@ -135,7 +136,7 @@ History train_vae(Vae& model, const Matrix& x, float beta, const TrainSpec& spec
 }
 
 std::string default_vae_checkpoint() {
-    return "out/05_vae/model.ckpt";
+    return repo_output("out/05_vae/model.ckpt");
 }
 
 void save_vae(Vae& model, const std::string& path, const std::string& description) {

@@ -63,7 +63,7 @@ History train_vae(Vae& model, const Matrix& x, float beta, const TrainSpec& spec
                   const EpochFn& on_epoch = nullptr);
 
 // Checkpoints of the trained VAE (ae/checkpoint.hpp). The lesson program saves Z = 20 to
-// default_vae_checkpoint() = "out/05_vae/model.ckpt" (relative to the repository root).
+// default_vae_checkpoint(): the repository's out/05_vae/model.ckpt (ae::repo_output).
 std::string default_vae_checkpoint();
 void save_vae(Vae& model, const std::string& path, const std::string& description = "");
 // Builds a VAE of the given sizes and loads the checkpoint into it. Throws ae::DataError when

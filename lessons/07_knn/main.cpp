@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
         CommandLine cli({"07", "07_knn", "Lesson 07: k-nearest neighbours on the latent space"},
                         defaults);
         Flags f;
-        f.ae_model = l02::kDefaultModelPath, f.vae_model = l05::default_vae_checkpoint();
+        f.ae_model = l02::default_model_path(), f.vae_model = l05::default_vae_checkpoint();
         const auto [model_flag, vae_flag] = add_flags(cli.app(), f);
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();

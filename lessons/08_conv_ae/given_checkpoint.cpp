@@ -112,7 +112,7 @@ ConvAutoencoder load_conv_autoencoder(const std::string& path) {
         c = read_conv_config(path);
     } catch (const DataError& e) {
         throw DataError(without_period(e.what()) + ".\n  Train and save one with: ./workshop " +
-                        "solution 08 (writes " + kDefaultModelPath +
+                        "solution 08 (writes " + default_model_path() +
                         "), or pass the --save path you used.");
     }
     Rng rng(0);  // the values are overwritten by the checkpoint

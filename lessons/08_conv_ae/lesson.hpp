@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ae/data.hpp"
 #include "ae/nn.hpp"
 #include "ae/optim.hpp"
 #include "ae/tensor.hpp"
@@ -140,8 +141,9 @@ FeatureMaps feature_maps(ConvAutoencoder& model, const Matrix& x);
 History train_conv_autoencoder(ConvAutoencoder& model, const Matrix& x, const TrainSpec& spec,
                                const EpochFn& on_epoch = nullptr);
 
-// The default place of this lesson's trained model (relative to the working directory).
-inline const char* const kDefaultModelPath = "out/08_conv_ae/model.ckpt";
+// The default place of this lesson's trained model: the repository's out/08_conv_ae/model.ckpt
+// (ae::repo_output: relative from the repository root).
+inline std::string default_model_path() { return repo_output("out/08_conv_ae/model.ckpt"); }
 // Saves the model to path: one checkpoint with its architecture inside, written atomically.
 // Refuses (ae::DataError, nothing written) when path holds a checkpoint of another lesson.
 void save_conv_autoencoder(const std::string& path, ConvAutoencoder& model);

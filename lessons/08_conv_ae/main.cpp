@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
         // Adam 3e-3: 5 epochs get further than 10 at 1e-3 did (0.0092 vs 0.0095), in half the time.
         const Options defaults = lesson_defaults(5, 3, 128, 32, 3e-3f);
         CommandLine cli({"08", "08_conv_ae", "Lesson 08: a convolutional autoencoder"}, defaults);
-        std::string save_path, model_path, mlp_path = l02::kDefaultModelPath;
+        std::string save_path, model_path, mlp_path = l02::default_model_path();
         int mlp_epochs = 5, stride = 2;
         cli.app().add_option("--save", save_path,
                              "where to save the model (default <out>/model.ckpt)");

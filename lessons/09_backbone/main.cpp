@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
 
         Results r;
         r.labels = labels, r.draws = draws, r.budget = budget, r.mask = mask;
-        l02::Autoencoder plain = obtain_backbone(plain_path, l02::kDefaultModelPath, false, mask,
+        l02::Autoencoder plain = obtain_backbone(plain_path, l02::default_model_path(), false, mask,
                                                  data, opt, retrain, r.plain_from);
         l02::Autoencoder masked =
             obtain_backbone(masked_path, "", true, mask, data, opt, retrain, r.masked_from);

@@ -89,7 +89,7 @@ Models obtain_models(const DataSplit& data, const Options& opt, const ModelFlags
                    }};
     };
     const Way ways[4] = {
-        {"deep AE", f.ae_model, l02::kDefaultModelPath, opt.out + "/ae" + stem, how,
+        {"deep AE", f.ae_model, l02::default_model_path(), opt.out + "/ae" + stem, how,
          [&](const std::string& p) { m.ae = l02::load_autoencoder(p); },
          [&](const std::string& p) { l02::save_autoencoder(p, m.ae); },
          [&] {

@@ -51,6 +51,12 @@ Matrix read_idx_images_shaped(const std::string& path, size_t want_rows, size_t 
 std::string find_data_dir(const std::string& requested, bool sample);
 // Path of the committed sample directory (data/fashion-mnist-sample in the source tree).
 std::string sample_data_dir();
+// Where a lesson program finds what another lesson's default run wrote (its model), given
+// relative to the repository ("out/02_deep_ae/model.ckpt"): as given when the working directory
+// is the repository root (so messages and summaries read as before), else the absolute path in
+// this repository. ./workshop runs programs in the user's folder, so a default read relative to
+// the working directory would miss the repository's out/.
+std::string repo_output(const std::string& relative);
 
 DataSplit load_data(const DataRequest& request);
 
