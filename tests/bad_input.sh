@@ -43,7 +43,7 @@ expect 2 "--k: got nan" solution_10 --quick --k nan
 expect 2 "--prominence: got nan" solution_10 --quick --prominence nan
 expect 2 "--anomaly-rate: got 0" solution_10 --quick --anomaly-rate 0
 expect 2 "--fpr: got nan" solution_06 --quick --fpr nan
-expect 2 "widths must be between 1 and 100000" solution_02 --quick --hidden 99999999999999999999
+expect 2 "is outside 1..16384" solution_02 --quick --hidden 99999999999999999999
 expect 2 "fewer than k" solution_07 --quick --k 100 --per-class 1
 expect 2 "--l1: got -1" solution_04 --quick --l1 -1
 expect 2 "--kl: got inf" solution_04 --quick --kl inf

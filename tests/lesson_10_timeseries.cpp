@@ -139,14 +139,15 @@ TEST_CASE(
     for (const char* label : {"1e300", "-3000000000", "-08888888888888888888888800"}) {
         const std::string big = temp_file("big.txt", "1 1 2 3\n" + std::string(label) + " 1 2 3\n");
         const std::string e = data_error([&] { read_ucr(big); });
-        CHECK_MESSAGE(contains(e, "line 2") && contains(e, "beyond the labels"), label, ": ", e);
+        CHECK_MESSAGE((contains(e, "line 2") && contains(e, "beyond the labels")),
+                      label << ": " << e);
     }
     const std::string f39 = temp_file("f39.txt", "1 1 2 3\n2 1 1e39 3\n");
     CHECK(contains(data_error([&] { read_ucr(f39); }), "beyond the float range"));
     const std::string long_tok =
         temp_file("long.txt", "1 1 2 3\n2 1 " + std::string(100000, '9') + "x 3\n");
     const std::string e2 = data_error([&] { read_ucr(long_tok); });
-    CHECK_MESSAGE(contains(e2, "(100001 characters)") && e2.size() < 2000, e2.substr(0, 300));
+    CHECK_MESSAGE((contains(e2, "(100001 characters)") && e2.size() < 2000), e2.substr(0, 300));
 }
 
 TEST_CASE("10 step 2b apply_scaler: global and per-window mapping, constant row rejected") {

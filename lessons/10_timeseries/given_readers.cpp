@@ -34,8 +34,10 @@ std::string shown(const std::string& tok) {
                : tok.substr(0, 40) + "... (" + std::to_string(tok.size()) + " characters)";
 }
 
-// One number of a text file, all of the token, finite (as a float too: the series are floats).
-double parse_number(const std::string& tok, const std::string& at, const std::string& what) {
+// One number of a text file, all of the token, finite (as a float too, for the series' values:
+// they are floats; a class label is checked against the int range by its caller instead).
+double parse_number(const std::string& tok, const std::string& at, const std::string& what,
+                    bool as_float = true) {
     char* end = nullptr;
     const double v = std::strtod(tok.c_str(), &end);
     if (tok.empty() || end != tok.c_str() + tok.size())
@@ -43,7 +45,7 @@ double parse_number(const std::string& tok, const std::string& at, const std::st
     if (!std::isfinite(v))
         throw DataError(at + what + " is \"" + shown(tok) +
                         "\" (NaN or inf): fill or drop the missing values first");
-    if (!std::isfinite(static_cast<float>(v)))
+    if (as_float && !std::isfinite(static_cast<float>(v)))
         throw DataError(at + what + " is \"" + shown(tok) +
                         "\", beyond the float range (about 3.4e38) the lesson computes in: "
                         "rescale the data");
@@ -90,7 +92,7 @@ UcrData read_ucr(const std::string& path) {
         if (tok.size() < 3)
             throw DataError(at + "expected a class label and at least 2 values, found " +
                             std::to_string(tok.size()) + " field(s)");
-        const double label = parse_number(tok[0], at, "the class label (first field)");
+        const double label = parse_number(tok[0], at, "the class label (first field)", false);
         if (label != std::round(label))
             throw DataError(at + "the class label \"" + shown(tok[0]) + "\" is not a whole number");
         if (!(label >= INT_MIN && label <= INT_MAX))
