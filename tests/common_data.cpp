@@ -236,7 +236,8 @@ TEST_CASE("common data: an earlier lesson's output is found in the repository fr
     const std::string away = ae::repo_output(rel);
     fs::current_path(before);
     CHECK_MESSAGE(at_root == rel, "from the repository root the path stays as given");
-    CHECK_MESSAGE(fs::path(away).is_absolute(), "from another folder: an absolute path, got " << away);
-    CHECK_MESSAGE(fs::path(away) == repo / rel, "from another folder: the repository's file, got "
-                                                    << away);
+    CHECK_MESSAGE(fs::path(away).is_absolute(),
+                  "from another folder: an absolute path, got " << away);
+    CHECK_MESSAGE(fs::path(away) == repo / rel,
+                  "from another folder: the repository's file, got " << away);
 }

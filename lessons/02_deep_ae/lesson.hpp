@@ -123,7 +123,9 @@ History train_layerwise(Autoencoder& model, const Matrix& x, TrainSpec spec, int
 
 // The default place of lesson 02's trained model: the repository's out/02_deep_ae/model.ckpt,
 // where ./workshop solution 02 writes it (ae::repo_output: relative from the repository root).
-inline std::string default_model_path() { return repo_output("out/02_deep_ae/model.ckpt"); }
+inline std::string default_model_path() {
+    return repo_output("out/02_deep_ae/model.ckpt");
+}
 // Saves the model to path: one checkpoint that carries its architecture (ae::save_mlp_autoencoder),
 // with an optional one-line note (what it was trained with), written atomically.
 void save_autoencoder(const std::string& path, Autoencoder& model, const std::string& note = "");

@@ -143,7 +143,9 @@ History train_conv_autoencoder(ConvAutoencoder& model, const Matrix& x, const Tr
 
 // The default place of this lesson's trained model: the repository's out/08_conv_ae/model.ckpt
 // (ae::repo_output: relative from the repository root).
-inline std::string default_model_path() { return repo_output("out/08_conv_ae/model.ckpt"); }
+inline std::string default_model_path() {
+    return repo_output("out/08_conv_ae/model.ckpt");
+}
 // Saves the model to path: one checkpoint with its architecture inside, written atomically.
 // Refuses (ae::DataError, nothing written) when path holds a checkpoint of another lesson.
 void save_conv_autoencoder(const std::string& path, ConvAutoencoder& model);
