@@ -24,55 +24,37 @@ void add_flags(CLI::App& app, Settings& set) {
     app.add_option("--impute-csv", set.impute_csv, "imputation on your own CSV table");
     app.add_option("--impute-categorical", set.impute_categorical,
                    "columns of --impute-csv that are categorical");
-    app.add_option("--splits", set.splits, "seeded splits (and hidings) to average over [1, 50]")
-        ->capture_default_str();
+    app.add_option("--splits", set.splits, "seeded splits (and hidings) to average over")
+        ->capture_default_str()
+        ->check(whole_flag(1, 50, "seeded splits"));
     app.add_option("--train-fraction", set.train_fraction,
-                   "fraction of the normal rows used for training (0.1, 0.9)")
-        ->capture_default_str();
-    app.add_option("--hidden", set.hidden, "hidden layer width of the autoencoders [2, 512]")
-        ->capture_default_str();
-    app.add_option("--knn-k", set.knn_k, "k of the kNN distance [1, 50]")->capture_default_str();
-    app.add_option("--hide-rate", set.hide_rate, "entries hidden for scoring imputation (0, 0.6]")
-        ->capture_default_str();
+                   "fraction of the normal rows used for training")
+        ->capture_default_str()
+        ->check(real_flag(0.1, 0.9, "the fraction of normal rows used for training", Ends::Open));
+    app.add_option("--hidden", set.hidden, "hidden layer width of the autoencoders")
+        ->capture_default_str()
+        ->check(whole_flag(2, 512, "the hidden layer width"));
+    app.add_option("--knn-k", set.knn_k, "k of the kNN distance")
+        ->capture_default_str()
+        ->check(whole_flag(1, 50, "k of the kNN distance"));
+    app.add_option("--hide-rate", set.hide_rate, "entries hidden for scoring imputation")
+        ->capture_default_str()
+        ->check(real_flag(0, 0.6, "the share of entries hidden", Ends::OpenLow));
     app.add_option("--mask-rate", set.mask_rate,
-                   "entries hidden per batch when training the masked AE [0, 0.9]")
-        ->capture_default_str();
-    app.add_option("--top", set.top, "rows in the table of anomalies [1, 100]")
-        ->capture_default_str();
+                   "entries hidden per batch when training the masked AE")
+        ->capture_default_str()
+        ->check(real_flag(0, 0.9, "the share of entries masked per batch"));
+    app.add_option("--top", set.top, "rows in the table of anomalies")
+        ->capture_default_str()
+        ->check(whole_flag(1, 100, "rows in the table of anomalies"));
 }
-
-namespace {
-
-// "" when lo <= v <= hi (open ends where asked) and v is finite, else the message.
-std::string range(const char* flag, double v, double lo, double hi, bool open_lo = false,
-                  bool open_hi = false) {
-    const bool ok =
-        std::isfinite(v) && (open_lo ? v > lo : v >= lo) && (open_hi ? v < hi : v <= hi);
-    if (ok) return "";
-    std::ostringstream s;
-    s << flag << " " << v << ": expected a number in " << (open_lo ? "(" : "[") << lo << ", " << hi
-      << (open_hi ? ")" : "]") << "; see --help";
-    return s.str();
-}
-
-}  // namespace
 
 int check_settings(const Settings& set) {
-    std::vector<std::string> errors = {
-        range("--splits", set.splits, 1, 50),
-        range("--train-fraction", set.train_fraction, 0.1, 0.9, true, true),
-        range("--hidden", set.hidden, 2, 512),
-        range("--knn-k", set.knn_k, 1, 50),
-        range("--hide-rate", set.hide_rate, 0, 0.6, true),
-        range("--mask-rate", set.mask_rate, 0, 0.9),
-        range("--top", set.top, 1, 100)};
-    if (!set.csv.empty() && set.label_column.empty())
-        errors.push_back("--csv needs --label-column NAME (the column holding each row's label)");
-    for (const auto& e : errors)
-        if (!e.empty()) {
-            std::cerr << e << "\n";
-            return 2;
-        }
+    // The numeric flags are checked by CommandLine::parse (their ranges are in add_flags).
+    if (!set.csv.empty() && set.label_column.empty()) {
+        std::cerr << "--csv needs --label-column NAME (the column holding each row's label)\n";
+        return 2;
+    }
     return -1;
 }
 
