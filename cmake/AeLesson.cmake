@@ -10,7 +10,8 @@
 # main.cpp, report.cpp, given.cpp and the test file are compiled once and linked twice: saving
 # exercise.cpp recompiles one file.
 
-# Every target reuses the library's precompiled header (same flags, so GCC accepts it).
+# A target reuses the library's precompiled header (same flags, so GCC accepts it). Every target
+# made here does, except the check build (lesson_check_NN_exercise: ae_check_pch, below).
 function(ae_use_pch target)
   target_precompile_headers(${target} REUSE_FROM ae)
 endfunction()

@@ -19,7 +19,8 @@ for n in "${lessons[@]}"; do
   dir=$(ls -d lessons/"$n"_* 2>/dev/null | head -n1)
   [ -n "$dir" ] || { fail "no folder lessons/${n}_*"; continue; }
   folder=$(basename "$dir")
-  for f in README.md hints.md exercise.hpp exercise.cpp main.cpp report.hpp report.cpp; do
+  for f in README.md hints.md exercise.hpp exercise.cpp lesson.hpp given.cpp main.cpp report.hpp \
+      report.cpp; do
     [ -f "$dir/$f" ] || fail "$dir/$f is missing"
   done
   [ -f "solutions/$folder/exercise.cpp" ] || fail "solutions/$folder/exercise.cpp is missing"

@@ -1,4 +1,5 @@
-// The one doctest main of the project, compiled once and linked into every test executable, and
+// The doctest main of the project, compiled once (ae_doctest_main) and linked into every doctest
+// executable (the GPU tests and the fuzz replayers have mains of their own: ARCHITECTURE.md), and
 // the `steps` reporter that `./workshop check NN` and `./workshop watch NN` use: one line per
 // lesson step (passed, failed, not written yet), then what failed, in words. With AE_STEP_RECORD
 // set it writes the same as JSON lines to that file instead (scripts/check-steps.py reads it).

@@ -1,6 +1,6 @@
 // The bridge from lesson 05's VAE (four ae::Sequential parts) to the CUDA VAE trainer (see
-// ae/gpu_vae.hpp), and ae::train for the VAE (ae/training.hpp). Compiled in every build;
-// without CUDA (AE_HAVE_CUDA undefined) the GPU calls throw a clear ae::Error. Names are
+// ae/gpu_vae.hpp); ae::train for the VAE, which uses it, is in training.cpp. Compiled in every
+// build; without CUDA (AE_HAVE_CUDA undefined) the GPU calls throw a clear ae::Error. Names are
 // distinctive: common/src is unity-built.
 #include "ae/gpu_vae.hpp"
 

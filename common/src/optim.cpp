@@ -1,6 +1,7 @@
-// SGD with momentum and Adam (see ae/optim.hpp), each a plain loop of its update rule, split over
-// the cores for big parameters (simd.hpp). The loops vectorise (-fopt-info-vec; sqrt needs
-// -fno-math-errno, set in CMakeLists.txt).
+// SGD with momentum and Adam (see ae/optim.hpp), split over the cores for big parameters
+// (simd.hpp). SGD is a plain loop of its update rule (locals, not members, so it can vectorise);
+// Adam runs the same rule in xsimd batches (detail::adam_update_simd: GCC does not vectorise the
+// plain loop, ae/optim.hpp), with detail::adam_update_plain as the reference and for the tail.
 #include "ae/optim.hpp"
 
 #include <cmath>

@@ -3,7 +3,8 @@
 //   parallel_for(n, f)  calls f(begin, end) on chunks of [0, n) (chunks start at multiples of
 //                       1024): on this thread and on sleeping helper threads, one per extra
 //                       OpenBLAS thread (OPENBLAS_NUM_THREADS=1 keeps everything on one core).
-//                       Below 64k entries the wake-up costs more than it saves: f(0, n) here.
+//                       Below kMinParallel (2^19) entries the wake-up costs more than it saves:
+//                       f(0, n) on this thread.
 //   block_sums(n, f)    the sum of n terms that f writes block by block (a loss's terms): float
 //                       within blocks of 1024, double across them; no matrix of the terms.
 // Speed and the measurements behind these choices: bench/README.md.

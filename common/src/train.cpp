@@ -61,13 +61,12 @@ namespace {
 // network's loss on the first batch on the CPU; the first epoch's mean from a device runner).
 // Healthy training of every lesson ends epoch 1 well below it, so neither rule fires there:
 // - explosion: a batch or an epoch whose mean loss is above kDivergedExplode x first (lesson 01
-// with
-//   --lr 100 reaches 1e16 x);
-// - no progress: from epoch 2 on, an epoch whose train loss is above kDivergedNoProgress x first
-// (worse
-//   than not training at all) and not below epoch 1's (no better since): lesson 02 with --lr 1
-//   (dead units, a constant output). Both conditions: a run that starts from a trained model
-//   and a first batch that happens to be easy still does not stop while it improves.
+//   with --lr 100 reaches 1e16 x);
+// - no progress: from epoch 2 on, an epoch whose train loss is above kDivergedNoProgress x
+//   first (worse than not training at all) and not below epoch 1's (no better since): lesson 02
+//   with --lr 1 (dead units, a constant output). Both conditions: a run that starts from a
+//   trained model and a first batch that happens to be easy still does not stop while it
+//   improves.
 constexpr double kDivergedExplode = 1e3;
 constexpr double kDivergedNoProgress = 1.05;
 

@@ -1,5 +1,5 @@
 // Lesson 03, the code the lesson gives you (declared in lesson.hpp): corruptions by name, the
-// denoising training loop (ae::fit around your denoising_step) and the MSE used to compare
+// denoising training loop (ae::train around your denoising_step) and the MSE used to compare
 // noisy, plain and denoised images. It calls the functions you write in exercise.cpp.
 #include <cstdio>
 #include <iostream>

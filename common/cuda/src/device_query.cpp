@@ -1,6 +1,6 @@
 // Device query for the workshop: what the CUDA runtime says at start-up, and what the GPUs are.
 // Without a GPU (or without a driver) cudaGetDeviceCount fails; that is recorded for
-// ae::classify_cuda_startup (common/src/device.cpp), which tells "no GPU" from "a GPU that
+// ae::classify_cuda_startup (common/src/gpu_status.cpp), which tells "no GPU" from "a GPU that
 // cannot be used", and the sticky error is cleared so that later CUDA calls do not report it.
 #include <cuda_runtime_api.h>
 

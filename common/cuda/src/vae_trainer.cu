@@ -2,7 +2,7 @@
 // (blas.cuh); bias, ReLU and the optimiser reuse mlp_kernels.cuh; the kernels below are the VAE's
 // own (noise, the reparameterisation, BCE on logits summed over pixels, the KL term). CPU
 // reference: solutions/05_vae/exercise.cpp (loss_and_gradients) + lessons/05_vae/given.cpp
-// (train_vae); tests/gpu_train.cpp ("vae") compares one step of the two with the same eps.
+// (train_vae); tests/gpu_lessons.cpp ("vae") compares one step of the two with the same eps.
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 #include <curand_kernel.h>

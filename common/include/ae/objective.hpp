@@ -7,7 +7,7 @@
 
 namespace ae {
 
-// The reconstruction loss; both are means over all N*D entries (so a lr means the same).
+// The reconstruction loss; each is a mean over all N*D entries (so a lr means the same).
 //   Mse: mean (x_hat - x)^2 of the model's output.
 //   Bce: binary cross-entropy of sigmoid(logits) vs x, the model's output taken as logits.
 //   L1:  mean |x_hat - x| of the model's output (lesson 02; CPU only: the GPU trainer has no L1).
@@ -46,14 +46,16 @@ struct Objective {
 };
 
 // The optimiser, as ae::Adam / ae::Sgd build it (weight decay decoupled: w -= lr wd w).
-// Momentum and RmsProp are lesson 02's own updates (the learner's code, CPU only; ae::train's
-// make_optimizer does not build them: the lesson's step brings its own optimiser).
+// Momentum and RmsProp name lesson 02's own updates (the learner's code, on the CPU: its step
+// brings its own optimiser, l02::lesson_optimizer). ae::make_optimizer builds Momentum as ae::Sgd
+// (the same update; lesson 02 trains it so on the GPU) and, for RmsProp, an optimiser that
+// refuses to step; the GPU trainers refuse RmsProp (ae::require_gpu_support).
 enum class OptimizerKind { Adam, Sgd, Momentum, RmsProp };
 struct OptimizerSpec {
     OptimizerKind kind = OptimizerKind::Adam;
     float lr = 1e-3f;
     float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;  // Adam
-    float momentum = 0.f;                             // Sgd
+    float momentum = 0.f;                             // Sgd, Momentum
     float weight_decay = 0.f;
     float rho = 0.9f;  // RmsProp: the decay of the running mean of g^2
     bool l2 = false;   // weight_decay as an L2 term added to the gradient (coupled) instead

@@ -1,6 +1,7 @@
 // The GPU side of the workshop, as plain C++ (no xtensor, no CUDA headers): device query and a
 // trainer for multilayer-perceptron autoencoders whose weights, optimiser state and training set
-// live on the device. ae/device.hpp (common/src/device.cpp) turns an ae::Sequential into this.
+// live on the device. ae/device.hpp (common/src/gpu_autoencoder.cpp) turns an ae::Sequential
+// into this.
 // Row-major everywhere, like the CPU code: x (N, D), layer l: W (in, out), b (1, out).
 #pragma once
 #include <cstddef>
