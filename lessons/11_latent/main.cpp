@@ -26,22 +26,22 @@ constexpr size_t kExplorerPoints = 1500;  // the page grows 0.33-0.43 kB per poi
 void add_flags(CLI::App& app, Flags& f) {
     app.add_option("--points", f.points, "test images clustered and mapped (t-SNE is O(N^2))")
         ->capture_default_str()
-        ->check(CLI::Range(50, 10000));
+        ->check(whole_flag(50, 10000, "test images; t-SNE is O(N^2)"));
     app.add_option("--perplexity", f.perplexity, "t-SNE perplexity (neighbours per point)")
         ->capture_default_str()
-        ->check(CLI::Range(2.0, 200.0));
+        ->check(real_flag(2.0, 200.0, "neighbours per point"));
     app.add_option("--tsne-iterations", f.tsne_iterations, "t-SNE gradient steps")
         ->capture_default_str()
-        ->check(CLI::Range(150, 5000));
+        ->check(whole_flag(150, 5000, "t-SNE gradient steps"));
     app.add_option("--restarts", f.restarts, "k-means restarts (best inertia kept)")
         ->capture_default_str()
-        ->check(CLI::Range(1, 100));
+        ->check(whole_flag(1, 100, "k-means restarts"));
     app.add_option("--trust-k", f.trust_k, "neighbours counted by trustworthiness")
         ->capture_default_str()
-        ->check(CLI::Range(1, 100));
+        ->check(whole_flag(1, 100, "neighbours counted by trustworthiness"));
     app.add_option("--samples", f.samples, "random codes decoded per model and prior")
         ->capture_default_str()
-        ->check(CLI::Range(20, 5000));
+        ->check(whole_flag(20, 5000, "random codes per model and prior"));
     app.add_option("--model", f.models.ae_model, "a lesson 02 checkpoint (must load)");
     app.add_option("--vae-model", f.models.vae_model, "a lesson 05 checkpoint, Z = 20");
     app.add_option("--vae2-model", f.models.vae2_model, "a lesson 05 checkpoint, Z = 2");
