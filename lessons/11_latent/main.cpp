@@ -1,6 +1,7 @@
 // Lesson 11 program: the latent spaces of the deep AE (lesson 02), the contractive AE (lesson 04)
 // and the VAE (lesson 05) side by side with pixels and PCA: k-means clusterings scored against
-// the labels, and a t-SNE map of the codes against a PCA-2 map, by trustworthiness.
+// the labels, a t-SNE map of the codes against a PCA-2 map, by trustworthiness, invariance,
+// random codes decoded, and arithmetic with class means against the same on pixels.
 // Run: ./workshop run 11 [--quick] [--points 2000] [--perplexity 30]  (--help: every flag).
 // Pictures, their numbers and summary.json go to out/11_latent/ (report.cpp), and the explorer
 // page explorer.html (explorer.hpp).
@@ -42,6 +43,10 @@ void add_flags(CLI::App& app, Flags& f) {
     app.add_option("--samples", f.samples, "random codes decoded per model and prior")
         ->capture_default_str()
         ->check(whole_flag(20, 5000, "random codes per model and prior"));
+    app.add_option("--per-class", f.per_class,
+                   "test images per source class, class-mean arithmetic")
+        ->capture_default_str()
+        ->check(whole_flag(5, 1000, "test images per class; the sample has 100 per class"));
     app.add_option("--model", f.models.ae_model, "a lesson 02 checkpoint (must load)");
     app.add_option("--vae-model", f.models.vae_model, "a lesson 05 checkpoint, Z = 20");
     app.add_option("--vae2-model", f.models.vae2_model, "a lesson 05 checkpoint, Z = 2");
@@ -131,7 +136,15 @@ int main(int argc, char** argv) {
 
         // Step 4: the codes' distribution, and random codes decoded (what the prior is for).
         r.stats = model_code_statistics(x, models);
-        r.sampling = decode_random_codes(data, models, f.samples, 10000, opt.seed);
+        Rng rng(opt.seed);
+        Judge judge = train_judge(data, 10000, opt.seed, rng);
+        r.sampling = decode_random_codes(data, models, f.samples, judge, rng);
+
+        // Step 5: arithmetic with class means, judged by the same classifier; which dimensions
+        // of the VAE's code carry anything, and what moving along one of them does.
+        r.arithmetic = measure_arithmetic(data, models, judge, f.per_class);
+        r.activity_images = data.test.size();
+        r.traversals = measure_traversals(data.test.images, models);
 
         write_explorer_page(opt.out + "/explorer.html", data, x, labels, r.tsne_map, models);
 
