@@ -102,6 +102,7 @@ Arithmetic measure_arithmetic(const DataSplit& data, Models& m, Judge& judge, si
 
 Traversals measure_traversals(const Matrix& x, Models& m, size_t most_active) {
     Traversals t;
+    t.measured_on = x.shape()[0];
     const Matrix vae_means = l05::encode_mean(m.vae, x);
     const std::pair<std::string, Matrix> codes[3] = {{"VAE means", vae_means},
                                                      {"deep AE", l02::encode(m.ae, x)},

@@ -148,6 +148,7 @@ struct Activity {
 };
 struct Traversals {
     std::vector<Activity> models;  // "VAE means", "deep AE", "contractive AE"
+    size_t measured_on = 0;        // rows of x the activity was measured over
     std::vector<size_t> dims;      // the VAE dimensions drawn, one grid row each
     Matrix images;                 // (dims * kTraversalValues, D)
 };

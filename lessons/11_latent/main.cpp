@@ -1,7 +1,6 @@
 // Lesson 11 program: the latent spaces of the deep AE (lesson 02), the contractive AE (lesson 04)
-// and the VAE (lesson 05) side by side with pixels and PCA: k-means clusterings scored against
-// the labels, a t-SNE map of the codes against a PCA-2 map, by trustworthiness, invariance,
-// random codes decoded, and arithmetic with class means against the same on pixels.
+// and the VAE (lesson 05) side by side with pixels and PCA: k-means scored against the labels,
+// t-SNE vs PCA-2 maps, invariance, random codes decoded, arithmetic with class means.
 // Run: ./workshop run 11 [--quick] [--points 2000] [--perplexity 30]  (--help: every flag).
 // Pictures, their numbers and summary.json go to out/11_latent/ (report.cpp), and the explorer
 // page explorer.html (explorer.hpp).
@@ -140,14 +139,11 @@ int main(int argc, char** argv) {
         Judge judge = train_judge(data, 10000, opt.seed, rng);
         r.sampling = decode_random_codes(data, models, f.samples, judge, rng);
 
-        // Step 5: arithmetic with class means, judged by the same classifier; which dimensions
-        // of the VAE's code carry anything, and what moving along one of them does.
+        // Step 5: class-mean arithmetic, judged alike; active units and the VAE's traversals.
         r.arithmetic = measure_arithmetic(data, models, judge, f.per_class);
-        r.activity_images = data.test.size();
         r.traversals = measure_traversals(data.test.images, models);
 
         write_explorer_page(opt.out + "/explorer.html", data, x, labels, r.tsne_map, models);
-
         report(opt, f, data, labels, r, total);
         return 0;
     });

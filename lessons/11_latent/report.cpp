@@ -158,9 +158,9 @@ void direction_pictures(const std::string& out, const DataSplit& data, const Res
         trows.push_back(label);
     }
     for (float v : kTraversalValues) tcols.push_back(std::to_string(int(v)));
-    save_image_grid(out + "/traversals_VAE.png", t.images, kTraversalValues.size(), 28, 28, 2,
-                    false, trows, "VAE: one dimension of a test image's code set to -3 ... 3",
-                    tcols);
+    save_image_grid(
+        out + "/traversals_VAE.png", t.images, kTraversalValues.size(), 28, 28, 2, false, trows,
+        "VAE: one dimension of a test image's code set to -3 ... 3 (its activity)", tcols);
 }
 
 Json scores(const ClusterScore& s) {
@@ -262,7 +262,7 @@ void report(const Options& opt, const Flags& f, const DataSplit& data, const Lab
         "\nActive units: dimensions whose code varies over the %zu test images with a variance "
         "above %.2f\n(meaningful for the VAE, whose prior has unit variance; an AE's code has "
         "no set scale):\n",
-        r.activity_images, kActiveThreshold);
+        tr.measured_on, kActiveThreshold);
     Json active_json;
     for (const Activity& a : tr.models) {
         const auto [lo, hi] = std::minmax_element(a.activity.begin(), a.activity.end());
@@ -274,7 +274,7 @@ void report(const Options& opt, const Flags& f, const DataSplit& data, const Lab
     }
     std::vector<double> dims(tr.dims.begin(), tr.dims.end()),
         values(kTraversalValues.begin(), kTraversalValues.end());
-    active_json.set("threshold", kActiveThreshold).set("test_images", r.activity_images);
+    active_json.set("threshold", kActiveThreshold).set("test_images", tr.measured_on);
     Json trav_json;
     trav_json.set("vae_dimensions", dims).set("values", values);
     std::vector<std::string> tnames;

@@ -37,7 +37,6 @@ struct Results {
     Sampling sampling;
     Arithmetic arithmetic;
     Traversals traversals;
-    size_t activity_images = 0;  // test images over which the activity was measured
 };
 
 // Prints the tables, writes every picture, CSV and summary.json to opt.out.
