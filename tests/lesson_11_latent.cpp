@@ -464,3 +464,126 @@ TEST_CASE("11 step 4b sample_fitted_gaussian: samples have the codes' mean and c
         sample_fitted_gaussian(codes, 5, again) == xt::view(s, xt::range(0, 5), xt::all()),
         "the same seed should give the same first samples");
 }
+
+TEST_CASE("11 step 5a class_means: the mean code of each class, from a table worked out by hand") {
+    // Class 0: rows 1 and 4; class 1: row 3; class 2: rows 0, 2 and 5 (three classes, unsorted).
+    const Matrix codes = {{1.f, 0.f}, {2.f, 4.f}, {3.f, 3.f}, {-1.f, 7.f}, {0.f, -2.f}, {5.f, 6.f}};
+    const Labels labels = {2, 0, 2, 1, 0, 2};
+    const Matrix means = class_means(codes, labels, 3);
+    test::check_close(means, Matrix{{1.f, 1.f}, {-1.f, 7.f}, {3.f, 3.f}}, 1e-6,
+                      "class means (row c: the mean code of class c)");
+    // Classes that no row needs to come before: class 0 is the first row even when it is rare.
+    const Matrix one = class_means({{4.f}, {8.f}, {9.f}}, {1, 1, 0}, 2);
+    test::check_close(one, Matrix{{9.f}, {6.f}}, 1e-6, "class means of a 1-D code");
+}
+
+TEST_CASE("11 step 5a class_means: rejects labels outside the classes, empty classes, lengths") {
+    const Matrix codes = {{1.f}, {2.f}, {3.f}, {4.f}};
+    check_rejects([&] { class_means(codes, {0, 1, 7, 2}, 5); }, "label 7 of 5 classes", {"7", "5"});
+    check_rejects([&] { class_means(codes, {0, 1, -1, 2}, 5); }, "label -1", {"-1"});
+    check_rejects([&] { class_means(codes, {0, 1, 2, 4}, 5); }, "class 3 has no rows", {"3"});
+    check_rejects([&] { class_means(codes, {0, 1, 2}, 3); }, "3 labels for 4 codes", {"3", "4"});
+}
+
+TEST_CASE("11 step 5b latent_arithmetic: moves every code by the same step, towards `to`") {
+    const Matrix means = {{1.f, 2.f}, {4.f, -1.f}, {0.f, 5.f}};
+    const Matrix codes = {{3.f, 0.f}, {5.f, -2.f}, {4.f, 1.f}};
+    const Matrix moved = latent_arithmetic(codes, means, 1, 2);
+    test::check_close(moved - codes, Matrix{{-4.f, 6.f}, {-4.f, 6.f}, {-4.f, 6.f}}, 1e-6,
+                      "the step from class 1's mean to class 2's, for every row",
+                      {{-1.0, "the step goes from `to` to `from`: the wrong way"}});
+    test::check_close(moved, Matrix{{-1.f, 6.f}, {1.f, 4.f}, {0.f, 7.f}}, 1e-6,
+                      "codes of class 1 moved to class 2");
+    test::check_close(latent_arithmetic(codes, means, 0, 2) - codes,
+                      Matrix{{-1.f, 3.f}, {-1.f, 3.f}, {-1.f, 3.f}}, 1e-6,
+                      "the step from class 0's mean to class 2's");
+    test::check_close(latent_arithmetic(codes, means, 2, 2), codes, 1e-7, "from == to");
+}
+
+TEST_CASE("11 step 5b latent_arithmetic: the moved codes of a class have the target's mean") {
+    Rng rng(51);
+    const Matrix codes = rng.normal(60, 4, 0.5f, 2.f);
+    Labels labels(60);
+    for (size_t i = 0; i < 60; ++i) labels[i] = int((i * 7) % 3);
+    const Matrix means = class_means(codes, labels, 3);
+    for (auto [from, to] : {std::pair<size_t, size_t>{0, 2}, {2, 1}, {1, 0}}) {
+        std::vector<size_t> rows;
+        for (size_t i = 0; i < 60; ++i)
+            if (size_t(labels[i]) == from) rows.push_back(i);
+        const Matrix of_class = xt::view(codes, xt::keep(rows), xt::all());
+        const Matrix moved = latent_arithmetic(of_class, means, from, to);
+        const Matrix mean_moved = xt::mean(moved, {0}, xt::keep_dims);
+        test::check_close(mean_moved, xt::view(means, xt::range(to, to + 1), xt::all()), 1e-5,
+                          "mean of class " + std::to_string(from) + "'s codes moved to class " +
+                              std::to_string(to));
+        test::check_close(moved - xt::view(moved, xt::range(0, 1), xt::all()),
+                          of_class - xt::view(of_class, xt::range(0, 1), xt::all()), 1e-5,
+                          "differences between the moved codes (they move together)");
+    }
+}
+
+TEST_CASE("11 step 5b latent_arithmetic: rejects a class outside the means and a wrong width") {
+    const Matrix means = xt::zeros<float>({size_t(4), size_t(2)});
+    const Matrix codes = xt::zeros<float>({size_t(3), size_t(2)});
+    check_rejects([&] { latent_arithmetic(codes, means, 1, 6); }, "to = 6 of 4", {"6", "4"});
+    check_rejects([&] { latent_arithmetic(codes, means, 9, 0); }, "from = 9 of 4", {"9", "4"});
+    const Matrix wide = xt::zeros<float>({size_t(3), size_t(5)});
+    check_rejects([&] { latent_arithmetic(wide, means, 0, 1); }, "codes of width 5, means 2",
+                  {"5", "2"});
+}
+
+TEST_CASE("11 step 5c unit_activity: how much each dimension varies over the images") {
+    // Columns: constant far from 0 (varies not at all); 0 and 0.2 alternating; -1 and 1.
+    const Matrix means = {{5.f, 0.f, -1.f}, {5.f, 0.2f, 1.f}, {5.f, 0.f, -1.f}, {5.f, 0.2f, 1.f}};
+    const std::vector<double> a = unit_activity(means);
+    REQUIRE_MESSAGE(a.size() == 3, "one number per dimension (Z = 3, N = 4), got ", a.size());
+    check_value(a[0], 0.0, 1e-9, "activity of a dimension that is the same for every image");
+    check_value(a[1], 0.01, 1e-6, "activity of a dimension alternating 0 and 0.2",
+                {{4.0 / 3.0, "divided by N - 1 instead of N"},
+                 {10.0, "the standard deviation, not the variance"}});
+    check_value(a[2], 1.0, 1e-6, "activity of a dimension alternating -1 and 1",
+                {{4.0 / 3.0, "divided by N - 1 instead of N"}});
+}
+
+TEST_CASE("11 step 5c active_units: counts the dimensions that vary more than the threshold") {
+    // Over 4 images: 0: constant 3; 1: variance 0.009025 (0.012 over N - 1); 2: variance
+    // 0.0025 (standard deviation 0.05); 3: variance 0.25; 4: variance 0.011025.
+    const Matrix means = {{3.f, 0.f, 0.f, -0.5f, 0.f},
+                          {3.f, 0.19f, 0.1f, 0.5f, 0.21f},
+                          {3.f, 0.f, 0.f, -0.5f, 0.f},
+                          {3.f, 0.19f, 0.1f, 0.5f, 0.21f}};
+    const size_t n = active_units(means, 0.01);
+    CHECK_MESSAGE(n == 2, "active units at threshold 0.01: expected 2 (dimensions 3 and 4), got ",
+                  n,
+                  n == 3   ? ": is the variance divided by N (not N - 1)?"
+                  : n == 4 ? ": compared the standard deviation (or a mean) with the threshold?"
+                           : "");
+    CHECK_MESSAGE(active_units(means, 0.001) == 4, "at threshold 0.001: expected 4, got ",
+                  active_units(means, 0.001), " (a constant dimension is never active)");
+    CHECK_MESSAGE(active_units(means, 0.0) == 4, "at threshold 0: expected 4, got ",
+                  active_units(means, 0.0), " (above the threshold, strictly)");
+    CHECK_MESSAGE(active_units(means, 0.3) == 0, "at threshold 0.3: expected 0, got ",
+                  active_units(means, 0.3));
+}
+
+TEST_CASE("11 step 5c traversal_codes: one row per dimension and value, the rest of the base") {
+    const Matrix base = {{0.5f, -1.f, 2.f, 0.25f}};
+    const Matrix got = traversal_codes(base, {2, 0}, {-3.f, 0.f, 3.f});
+    const Matrix expected = {{0.5f, -1.f, -3.f, 0.25f}, {0.5f, -1.f, 0.f, 0.25f},
+                             {0.5f, -1.f, 3.f, 0.25f},  {-3.f, -1.f, 2.f, 0.25f},
+                             {0.f, -1.f, 2.f, 0.25f},   {3.f, -1.f, 2.f, 0.25f}};
+    test::check_close(got, expected, 1e-7,
+                      "dimension 2 set to -3, 0, 3, then dimension 0 set to -3, 0, 3");
+    test::check_close(traversal_codes(base, {3}, {0.25f}), base, 1e-7,
+                      "a dimension set to its own value gives the base back");
+    check_rejects(
+        [&] {
+            traversal_codes(base, {1, 7}, {0.f});
+        },
+        "dimension 7 of Z = 4", {"7", "4"});
+    check_rejects(
+        [&] {
+            traversal_codes(Matrix{{1.f, 2.f}, {3.f, 4.f}}, {0}, {0.f});
+        },
+        "a base of 2 rows", {"2"});
+}

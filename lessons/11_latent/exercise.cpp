@@ -1,7 +1,8 @@
 // Lesson 11: the latent space. You write k-means and its three scores against labels, then the
 // exact t-SNE (bandwidths, joint P, its KL and gradient, the optimisation) and trustworthiness,
 // then shifted and rotated images and how far their codes move, then the codes' statistics and
-// a Gaussian fitted to them, one README step each.
+// a Gaussian fitted to them, then class means, arithmetic with them, active units and
+// traversals, one README step each.
 // Check: ./workshop check 11   (./workshop watch 11 reruns on save; ./workshop hint 11 STEP)
 #include "07_knn/exercise.hpp"  // squared_distances: lesson 07's GEMM trick, yours to reuse
 #include "ae/todo.hpp"
@@ -87,6 +88,32 @@ CodeStats code_statistics(const Matrix& codes) {
 Matrix sample_fitted_gaussian(const Matrix& codes, size_t n, Rng& rng) {
     // TODO(lesson 11, step 4b): see README "Step 4b: Codes drawn from a fitted Gaussian".
     AE_TODO("11", "sample_fitted_gaussian", codes, n, rng);
+}
+
+Matrix class_means(const Matrix& codes, const Labels& labels, size_t classes) {
+    // TODO(lesson 11, step 5a): see README "Step 5a: Class means".
+    AE_TODO("11", "class_means", codes, labels, classes);
+}
+
+Matrix latent_arithmetic(const Matrix& codes, const Matrix& means, size_t from, size_t to) {
+    // TODO(lesson 11, step 5b): see README "Step 5b: Arithmetic with class means".
+    AE_TODO("11", "latent_arithmetic", codes, means, from, to);
+}
+
+std::vector<double> unit_activity(const Matrix& means) {
+    // TODO(lesson 11, step 5c): see README "Step 5c: Active units and traversals".
+    AE_TODO("11", "unit_activity", means);
+}
+
+size_t active_units(const Matrix& means, double threshold) {
+    // TODO(lesson 11, step 5c): see README "Step 5c: Active units and traversals".
+    AE_TODO("11", "active_units", means, threshold);
+}
+
+Matrix traversal_codes(const Matrix& base, const std::vector<size_t>& dims,
+                       const std::vector<float>& values) {
+    // TODO(lesson 11, step 5c): see README "Step 5c: Active units and traversals".
+    AE_TODO("11", "traversal_codes", base, dims, values);
 }
 
 }  // namespace ae::l11

@@ -1,6 +1,7 @@
 // Lesson 11: the latent space. The contract: the functions you write in exercise.cpp, one README
-// step each (clustering and its scores, the t-SNE map and its trustworthiness). The models, the
-// representations and the experiment around them are in lesson.hpp.
+// step each (clustering and its scores, the t-SNE map and its trustworthiness, invariance, the
+// codes' distribution, directions in the code space). The models, the representations and the
+// experiment around them are in lesson.hpp.
 // Check with: ./workshop check 11      Hints: ./workshop hint 11 STEP      Run: ./workshop run 11
 #pragma once
 #include <cstdint>
@@ -117,5 +118,29 @@ CodeStats code_statistics(const Matrix& codes);
 // add 1e-6 x the mean variance to the diagonal when it is not positive definite) and e ~ N(0, I)
 // from rng.normal.
 Matrix sample_fitted_gaussian(const Matrix& codes, size_t n, Rng& rng);
+
+// ---- Step 5: interpretable directions ----
+// README step 5a. codes: (N, Z), labels: N class numbers in [0, classes) -> (classes, Z): row c
+// the mean of the codes of the rows labelled c. Throws ae::Error naming the label and `classes`
+// when a label is outside [0, classes), naming the class when it has no rows, and naming both
+// counts when labels and codes differ in length.
+Matrix class_means(const Matrix& codes, const Labels& labels, size_t classes);
+// README step 5b. codes: (N, Z) of images of class `from`, means: (C, Z) from class_means ->
+// (N, Z): every code moved by the step that takes the mean code of class `from` to the mean
+// code of class `to` (the same step for every row; from == to leaves the codes as they are).
+// Throws ae::Error naming the class and C when from or to is outside [0, C), and naming both
+// widths when means and codes differ in Z.
+Matrix latent_arithmetic(const Matrix& codes, const Matrix& means, size_t from, size_t to);
+// README step 5c. means: (N, Z), row i the posterior mean of image i (N >= 1) -> Z numbers: how
+// much each dimension's posterior mean varies over the N images (its variance, divided by N).
+std::vector<double> unit_activity(const Matrix& means);
+// README step 5c. The number of dimensions whose unit_activity is above threshold (strictly).
+size_t active_units(const Matrix& means, double threshold = 0.01);
+// README step 5c. base: (1, Z) a code, dims: dimensions in [0, Z), values: V numbers ->
+// (dims.size() * V, Z): row d * V + v is base with dimension dims[d] set to values[v] (every
+// other entry as in base). Throws ae::Error naming the dimension and Z when one is outside
+// [0, Z), and naming the row count when base has not exactly one row.
+Matrix traversal_codes(const Matrix& base, const std::vector<size_t>& dims,
+                       const std::vector<float>& values);
 
 }  // namespace ae::l11

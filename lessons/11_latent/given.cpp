@@ -173,6 +173,9 @@ void check_exercise_written() {
     const Matrix img = xt::zeros<float>({size_t(1), size_t(784)});
     code_statistics(x), sample_fitted_gaussian(x, 2, rng);
     distance_ratio(x, x), retrieval_rate(x, x), shift_images(img, 1, 0), rotate_images(img, 5.f);
+    const Matrix means = class_means(x, y, 3);
+    latent_arithmetic(x, means, 0, 1), unit_activity(x), active_units(x, kActiveThreshold);
+    traversal_codes(xt::view(x, xt::range(0, 1), xt::all()), {0, 1}, kTraversalValues);
 }
 
 }  // namespace ae::l11

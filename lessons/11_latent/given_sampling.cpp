@@ -1,7 +1,7 @@
-// Lesson 11, given code of step 4 (lesson.hpp): the codes' statistics per model, and random
-// codes decoded by the deep AE and the VAE, judged by a small classifier (lesson 09's, trained
-// here on 10,000 labelled training images): a sample "looks real" when the classifier is at
-// least 90 % sure of one class, as it is for most real test images.
+// Lesson 11, given code of step 4 (lesson.hpp): the codes' statistics per model, the judge (a
+// small classifier, lesson 09's, trained here on 10,000 labelled training images), and random
+// codes decoded by the deep AE and the VAE, judged by it: a sample "looks real" when the judge
+// is at least 90 % sure of one class, as it is for most real test images.
 #include <algorithm>
 #include <cmath>
 
@@ -12,9 +12,9 @@
 namespace ae::l11 {
 
 namespace {
-// The share of the rows of x (N, D) to which the classifier gives one class >= `sure`.
-double share_confident(l09::Classifier& c, const Matrix& x, double sure) {
-    const Matrix logits = c.head.forward(c.encoder.forward(x));
+// The share of the rows of x (N, D) to which the judge gives one class >= `sure`.
+double share_confident(Judge& judge, const Matrix& x, double sure) {
+    const Matrix logits = judge.net.head.forward(judge.net.encoder.forward(x));
     size_t n = 0;
     for (size_t i = 0; i < logits.shape()[0]; ++i) {
         auto row = xt::view(logits, i, xt::all());
@@ -26,23 +26,35 @@ double share_confident(l09::Classifier& c, const Matrix& x, double sure) {
 }
 }  // namespace
 
-Sampling decode_random_codes(const DataSplit& data, Models& m, size_t n, size_t refs,
-                             uint64_t seed) {
+Judge train_judge(const DataSplit& data, size_t refs, uint64_t seed, Rng& rng) {
     const size_t r = std::min(refs, data.train.size());
     const Matrix ref = xt::view(data.train.images, xt::range(0, r), xt::all());
     const Labels ref_labels(data.train.labels.begin(), data.train.labels.begin() + r);
-    Rng rng(seed);
-    l09::Classifier judge = l09::make_classifier(l09::backbone_config(), nullptr, false, rng);
+    Judge judge{l09::make_classifier(l09::backbone_config(), nullptr, false, rng), 0.9};
     l09::Budget budget;
     budget.epochs = 3;
-    l09::train_classifier(judge, ref, ref_labels, budget, true, seed);
+    l09::train_classifier(judge.net, ref, ref_labels, budget, true, seed);
+    return judge;
+}
+
+Matrix judge_probabilities(Judge& judge, const Matrix& x) {
+    Matrix p = judge.net.head.forward(judge.net.encoder.forward(x));
+    for (size_t i = 0; i < p.shape()[0]; ++i) {
+        auto row = xt::view(p, i, xt::all());
+        row = xt::exp(row - xt::amax(row)());
+        row /= xt::sum(row)();
+    }
+    return p;
+}
+
+Sampling decode_random_codes(const DataSplit& data, Models& m, size_t n, Judge& judge, Rng& rng) {
     const Matrix real =
         xt::view(data.test.images, xt::range(0, std::min(n, data.test.size())), xt::all());
     Sampling s;
-    s.threshold = 0.9;
+    s.threshold = judge.threshold;
     s.real = share_confident(judge, real, s.threshold);
-    const Matrix fit_x =
-        xt::view(data.train.images, xt::range(0, std::min<size_t>(r, 10000)), xt::all());
+    const Matrix fit_x = xt::view(
+        data.train.images, xt::range(0, std::min<size_t>(data.train.size(), 10000)), xt::all());
     const Matrix ae_codes = l02::encode(m.ae, fit_x), vae_codes = l05::encode_mean(m.vae, fit_x);
     const Matrix codes[4] = {
         rng.normal(n, ae_codes.shape()[1]), sample_fitted_gaussian(ae_codes, n, rng),

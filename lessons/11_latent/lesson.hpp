@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "01_linear_pca/exercise.hpp"
-#include "01_linear_pca/exercise.hpp"
 #include "02_deep_ae/lesson.hpp"
 #include "05_vae/lesson.hpp"
+#include "09_backbone/lesson.hpp"
 #include "ae/cli.hpp"
 #include "ae/data.hpp"
 #include "exercise.hpp"
@@ -82,10 +82,20 @@ Matrix tsne(const Matrix& codes, float perplexity, const TsneOptions& opt);
 // codes (N, Z) -> their projection on the first two principal axes (lesson 01's pca).
 Matrix pca2(const Matrix& codes);
 
+// The judge of steps 4 and 5: lesson 09's classifier (784-256-64-32-10), trained here for 3
+// epochs on the first `refs` labelled training images, its weights drawn from rng.
+struct Judge {
+    l09::Classifier net;
+    double threshold = 0.9;  // the confidence in one class that counts as "sure"
+};
+Judge train_judge(const DataSplit& data, size_t refs, uint64_t seed, Rng& rng);
+// x: (N, 784) images -> (N, 10) the judge's class probabilities.
+Matrix judge_probabilities(Judge& judge, const Matrix& x);
+
 // Step 4: decoded random codes. For each model (deep AE, VAE) and prior (N(0, I), a Gaussian
-// fitted to the model's codes of the training images by your sample_fitted_gaussian), n codes
-// decoded to images, and the share that "look real": a classifier (lesson 09's, trained here on
-// the first `refs` labelled training images) gives one class a probability >= threshold.
+// fitted to the model's codes of the first 10,000 training images by your
+// sample_fitted_gaussian), n codes drawn from rng and decoded to images, and the share that
+// "look real": the judge gives one class a probability >= its threshold.
 struct Sampling {
     std::vector<std::string> names;  // "AE N(0,I)", "AE fitted", "VAE N(0,I)", "VAE fitted"
     std::vector<Matrix> images;      // (n, D) each
@@ -93,8 +103,7 @@ struct Sampling {
     double threshold = 0.9;          // the classifier's confidence that counts as real
     double real = 0;                 // the share of n real test images that pass
 };
-Sampling decode_random_codes(const DataSplit& data, Models& m, size_t n, size_t refs,
-                             uint64_t seed);
+Sampling decode_random_codes(const DataSplit& data, Models& m, size_t n, Judge& judge, Rng& rng);
 // The codes of x through the deep AE, the contractive AE and the VAE, with your code_statistics.
 struct ModelCodes {
     std::string name;
@@ -102,6 +111,48 @@ struct ModelCodes {
     CodeStats stats;
 };
 std::vector<ModelCodes> model_code_statistics(const Matrix& x, Models& m);
+
+// Step 5: arithmetic with class means. In each space (pixels, deep AE, contractive AE, VAE
+// means) the class means of the training codes (your class_means); then, for every ordered pair
+// of classes a != b, the codes of the first per_class test images of class a moved by your
+// latent_arithmetic from a to b, decoded (pixels: the moved image itself), clipped to [0, 1] and
+// judged.
+struct ArithmeticSpace {
+    std::string name;
+    double to_target = 0;       // share of moved images judged as b, over all pairs
+    double to_target_sure = 0;  // ... as b with probability >= the judge's threshold
+    double still_source = 0;    // ... still as a
+    double decoded_as_own = 0;  // share of the unmoved codes, decoded, judged as their class
+    std::vector<std::vector<double>> pairs;  // [a][b]: share judged as b (diagonal: as a, unmoved)
+    Matrix grid;  // the picture's rows (kGridClasses) x (original, decoded, to each class)
+};
+inline const std::vector<int> kGridClasses = {0, 1, 3, 5, 7, 8};  // a test image of each
+struct Arithmetic {
+    std::vector<ArithmeticSpace> spaces;
+    size_t per_class = 0;  // test images per source class
+    double threshold = 0.9;
+};
+Arithmetic measure_arithmetic(const DataSplit& data, Models& m, Judge& judge, size_t per_class);
+
+// Step 5: how much each code dimension varies over the images x (your unit_activity and
+// active_units at kActiveThreshold) for the VAE's means and the two AEs' codes, and the VAE's
+// traversals: the code of x's first image with one dimension at a time set to each of
+// kTraversalValues (your traversal_codes), decoded. Rows: the most active dimensions, then the
+// two least active.
+inline constexpr double kActiveThreshold = 0.01;  // Burda et al. (2016)
+inline const std::vector<float> kTraversalValues = {-3.f, -2.f, -1.f, 0.f, 1.f, 2.f, 3.f};
+struct Activity {
+    std::string name;
+    std::vector<double> activity;  // per dimension
+    size_t active = 0;             // dimensions above kActiveThreshold
+};
+struct Traversals {
+    std::vector<Activity> models;  // "VAE means", "deep AE", "contractive AE"
+    size_t measured_on = 0;        // rows of x the activity was measured over
+    std::vector<size_t> dims;      // the VAE dimensions drawn, one grid row each
+    Matrix images;                 // (dims * kTraversalValues, D)
+};
+Traversals measure_traversals(const Matrix& x, Models& m, size_t most_active = 8);
 
 // Calls every exercise function once on a toy problem, so that a step not written yet stops the
 // program at once (with its name) rather than after loading the models.

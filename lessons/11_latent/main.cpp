@@ -1,6 +1,6 @@
 // Lesson 11 program: the latent spaces of the deep AE (lesson 02), the contractive AE (lesson 04)
-// and the VAE (lesson 05) side by side with pixels and PCA: k-means clusterings scored against
-// the labels, and a t-SNE map of the codes against a PCA-2 map, by trustworthiness.
+// and the VAE (lesson 05) side by side with pixels and PCA: k-means scored against the labels,
+// t-SNE vs PCA-2 maps, invariance, random codes decoded, arithmetic with class means.
 // Run: ./workshop run 11 [--quick] [--points 2000] [--perplexity 30]  (--help: every flag).
 // Pictures, their numbers and summary.json go to out/11_latent/ (report.cpp), and the explorer
 // page explorer.html (explorer.hpp).
@@ -41,7 +41,11 @@ void add_flags(CLI::App& app, Flags& f) {
         ->check(whole_flag(1, 100, "neighbours counted by trustworthiness"));
     app.add_option("--samples", f.samples, "random codes decoded per model and prior")
         ->capture_default_str()
-        ->check(whole_flag(20, 5000, "random codes decoded per model and prior"));
+        ->check(whole_flag(20, 5000, "random codes per model and prior"));
+    app.add_option("--per-class", f.per_class,
+                   "test images per source class, class-mean arithmetic")
+        ->capture_default_str()
+        ->check(whole_flag(5, 1000, "test images per class; the sample has 100 per class"));
     app.add_option("--ae-model", f.models.ae_model, "lesson 02's model: a checkpoint (must load)");
     app.add_option("--vae-model", f.models.vae_model, "a lesson 05 checkpoint, Z = 20");
     app.add_option("--vae2-model", f.models.vae2_model, "a lesson 05 checkpoint, Z = 2");
@@ -131,10 +135,15 @@ int main(int argc, char** argv) {
 
         // Step 4: the codes' distribution, and random codes decoded (what the prior is for).
         r.stats = model_code_statistics(x, models);
-        r.sampling = decode_random_codes(data, models, f.samples, 10000, opt.seed);
+        Rng rng(opt.seed);
+        Judge judge = train_judge(data, 10000, opt.seed, rng);
+        r.sampling = decode_random_codes(data, models, f.samples, judge, rng);
+
+        // Step 5: class-mean arithmetic, judged alike; active units and the VAE's traversals.
+        r.arithmetic = measure_arithmetic(data, models, judge, f.per_class);
+        r.traversals = measure_traversals(data.test.images, models);
 
         write_explorer_page(opt.out + "/explorer.html", data, x, labels, r.tsne_map, models);
-
         report(opt, f, data, labels, r, total);
         return 0;
     });

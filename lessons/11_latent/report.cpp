@@ -1,7 +1,7 @@
 // Lesson 11, the report of one run (report.hpp): the k-means table and bar chart, the t-SNE and
 // PCA-2 maps (coloured by class, and side by side with thumbnails of the images at their
-// points), the invariance table and curves, CSV files and summary.json. main.cpp is the
-// experiment.
+// points), the invariance table and curves, the code histograms and random codes, the
+// arithmetic and traversal grids, CSV files and summary.json. main.cpp is the experiment.
 #include "report.hpp"
 
 #include <algorithm>
@@ -134,6 +134,35 @@ void distribution_pictures(const std::string& out, const Results& r) {
                     "Decoded random codes (share that looks real)");
 }
 
+// Step 5: one arithmetic grid per space, and the VAE's traversal grid.
+void direction_pictures(const std::string& out, const DataSplit& data, const Results& r) {
+    const std::vector<std::string> names = short_class_names(data.class_names);
+    std::vector<std::string> cols = {"original", "decoded"}, rows;
+    for (const auto& n : names) cols.push_back("to " + n);
+    for (int c : kGridClasses) rows.push_back(names[size_t(c)]);
+    for (const ArithmeticSpace& s : r.arithmetic.spaces) {
+        char title[160];
+        std::snprintf(title, sizeof title,
+                      "%s: moved from the row's class mean to the column's, decoded "
+                      "(judged as the target: %.0f%%)",
+                      s.name.c_str(), 100 * s.to_target);
+        const std::string file = s.name.substr(0, s.name.find(' '));
+        save_image_grid(out + "/arithmetic_" + file + ".png", s.grid, cols.size(), 28, 28, 2, false,
+                        rows, title, cols);
+    }
+    const Traversals& t = r.traversals;
+    std::vector<std::string> trows, tcols;
+    for (size_t d : t.dims) {
+        char label[48];
+        std::snprintf(label, sizeof label, "dim %zu (%.2f)", d, t.models[0].activity[d]);
+        trows.push_back(label);
+    }
+    for (float v : kTraversalValues) tcols.push_back(std::to_string(int(v)));
+    save_image_grid(
+        out + "/traversals_VAE.png", t.images, kTraversalValues.size(), 28, 28, 2, false, trows,
+        "VAE: one dimension of a test image's code set to -3 ... 3 (its activity)", tcols);
+}
+
 Json scores(const ClusterScore& s) {
     Json j;
     j.set("nmi", s.nmi).set("ari", s.ari).set("purity", s.purity).set("inertia", s.inertia);
@@ -208,6 +237,46 @@ void report(const Options& opt, const Flags& f, const DataSplit& data, const Lab
     samp_json.set("threshold", smp.threshold)
         .set("real_test_images", smp.real)
         .set("samples", f.samples);
+    const Arithmetic& ar = r.arithmetic;
+    std::printf(
+        "\nArithmetic with class means: %zu test images per class, all %zu ordered pairs a -> b, "
+        "the code\nminus a's mean plus b's (training codes), decoded, judged by the classifier "
+        "of the random codes:\n",
+        ar.per_class, data.class_names.size() * (data.class_names.size() - 1));
+    std::printf("  %-16s %10s %14s %13s %15s\n", "space", "as target", "target, sure",
+                "still source", "unmoved as own");
+    Json arith_json, spaces_json;
+    for (const ArithmeticSpace& a : ar.spaces) {
+        std::printf("  %-16s %10.3f %14.3f %13.3f %15.3f\n", a.name.c_str(), a.to_target,
+                    a.to_target_sure, a.still_source, a.decoded_as_own);
+        Json j, pairs;
+        j.set("judged_as_target", a.to_target).set("judged_as_target_sure", a.to_target_sure);
+        j.set("judged_as_source", a.still_source).set("unmoved_judged_as_own", a.decoded_as_own);
+        for (size_t c = 0; c < a.pairs.size(); ++c) pairs.set(data.class_names[c], a.pairs[c]);
+        spaces_json.set(a.name, j.set("pairs_source_to_target", pairs));
+    }
+    arith_json.set("images_per_class", ar.per_class).set("pairs", "all ordered pairs a != b");
+    arith_json.set("sure_threshold", ar.threshold).set("spaces", spaces_json);
+    const Traversals& tr = r.traversals;
+    std::printf(
+        "\nActive units: dimensions whose code varies over the %zu test images with a variance "
+        "above %.2f\n(meaningful for the VAE, whose prior has unit variance; an AE's code has "
+        "no set scale):\n",
+        tr.measured_on, kActiveThreshold);
+    Json active_json;
+    for (const Activity& a : tr.models) {
+        const auto [lo, hi] = std::minmax_element(a.activity.begin(), a.activity.end());
+        std::printf("  %-16s %3zu of %3zu   (activity %.4f to %.3f)\n", a.name.c_str(), a.active,
+                    a.activity.size(), *lo, *hi);
+        Json j;
+        j.set("active", a.active).set("dimensions", a.activity.size()).set("activity", a.activity);
+        active_json.set(a.name, j);
+    }
+    std::vector<double> dims(tr.dims.begin(), tr.dims.end()),
+        values(kTraversalValues.begin(), kTraversalValues.end());
+    active_json.set("threshold", kActiveThreshold).set("test_images", tr.measured_on);
+    Json trav_json;
+    trav_json.set("vae_dimensions", dims).set("values", values);
     std::vector<std::string> tnames;
     for (const auto& t : kTransforms) tnames.push_back(t.name);
     inv_json.set("transforms", tnames);
@@ -215,6 +284,7 @@ void report(const Options& opt, const Flags& f, const DataSplit& data, const Lab
     pictures(opt.out, f, data, x, labels, r);
     invariance_pictures(opt.out, inv);
     distribution_pictures(opt.out, r);
+    direction_pictures(opt.out, data, r);
     Json s;
     s.set("data", data.describe()).set("points", f.points).set("models", r.model_from);
     s.set("kmeans", kmeans_json).set("kmeans_restarts", f.restarts);
@@ -225,6 +295,8 @@ void report(const Options& opt, const Flags& f, const DataSplit& data, const Lab
     maps.set("tsne_iterations", f.tsne_iterations).set("tsne_seconds", r.tsne_seconds);
     s.set("invariance", inv_json).set("code_statistics", stats_json);
     s.set("random_codes_looking_real", samp_json);
+    s.set("arithmetic", arith_json).set("active_units", active_json);
+    s.set("vae_traversals", trav_json);
     s.set("maps", maps).set("epochs_if_trained_here", opt.epochs).set("seed", double(opt.seed));
     s.set("seconds", total.seconds());
     s.save(opt.out + "/summary.json");

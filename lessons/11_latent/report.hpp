@@ -1,6 +1,7 @@
 // Lesson 11, the report of one run: the terminal tables, kmeans.png (scores per representation),
-// the t-SNE and PCA-2 maps with their trustworthiness, the CSV files and summary.json. main.cpp
-// is the experiment; nothing here clusters or maps.
+// the t-SNE and PCA-2 maps with their trustworthiness, the invariance curves, the decoded random
+// codes, the arithmetic and traversal grids, the CSV files and summary.json. main.cpp is the
+// experiment; nothing here clusters or maps.
 #pragma once
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ struct Flags {
     size_t restarts = 3;        // k-means restarts
     size_t trust_k = 10;        // neighbours of trustworthiness
     size_t samples = 500;       // random codes decoded per model and prior
+    size_t per_class = 100;     // test images per source class in the class-mean arithmetic
     ModelFlags models;
 };
 
@@ -33,6 +35,8 @@ struct Results {
     Invariance invariance;
     std::vector<ModelCodes> stats;  // per model
     Sampling sampling;
+    Arithmetic arithmetic;
+    Traversals traversals;
 };
 
 // Prints the tables, writes every picture, CSV and summary.json to opt.out.

@@ -1,7 +1,8 @@
 // Lesson 11, the reference solution: k-means with k-means++ seeding and its three scores, the
 // exact t-SNE (perplexity calibration, joint P, KL and its gradient, the optimisation) and
 // trustworthiness, the image transforms and the two invariance figures, the codes' moments and
-// a fitted Gaussian to draw from. Same contract as lessons/11_latent/exercise.hpp.
+// a fitted Gaussian to draw from, class means and arithmetic with them, active units and
+// traversal codes. Same contract as lessons/11_latent/exercise.hpp.
 // Test with: ./workshop test 11
 #include <algorithm>
 #include <cmath>
@@ -405,6 +406,81 @@ Matrix sample_fitted_gaussian(const Matrix& codes, size_t n, Rng& rng) {
     const Matrix e = rng.normal(n, z);
     Matrix out = matmul(e, xt::cast<float>(l), false, true);  // rows e_i^T L^T = (L e_i)^T
     return out + mean;
+}
+
+Matrix class_means(const Matrix& codes, const Labels& labels, size_t classes) {
+    const size_t n = codes.shape()[0], z = codes.shape()[1];
+    if (labels.size() != n)
+        throw Error("class_means: " + std::to_string(labels.size()) + " labels for " +
+                    std::to_string(n) + " codes; give one label per row");
+    MatrixD sum = xt::zeros<double>({classes, z});
+    std::vector<size_t> count(classes, 0);
+    for (size_t i = 0; i < n; ++i) {
+        if (labels[i] < 0 || size_t(labels[i]) >= classes)
+            throw Error("class_means: label " + std::to_string(labels[i]) + " of row " +
+                        std::to_string(i) + " is outside [0, " + std::to_string(classes) + ")");
+        count[labels[i]]++;
+        for (size_t t = 0; t < z; ++t) sum(labels[i], t) += codes(i, t);
+    }
+    Matrix means({classes, z});
+    for (size_t c = 0; c < classes; ++c) {
+        if (count[c] == 0)
+            throw Error("class_means: class " + std::to_string(c) + " of " +
+                        std::to_string(classes) + " has no rows");
+        for (size_t t = 0; t < z; ++t) means(c, t) = float(sum(c, t) / double(count[c]));
+    }
+    return means;
+}
+
+Matrix latent_arithmetic(const Matrix& codes, const Matrix& means, size_t from, size_t to) {
+    const size_t c = means.shape()[0];
+    for (size_t k : {from, to})
+        if (k >= c)
+            throw Error("latent_arithmetic: class " + std::to_string(k) +
+                        " of C = " + std::to_string(c) + " class means; choose a class in [0, C)");
+    if (means.shape()[1] != codes.shape()[1])
+        throw Error("latent_arithmetic: means of width " + std::to_string(means.shape()[1]) +
+                    " for codes of width " + std::to_string(codes.shape()[1]));
+    const Matrix step = xt::view(means, xt::range(to, to + 1), xt::all()) -
+                        xt::view(means, xt::range(from, from + 1), xt::all());
+    return codes + step;
+}
+
+std::vector<double> unit_activity(const Matrix& means) {
+    const size_t n = means.shape()[0], z = means.shape()[1];
+    if (n < 1) throw Error("unit_activity: no rows; need N >= 1");
+    std::vector<double> var(z, 0.0);
+    for (size_t t = 0; t < z; ++t) {
+        double m = 0;
+        for (size_t i = 0; i < n; ++i) m += means(i, t);
+        m /= double(n);
+        for (size_t i = 0; i < n; ++i) var[t] += std::pow(double(means(i, t)) - m, 2) / double(n);
+    }
+    return var;
+}
+
+size_t active_units(const Matrix& means, double threshold) {
+    const std::vector<double> a = unit_activity(means);
+    return size_t(std::count_if(a.begin(), a.end(), [&](double v) { return v > threshold; }));
+}
+
+Matrix traversal_codes(const Matrix& base, const std::vector<size_t>& dims,
+                       const std::vector<float>& values) {
+    const size_t z = base.shape()[1], nv = values.size();
+    if (base.shape()[0] != 1)
+        throw Error("traversal_codes: base has " + std::to_string(base.shape()[0]) +
+                    " rows; give one code, (1, Z)");
+    Matrix out({dims.size() * nv, z});
+    for (size_t d = 0; d < dims.size(); ++d) {
+        if (dims[d] >= z)
+            throw Error("traversal_codes: dimension " + std::to_string(dims[d]) +
+                        " of a code with Z = " + std::to_string(z) + "; choose one in [0, Z)");
+        for (size_t v = 0; v < nv; ++v) {
+            xt::view(out, d * nv + v, xt::all()) = xt::view(base, 0, xt::all());
+            out(d * nv + v, dims[d]) = values[v];
+        }
+    }
+    return out;
 }
 
 }  // namespace ae::l11
