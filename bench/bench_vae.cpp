@@ -25,7 +25,9 @@ int main(int argc, char** argv) {
         Options defaults = lesson_defaults(3, 3, 128, 20);
         CommandLine cli({"bench", "bench_vae", "Training throughput of lesson 05's VAE"}, defaults);
         int threads = 0;
-        cli.app().add_option("--threads", threads, "OpenBLAS threads (0 = OpenBLAS's default)");
+        cli.app()
+            .add_option("--threads", threads, "OpenBLAS threads (0 = OpenBLAS's default)")
+            ->check(whole_flag(0, 1024, "OpenBLAS threads"));
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
         if (threads > 0) openblas_set_num_threads(threads);

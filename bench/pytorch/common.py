@@ -61,6 +61,27 @@ def load(quick):
              "install it with: sudo apt-get install dataset-fashion-mnist")
 
 
+def adam_epochs(net, x, batch_size, seed, loss_of):
+    """One epoch function for timed_epochs: Adam (lr 1e-3) over x in a fresh seeded shuffle each
+    epoch, batches of batch_size, loss_of(net, batch) a mean over the batch; it returns the mean
+    training loss over the epoch's images."""
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    gen = torch.Generator().manual_seed(seed)
+
+    def epoch():
+        order, total = torch.randperm(len(x), generator=gen), 0.0
+        for start in range(0, len(x), batch_size):
+            batch = x[order[start:start + batch_size]]
+            opt.zero_grad(set_to_none=False)
+            loss = loss_of(net, batch)
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(batch)
+        return total / len(x)
+
+    return epoch
+
+
 def timed_epochs(epochs, one_epoch):
     """Runs one_epoch() epochs times; returns (median wall s, CPU s per epoch, last return)."""
     secs, cpu0, last = [], time.process_time(), None

@@ -29,19 +29,8 @@ def main():
     common.setup(args)
     x, _, sample = common.load(args.quick)
     net = model()
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    gen = torch.Generator().manual_seed(args.seed)
-
-    def epoch():
-        order, total = torch.randperm(len(x), generator=gen), 0.0
-        for start in range(0, len(x), args.batch_size):
-            batch = x[order[start:start + args.batch_size]]
-            opt.zero_grad(set_to_none=False)
-            loss = nn.functional.mse_loss(net(batch), batch)
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(batch)
-        return total / len(x)
+    epoch = common.adam_epochs(net, x, args.batch_size, args.seed,
+                               lambda net, batch: nn.functional.mse_loss(net(batch), batch))
 
     sec, cpu, loss = common.timed_epochs(args.epochs, epoch)
     common.emit({"bench": "train_deep_ae", "framework": "pytorch",

@@ -33,19 +33,8 @@ def main():
     with torch.no_grad():
         m = x.mean(0).clamp(1e-3, 1 - 1e-3)
         net.dec[2].bias.copy_(torch.log(m / (1 - m)))
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    gen = torch.Generator().manual_seed(args.seed)
-
-    def epoch():
-        order, total = torch.randperm(len(x), generator=gen), 0.0
-        for start in range(0, len(x), args.batch_size):
-            batch = x[order[start:start + args.batch_size]]
-            opt.zero_grad(set_to_none=False)
-            loss = net.loss(batch)
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(batch)
-        return total / len(x)
+    epoch = common.adam_epochs(net, x, args.batch_size, args.seed,
+                               lambda net, batch: net.loss(batch))
 
     sec, cpu, loss = common.timed_epochs(args.epochs, epoch)
     common.emit({"bench": "train_vae", "framework": "pytorch", "model": "784-400-20",
