@@ -75,6 +75,20 @@ expect 1 "shorter than one window" solution_10 --quick --csv "$work/short.csv" -
 { echo mv; echo 1; echo 1e39; } > "$work/big.csv"
 expect 1 "beyond the float range" solution_10 --quick --csv "$work/big.csv" --column mv
 
+# Lessons 11 and 12: their flags by the same checks, a ragged CSV, and (item 4) a FIFO where a
+# model is expected, refused without opening it (opening a FIFO blocks until a writer comes).
+expect 2 "--perplexity: got nan" solution_11 --quick --perplexity nan
+expect 2 "--points: got 1e9" solution_11 --quick --points 1e9
+expect 2 "--train-fraction: got 0.95" solution_12 --quick --train-fraction 0.95
+expect 2 "--hide-rate: got 0" solution_12 --quick --hide-rate 0
+printf 'a,b,y\n1,2,n\n3\n' > "$work/ragged.csv"
+expect 2 "line 3: 1 fields, but the header has 3" solution_12 --quick --csv "$work/ragged.csv" \
+  --label-column y
+mkfifo "$work/model.fifo"
+expect 1 "not a regular file" solution_07 --quick --ae-model "$work/model.fifo"
+expect 1 "not a regular file" solution_11 --quick --ae-model "$work/model.fifo"
+expect 1 "not a regular file" solution_07 --quick --vae-model "$work/model.fifo"
+
 # Item 9: a second run into a locked --out is refused, and the first run's folder is kept.
 locked="$work/locked"
 mkdir -p "$locked"
