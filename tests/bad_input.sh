@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The bad-input corpus of the lesson programs (issue 27, items 6, 7 and 9): each case must stop
-# before any work with its exit code and a message naming the flag or file and the value, and
-# leave no --out folder behind; a second run into a locked --out and a killed run leave nothing.
+# before any work with its exit code and a message naming the flag or file and the value, within
+# 60 s and 1 GB of memory (peak resident, by GNU time), and leave no --out folder behind; a second run into a locked --out and a killed run leave nothing.
 # Run by CTest (label programs): bash tests/bad_input.sh BIN_DIR. Honours TMPDIR.
 set -uo pipefail
 bin=${1:?usage: bash tests/bad_input.sh BIN_DIR}
@@ -15,10 +15,14 @@ expect() {
   shift 3
   local out="$work/out-$n" log="$work/log-$n"
   n=$((n + 1))
-  timeout 60 "$bin/$prog" --no-progress --out "$out" "$@" > "$log" 2>&1
+  timeout 60 /usr/bin/time -f %M -o "$work/rss" "$bin/$prog" --no-progress --out "$out" "$@" \
+    > "$log" 2>&1
   local rc=$?
-  local why=""
+  local why="" rss
+  rss=$(tail -n1 "$work/rss" 2> /dev/null)
   [ "$rc" = "$code" ] || why="exit $rc, expected $code"
+  [[ $rss =~ ^[0-9]+$ ]] || why="$why; no peak memory measured"
+  [[ $rss =~ ^[0-9]+$ ]] && [ "$rss" -gt 1048576 ] && why="$why; peak memory $((rss / 1024)) MB"
   grep -qF -- "$text" "$log" || why="$why; no \"$text\" in the output"
   [ -e "$out" ] && why="$why; left $out behind"
   [ "$(wc -c < "$log")" -lt 20000 ] || why="$why; a message of $(wc -c < "$log") bytes"
@@ -27,7 +31,7 @@ expect() {
     tail -c 1500 "$log"
     failed=$((failed + 1))
   else
-    echo "ok: $prog $(printf '%.60s ' "$@")-> exit $rc"
+    echo "ok: $prog $(printf '%.60s ' "$@")-> exit $rc, peak $((rss / 1024)) MB"
   fi
 }
 
