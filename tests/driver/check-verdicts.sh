@@ -9,6 +9,11 @@ set -uo pipefail
 bin=${1:?usage: check-verdicts.sh BUILD/driver}
 bin=$(cd "$bin" && pwd)
 export AE_STEP_TIMEOUT=${AE_STEP_TIMEOUT:-2}  # seconds of CPU time per step: the loop's case
+# The runner's temporary folders go to a folder of this test's own, removed at the end (a check
+# killed by SIGKILL cannot remove its own; one stopped by SIGTERM or SIGINT must).
+TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/ae-driver-test-XXXXXX") || exit 1
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 failures=0
 fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
 
@@ -59,6 +64,12 @@ for sig in TERM INT KILL; do
   for _ in $(seq 50); do [ -z "$(leftovers)" ] && break; sleep 0.1; done
   [ -z "$(leftovers)" ] && echo "--- check stopped by SIG$sig: nothing left running" ||
     fail "SIG$sig: processes left behind: $(leftovers)"
+  if [ "$sig" != KILL ]; then
+    left=$(find "$TMPDIR" -maxdepth 1 -name 'ae_check_*')
+    [ -z "$left" ] && echo "--- check stopped by SIG$sig: its temporary folder removed" ||
+      fail "SIG$sig: temporary folder left behind: $left"
+  fi
+  rm -rf "$TMPDIR"/ae_check_*
 done
 
 # The driver refuses what it cannot mean, before building anything.
