@@ -218,9 +218,10 @@ TEST_CASE("06 step 4a threshold_at_fpr: flags the requested fraction of normal s
         Scores normal;
         for (size_t i = 0; i < n; ++i) normal.push_back(rng.normal());  // distinct with certainty
         // 0.29 * 100, 0.57 * 100 and 0.58 * 100 come out just below 29, 57, 58 in binary;
-        // 0.055, 0.013 and 0.3333 make fpr * n a fraction at n = 100 (5.5, 1.3, 33.33).
+        // 0.055, 0.013, 0.3333 and 0.0777 make fpr * n a fraction (5.5, 1.3, 33.33, 7.77 at
+        // n = 100): rounding up, and rounding to nearest (7.77 and 77.7: no tie), flag too many.
         for (double fpr :
-             {0.0, 0.01, 0.05, 0.1, 0.25, 0.29, 0.5, 0.57, 0.58, 0.055, 0.013, 0.3333}) {
+             {0.0, 0.01, 0.05, 0.1, 0.25, 0.29, 0.5, 0.57, 0.58, 0.055, 0.013, 0.3333, 0.0777}) {
             const double t = threshold_at_fpr(normal, fpr);
             const auto above =
                 std::count_if(normal.begin(), normal.end(), [&](double s) { return s > t; });
