@@ -87,6 +87,8 @@ int main(int argc, char** argv) {
         cli.app()
             .add_option("--batches", batches, "training steps timed")
             ->check(whole_flag(1, 100000, "training steps timed"));
+        // Random images of one batch: no data, no device choice (CPU), no files written.
+        cli.without({"--epochs", "--data-dir", "--train-limit", "--quick", "--device", "--out"});
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
         if (threads > 0) openblas_set_num_threads(threads);

@@ -138,6 +138,9 @@ int main(int argc, char** argv) {
         cli.app()
             .add_option("--only", only, "one measurement: pca (no search), pca32 or pixels")
             ->check(CLI::IsMember({"pca", "pca32", "pixels"}));
+        // Only the data flags apply: the search trains nothing and writes no files.
+        cli.without(
+            {"--epochs", "--batch-size", "--lr", "--latent", "--seed", "--device", "--out"});
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
         const DataSplit data = load_data(opt.data_request());

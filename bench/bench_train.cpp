@@ -110,6 +110,8 @@ int main(int argc, char** argv) {
             ->check(whole_flag(0, 1024, "OpenBLAS threads"));
         cli.app().add_flag("--linear-output", linear_output,
                            "linear output layer instead of sigmoid");
+        // The model's shape is fixed (784-256-64-32 symmetric), it trains on the CPU, prints only.
+        cli.without({"--latent", "--device", "--out"});
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
         if (threads > 0) openblas_set_num_threads(threads);

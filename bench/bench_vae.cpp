@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
         cli.app()
             .add_option("--threads", threads, "OpenBLAS threads (0 = OpenBLAS's default)")
             ->check(whole_flag(0, 1024, "OpenBLAS threads"));
+        cli.without({"--out"});  // prints its figures, writes no files
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
         if (threads > 0) openblas_set_num_threads(threads);

@@ -289,3 +289,38 @@ TEST_CASE("common cli: a run that fails early leaves no empty --out folder, and 
     std::cerr.rdbuf(old);
     CHECK(fs::is_directory(out));
 }
+
+TEST_CASE("common cli: flags a program takes off are refused as unknown, and no --out is made") {
+    TempDir dir("without");
+    const std::string out = (dir.path() / "out").string();
+    auto run = [&](std::vector<std::string> args, std::string* help = nullptr) {
+        Options defaults;
+        defaults.out = out;
+        CommandLine cli({"99", "99_test", "test program"}, defaults);
+        cli.without({"--epochs", "--out"}, "Data: only the test's own.");
+        if (help) *help = cli.app().help();
+        args.insert(args.begin(), "test_program");
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        std::ostringstream err;
+        struct Restore {
+            std::streambuf* old;
+            ~Restore() { std::cerr.rdbuf(old); }
+        } restore{std::cerr.rdbuf(err.rdbuf())};
+        const int rc = cli.parse(static_cast<int>(argv.size()), argv.data());
+        return std::make_pair(rc, err.str());
+    };
+    std::string help;
+    const auto ok = run({"--quick"}, &help);
+    CHECK_MESSAGE(ok.first == -1, "a run without the removed flags goes on: " << ok.second);
+    CHECK_MESSAGE(!fs::exists(out), "without --out, parse makes no folder");
+    CHECK_MESSAGE(help.find("--epochs INT") == std::string::npos, "--help still lists --epochs");
+    CHECK_MESSAGE(help.find("Data: only the test's own.") != std::string::npos, help);
+    CHECK_MESSAGE(help.find("Exit codes:") != std::string::npos, "the exit codes left --help");
+    const auto refused = run({"--epochs", "3"});
+    CHECK_MESSAGE(refused.first == 2, "--epochs was accepted after being taken off");
+    CHECK_MESSAGE(refused.second.find("--epochs") != std::string::npos, refused.second);
+    Options defaults;
+    CommandLine cli({"99", "99_test", "test program"}, defaults);
+    CHECK_THROWS_AS(cli.without({"--no-such-flag"}), std::logic_error);
+}

@@ -183,13 +183,29 @@ std::string unchecked_numeric_flags(CLI::App& app) {
     return names;
 }
 
+namespace {
+const char* const kExitCodes =
+    "Exit codes: 0 ok, 1 error, 2 bad flag or exercise not written yet, 3 training diverged.";
+}  // namespace
+
+void CommandLine::without(std::initializer_list<const char*> flags, const std::string& footer) {
+    for (const char* name : flags) {
+        CLI::Option* o = app_.get_option_no_throw(name);
+        if (!o) throw std::logic_error(std::string("CommandLine::without: no common flag ") + name);
+        if (o == epochs_flag_) epochs_flag_ = nullptr;
+        app_.remove_option(o);
+    }
+    if (!footer.empty()) app_.footer(footer + "\n" + kExitCodes);
+}
+
 CommandLine::CommandLine(const LessonInfo& info, Options defaults)
     : info_(info), opt_(std::move(defaults)), app_(info.title) {
     if (opt_.out.empty()) opt_.out = "out/" + info.folder;
     app_.footer(
-        "Data: --data-dir, then $AE_DATA_DIR, then /usr/share/datasets/fashion-mnist, then the\n"
-        "committed sample in data/. Pictures and summary.json go to --out.\n"
-        "Exit codes: 0 ok, 1 error, 2 bad flag or exercise not written yet, 3 training diverged.");
+        std::string(
+            "Data: --data-dir, then $AE_DATA_DIR, then /usr/share/datasets/fashion-mnist, "
+            "then the\ncommitted sample in data/. Pictures and summary.json go to --out.\n") +
+        kExitCodes);
     // Every range below is one the programs can honour; each is checked before any data loads.
     epochs_flag_ = app_.add_option("--epochs", opt_.epochs, "passes over the training set")
                        ->capture_default_str()
@@ -244,9 +260,11 @@ int CommandLine::parse(int argc, char** argv) {
         std::cerr << "error: " << e.what() << "\n\n" << app_.help() << std::flush;
         return 2;
     }
-    if (opt_.quick && epochs_flag_->count() == 0) opt_.epochs = opt_.quick_epochs;
+    if (opt_.quick && (!epochs_flag_ || epochs_flag_->count() == 0))
+        opt_.epochs = opt_.quick_epochs;
     if (opt_.no_progress) set_progress_enabled(false);
     if (const std::string notes = environment_notes(opt_); !notes.empty()) std::cout << notes;
+    if (!app_.get_option_no_throw("--out")) return -1;  // a program that writes no files
     // Before any work: an --out that is a file or read-only fails now, not after training.
     const std::string out = out_path(opt_.out);
     const int made = missing_levels(out);

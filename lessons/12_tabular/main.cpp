@@ -92,6 +92,10 @@ int main(int argc, char** argv) {
                         defaults);
         Settings set;
         add_flags(cli.app(), set);
+        cli.without({"--data-dir", "--train-limit", "--device"},
+                    "Data: data/tabular/breast_cancer.csv (anomalies) and data/tabular/cars.csv\n"
+                    "(imputation), or your own tables with --csv and --impute-csv. Pictures and\n"
+                    "summary.json go to --out. The models train on the CPU.");
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         if (int rc = check_settings(set); rc >= 0) return rc;
         const Options& opt = cli.options();

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string>
 
 #include "ae/data.hpp"
@@ -67,6 +68,12 @@ class CommandLine {
     // or the exit code to return from main: 0 for --help, 2 for a bad flag (after the error and
     // the usage), 1 when --out cannot be written or another run holds it (after the reason).
     int parse(int argc, char** argv);
+    // Takes common flags this program has no use for off its command line and its --help (a
+    // benchmark's --epochs, lesson 12's image-data flags): given, they are refused as unknown
+    // instead of silently ignored. Without --out, parse neither creates nor locks a folder. A
+    // non-empty footer replaces --help's paragraph on the data (the exit codes stay). Call it
+    // before parse; a name that is not a common flag is a programming error (std::logic_error).
+    void without(std::initializer_list<const char*> flags, const std::string& footer = "");
 
   private:
     LessonInfo info_;
