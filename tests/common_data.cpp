@@ -241,3 +241,13 @@ TEST_CASE("common data: an earlier lesson's output is found in the repository fr
     CHECK_MESSAGE(fs::path(away) == repo / rel,
                   "from another folder: the repository's file, got " << away);
 }
+
+TEST_CASE("common data: the first image of each class, in class order, a missing class skipped") {
+    ae::Dataset ds;
+    ds.images = ae::Matrix({7, 2});
+    ds.labels = {3, 1, 3, 0, 1, 9, 0};
+    const std::vector<size_t> idx = ae::first_of_each_class(ds);
+    CHECK(idx == std::vector<size_t>{3, 1, 0, 5});
+    ds.labels.assign(7, 4);
+    CHECK(ae::first_of_each_class(ds) == std::vector<size_t>{0});
+}

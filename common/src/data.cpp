@@ -262,6 +262,15 @@ std::string sample_data_dir() {
     return (fs::path(AE_SOURCE_DIR) / "data" / "fashion-mnist-sample").string();
 }
 
+std::vector<size_t> first_of_each_class(const Dataset& ds) {
+    std::vector<size_t> idx;
+    for (int c = 0; c < 10; ++c) {
+        const auto it = std::find(ds.labels.begin(), ds.labels.end(), c);
+        if (it != ds.labels.end()) idx.push_back(size_t(it - ds.labels.begin()));
+    }
+    return idx;
+}
+
 std::string repo_output(const std::string& relative) {
     std::error_code ec;
     if (fs::equivalent(fs::current_path(ec), AE_SOURCE_DIR, ec)) return relative;

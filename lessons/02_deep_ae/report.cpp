@@ -31,20 +31,6 @@ double mean_of(const std::vector<double>& v) {
 
 namespace {
 
-// First test image of each class: one column per class in the reconstruction grid.
-Matrix one_per_class(const Dataset& ds) {
-    std::vector<size_t> idx;
-    for (int c = 0; c < 10; ++c) {
-        for (size_t i = 0; i < ds.size(); ++i) {
-            if (ds.labels[i] == c) {
-                idx.push_back(i);
-                break;
-            }
-        }
-    }
-    return gather_rows(ds.images, idx);
-}
-
 // (N, Z) test codes -> (N, 2): the codes themselves when Z = 2, else their top-2 PCA projection
 // (lesson 01), fitted on the training codes.
 Matrix latent_2d(const Matrix& train_codes, const Matrix& test_codes) {
@@ -79,7 +65,7 @@ void pictures(const std::string& out, const DataSplit& data, Autoencoder& model,
               const Results& r) {
     const l01::Pca& p = b.pca;
     const size_t z = model.config.latent;
-    const Matrix x = one_per_class(data.test);
+    const Matrix x = gather_rows(data.test.images, first_of_each_class(data.test));
     const Matrix grid = xt::concatenate(
         xt::xtuple(x, reconstruct(model, x), l01::pca_decode(p, l01::pca_encode(p, x))), 0);
     const std::string pca_z = "PCA-" + std::to_string(p.components.shape()[0]);

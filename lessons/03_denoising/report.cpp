@@ -30,16 +30,6 @@ Matrix noisy_test(const Matrix& clean, NoiseKind kind, float level, uint64_t see
 
 namespace {
 
-// First test image of each class: one column per class in the grids.
-Matrix one_per_class(const Dataset& ds) {
-    std::vector<size_t> idx;
-    for (int c = 0; c < 10; ++c) {
-        const auto it = std::find(ds.labels.begin(), ds.labels.end(), c);
-        if (it != ds.labels.end()) idx.push_back(size_t(it - ds.labels.begin()));
-    }
-    return gather_rows(ds.images, idx);
-}
-
 // The denoiser trained on corruption k (else the first), and the level k is tested at.
 Denoiser& denoiser_for(NoiseKind k, std::vector<Denoiser>& daes) {
     for (auto& d : daes)
@@ -54,7 +44,7 @@ float level_for(NoiseKind k, std::vector<Denoiser>& daes) {
 // corruption when there is one, else the first), one column per class.
 void grids(const std::string& out, const DataSplit& data, l02::Autoencoder& plain,
            std::vector<Denoiser>& daes, uint64_t seed) {
-    const Matrix clean = one_per_class(data.test);
+    const Matrix clean = gather_rows(data.test.images, first_of_each_class(data.test));
     for (NoiseKind k : all_kinds()) {
         Denoiser& d = denoiser_for(k, daes);
         const std::string input = describe_noise(k, level_for(k, daes));

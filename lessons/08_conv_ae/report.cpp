@@ -15,18 +15,6 @@ namespace ae::l08 {
 
 namespace {
 
-// The first test image of each class (one column per class) and their labels.
-std::vector<size_t> one_per_class(const Dataset& ds) {
-    std::vector<size_t> idx;
-    for (int c = 0; c < 10; ++c)
-        for (size_t i = 0; i < ds.size(); ++i)
-            if (ds.labels[i] == c) {
-                idx.push_back(i);
-                break;
-            }
-    return idx;
-}
-
 void curves(const std::string& out, const Results& r, const Baselines& b) {
     const History& h = r.history;
     const auto ep = h.epoch_numbers();
@@ -92,7 +80,7 @@ void feature_maps_pictures(const std::string& out, ConvAutoencoder& model, const
 
 void pictures(const std::string& out, const DataSplit& data, ConvAutoencoder& model, Baselines& b,
               const Results& r) {
-    const Matrix x = gather_rows(data.test.images, one_per_class(data.test));
+    const Matrix x = gather_rows(data.test.images, first_of_each_class(data.test));
     const l01::Pca& p = b.pca;
     const Matrix grid =
         xt::concatenate(xt::xtuple(x, reconstruct(model, x), l02::reconstruct(b.mlp, x),

@@ -60,6 +60,10 @@ std::string repo_output(const std::string& relative);
 
 DataSplit load_data(const DataRequest& request);
 
+// The index of the first image of each class 0-9 that ds holds, in class order (a class with no
+// image is skipped): the one-column-per-class row of the lessons' picture grids.
+std::vector<size_t> first_of_each_class(const Dataset& ds);
+
 // Rows of ds whose label is in classes.
 Dataset select_classes(const Dataset& ds, const std::vector<int>& classes);
 // The first n images of each class (or fewer), in the original order.
