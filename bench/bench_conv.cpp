@@ -15,10 +15,7 @@
 #include "ae/loss.hpp"
 #include "ae/progress.hpp"
 
-extern "C" {
-int openblas_get_num_threads(void);
-void openblas_set_num_threads(int);
-}
+#include "blas_threads.hpp"
 
 using namespace ae;
 using namespace ae::l08;
@@ -80,10 +77,8 @@ int main(int argc, char** argv) {
         Options defaults;
         defaults.batch_size = 128;
         CommandLine cli({"bench", "bench_conv", "Conv AE throughput vs OpenBLAS sgemm"}, defaults);
-        int threads = 0, batches = 60;
-        cli.app()
-            .add_option("--threads", threads, "OpenBLAS threads (0 = OpenBLAS's default)")
-            ->check(whole_flag(0, 1024, "OpenBLAS threads"));
+        int batches = 60;
+        bench::add_blas_threads_flag(cli.app());
         cli.app()
             .add_option("--batches", batches, "training steps timed")
             ->check(whole_flag(1, 100000, "training steps timed"));
@@ -91,7 +86,6 @@ int main(int argc, char** argv) {
         cli.without({"--epochs", "--data-dir", "--train-limit", "--quick", "--device", "--out"});
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
-        if (threads > 0) openblas_set_num_threads(threads);
         const size_t n = size_t(opt.batch_size);
         Rng rng(opt.seed);
         ConvAeConfig config;

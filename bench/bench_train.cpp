@@ -15,11 +15,7 @@
 #include "ae/progress.hpp"
 #include "ae/training.hpp"
 
-// OpenBLAS's own API (cblas.h cannot be included beside xtensor-blas, which declares cblas).
-extern "C" {
-int openblas_get_num_threads(void);
-void openblas_set_num_threads(int);
-}
+#include "blas_threads.hpp"
 
 using namespace ae;
 
@@ -103,18 +99,14 @@ int main(int argc, char** argv) {
         CommandLine cli(
             {"bench", "bench_train", "Training throughput of the deep AE vs OpenBLAS sgemm"},
             defaults);
-        int threads = 0;
         bool linear_output = false;
-        cli.app()
-            .add_option("--threads", threads, "OpenBLAS threads (0 = OpenBLAS's default)")
-            ->check(whole_flag(0, 1024, "OpenBLAS threads"));
+        bench::add_blas_threads_flag(cli.app());
         cli.app().add_flag("--linear-output", linear_output,
                            "linear output layer instead of sigmoid");
         // The model's shape is fixed (784-256-64-32 symmetric), it trains on the CPU, prints only.
         cli.without({"--latent", "--device", "--out"});
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
-        if (threads > 0) openblas_set_num_threads(threads);
 
         const DataSplit data = load_data(opt.data_request());
         const Matrix& x = data.train.images;

@@ -12,10 +12,7 @@
 #include "ae/cli.hpp"
 #include "ae/progress.hpp"
 
-extern "C" {
-int openblas_get_num_threads(void);
-void openblas_set_num_threads(int);
-}
+#include "blas_threads.hpp"
 
 using namespace ae;
 using namespace ae::l05;
@@ -24,14 +21,10 @@ int main(int argc, char** argv) {
     return guarded_main([&] {
         Options defaults = lesson_defaults(3, 3, 128, 20);
         CommandLine cli({"bench", "bench_vae", "Training throughput of lesson 05's VAE"}, defaults);
-        int threads = 0;
-        cli.app()
-            .add_option("--threads", threads, "OpenBLAS threads (0 = OpenBLAS's default)")
-            ->check(whole_flag(0, 1024, "OpenBLAS threads"));
+        bench::add_blas_threads_flag(cli.app());
         cli.without({"--out"});  // prints its figures, writes no files
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
-        if (threads > 0) openblas_set_num_threads(threads);
 
         const DataSplit data = load_data(opt.data_request());
         const Matrix& x = data.train.images;

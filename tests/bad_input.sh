@@ -15,6 +15,7 @@ expect() {
   shift 3
   local out="$work/out-$n" log="$work/log-$n"
   n=$((n + 1))
+  rm -f "$work/rss"  # a case killed before GNU time writes must not read the last one's
   timeout 60 /usr/bin/time -f %M -o "$work/rss" "$bin/$prog" --no-progress --out "$out" "$@" \
     > "$log" 2>&1
   local rc=$?
