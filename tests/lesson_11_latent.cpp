@@ -553,11 +553,13 @@ TEST_CASE("11 step 5c active_units: counts the dimensions that vary more than th
                           {3.f, 0.f, 0.f, -0.5f, 0.f},
                           {3.f, 0.19f, 0.1f, 0.5f, 0.21f}};
     const size_t n = active_units(means, 0.01);
+    // A std::string: a const char* from ?: would be printed as an address.
+    const std::string why =
+        n == 3   ? ": likely the variance divided by N - 1 instead of N (dimension 1 then passes)"
+        : n == 4 ? ": compared the standard deviation (or a mean) with the threshold?"
+                 : "";
     CHECK_MESSAGE(n == 2, "active units at threshold 0.01: expected 2 (dimensions 3 and 4), got ",
-                  n,
-                  n == 3   ? ": is the variance divided by N (not N - 1)?"
-                  : n == 4 ? ": compared the standard deviation (or a mean) with the threshold?"
-                           : "");
+                  n, why);
     CHECK_MESSAGE(active_units(means, 0.001) == 4, "at threshold 0.001: expected 4, got ",
                   active_units(means, 0.001), " (a constant dimension is never active)");
     CHECK_MESSAGE(active_units(means, 0.0) == 4, "at threshold 0: expected 4, got ",
