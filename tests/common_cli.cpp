@@ -37,6 +37,7 @@ struct Parsed {
     int rc = 0;
     Options options;
     std::string err;
+    std::vector<std::string> changed;  // CommandLine::changed_flags after the parse
 };
 
 // The numeric flags a lesson declares (each kind: whole, real, list), for the bad-value cases.
@@ -71,6 +72,7 @@ Parsed parse(std::vector<std::string> args, const std::string& out,
     p.rc = cli.parse(static_cast<int>(argv.size()), argv.data());
     p.options = cli.options();
     p.err = err.str();
+    if (p.rc < 0) p.changed = cli.changed_flags();
     return p;
 }
 
@@ -323,4 +325,44 @@ TEST_CASE("common cli: flags a program takes off are refused as unknown, and no 
     Options defaults;
     CommandLine cli({"99", "99_test", "test program"}, defaults);
     CHECK_THROWS_AS(cli.without({"--no-such-flag"}), std::logic_error);
+}
+
+TEST_CASE("common cli: changed_flags names the flags that differ from their defaults") {
+    TempDir dir("changed");
+    const std::string out = (dir.path() / "out").string();
+    LessonFlags f;
+    f.betas = {1.f, 4.f};
+    const auto lesson = [&f](CLI::App& app) { f.add(app); };
+    using Names = std::vector<std::string>;
+    // Where and how a run happens leave it the default run.
+    CHECK(parse({}, out, lesson).changed == Names{});
+    CHECK(parse({"--out", out, "--device", "cpu", "--no-progress", "--verbose"}, out, lesson)
+              .changed == Names{});
+    // A default given again, in any spelling of the same number, is still the default.
+    CHECK(parse({"--epochs", "10", "--lr", "1e-3", "--k", "5", "--level", "0.30"}, out, lesson)
+              .changed == Names{});
+    CHECK(parse({"--betas", "1,4"}, out, lesson).changed == Names{});
+    // Anything else is named, in declaration order.
+    CHECK(parse({"--k", "6", "--epochs", "9"}, out, lesson).changed == Names{"--epochs", "--k"});
+    CHECK(parse({"--lr", "0.002"}, out, lesson).changed == Names{"--lr"});
+    CHECK(parse({"--betas", "1,4,8"}, out, lesson).changed == Names{"--betas"});
+    CHECK(parse({"--betas", "1,5"}, out, lesson).changed == Names{"--betas"});
+    CHECK(parse({"--quick"}, out, lesson).changed == Names{"--quick"});
+    CHECK(parse({"--seed", "43"}, out, lesson).changed == Names{"--seed"});
+    CHECK(parse({"--train-limit", "1000"}, out, lesson).changed == Names{"--train-limit"});
+}
+
+TEST_CASE("common cli: default_run needs the full data as well as default flags") {
+    TempDir dir("default_run");
+    Options defaults;
+    defaults.out = (dir.path() / "out").string();
+    CommandLine cli({"99", "99_test", "test program"}, defaults);
+    std::string program = "test_program";
+    char* argv[] = {program.data()};
+    REQUIRE(cli.parse(1, argv) < 0);
+    DataSplit data;
+    data.is_sample = false;
+    CHECK(cli.default_run(data));
+    data.is_sample = true;  // the committed sample: the README's ranges are not for it
+    CHECK_FALSE(cli.default_run(data));
 }

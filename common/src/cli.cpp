@@ -1,6 +1,7 @@
 // Common flags, --help and the error-to-exit-code mapping (see ae/cli.hpp).
 #include "ae/cli.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -201,6 +202,9 @@ void CommandLine::without(std::initializer_list<const char*> flags, const std::s
 CommandLine::CommandLine(const LessonInfo& info, Options defaults)
     : info_(info), opt_(std::move(defaults)), app_(info.title) {
     if (opt_.out.empty()) opt_.out = "out/" + info.folder;
+    // Every flag, the lesson's own too, keeps its default's text: --help shows it and
+    // changed_flags compares with it.
+    app_.option_defaults()->always_capture_default();
     app_.footer(
         std::string(
             "Data: --data-dir, then $AE_DATA_DIR, then /usr/share/datasets/fashion-mnist, "
@@ -208,30 +212,21 @@ CommandLine::CommandLine(const LessonInfo& info, Options defaults)
         kExitCodes);
     // Every range below is one the programs can honour; each is checked before any data loads.
     epochs_flag_ = app_.add_option("--epochs", opt_.epochs, "passes over the training set")
-                       ->capture_default_str()
                        ->check(whole_flag(0, 100000, "passes over the training set"));
     app_.add_option("--batch-size", opt_.batch_size, "examples per optimisation step")
-        ->capture_default_str()
         ->check(whole_flag(1, 1 << 20, "examples per optimisation step"));
-    app_.add_option("--lr", opt_.lr, "learning rate")
-        ->capture_default_str()
-        ->check(learning_rate_flag());
+    app_.add_option("--lr", opt_.lr, "learning rate")->check(learning_rate_flag());
     app_.add_option("--latent", opt_.latent, "size Z of the code (bottleneck)")
-        ->capture_default_str()
         ->check(whole_flag(
             1, opt_.max_latent,
             "the code cannot be wider than the input, D = " + std::to_string(opt_.max_latent)));
-    app_.add_option("--seed", opt_.seed, "random seed (same seed, same run)")
-        ->capture_default_str()
-        ->check(flag_seed());
+    app_.add_option("--seed", opt_.seed, "random seed (same seed, same run)")->check(flag_seed());
     app_.add_option("--data-dir", opt_.data_dir, "folder with the IDX files (default: search)");
-    app_.add_option("--out", opt_.out, "output folder")->capture_default_str();
+    app_.add_option("--out", opt_.out, "output folder");
     app_.add_option("--device", opt_.device, "auto, cpu or cuda")
-        ->capture_default_str()
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
     app_.add_option("--train-limit", opt_.train_limit,
                     "use only the first N training images (0 = all)")
-        ->capture_default_str()
         ->check(flag_train_limit());
     app_.add_flag("--quick", opt_.quick,
                   "small run on the committed data sample (" + std::to_string(opt_.quick_epochs) +
@@ -240,6 +235,56 @@ CommandLine::CommandLine(const LessonInfo& info, Options defaults)
     app_.add_flag_callback(
         "--verbose", [] { set_verbose(true); },
         "more detail, e.g. CUDA's own error text when no GPU is used (or AE_VERBOSE=1)");
+}
+
+namespace {
+
+// A flag's value as written, or its default as CLI11 captured it ("[10,100,1000]" for a list),
+// as its items: "10,100" and "[10,100]" both give {"10", "100"}.
+std::vector<std::string> flag_items(std::string text) {
+    if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
+        text = text.substr(1, text.size() - 2);
+    std::vector<std::string> items;
+    size_t start = 0;
+    for (size_t comma; (comma = text.find(',', start)) != std::string::npos; start = comma + 1)
+        items.push_back(text.substr(start, comma - start));
+    if (!text.empty()) items.push_back(text.substr(start));
+    return items;
+}
+
+// Two values of one flag are the same: as numbers when both are numbers, else as text.
+bool same_flag_value(const std::string& a, const std::string& b) {
+    double x = 0, y = 0;
+    if (flag_parse_real(a, x) && flag_parse_real(b, y))
+        return static_cast<float>(x) == static_cast<float>(y);  // lessons keep floats
+    return a == b;
+}
+
+}  // namespace
+
+std::vector<std::string> CommandLine::changed_flags() const {
+    static const char* const kWhereOrHow[] = {"--out",         "--data-dir", "--device",
+                                              "--no-progress", "--verbose",  "--save"};
+    std::vector<std::string> changed;
+    for (const CLI::Option* o : app_.get_options()) {
+        const std::string name = o->get_name(false, true);
+        if (o->count() == 0 || name.rfind("--", 0) != 0 || name == "--help") continue;
+        if (std::find(std::begin(kWhereOrHow), std::end(kWhereOrHow), name) !=
+            std::end(kWhereOrHow))
+            continue;
+        bool same = o->get_type_size() != 0;  // a flag without a value changes the run
+        if (same) {
+            std::vector<std::string> given;
+            for (const std::string& r : o->results())
+                for (std::string& item : flag_items(r)) given.push_back(std::move(item));
+            const std::vector<std::string> fallback = flag_items(o->get_default_str());
+            same = given.size() == fallback.size();
+            for (size_t i = 0; same && i < given.size(); ++i)
+                same = same_flag_value(given[i], fallback[i]);
+        }
+        if (!same) changed.push_back(name);
+    }
+    return changed;
 }
 
 int CommandLine::parse(int argc, char** argv) {

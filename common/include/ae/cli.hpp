@@ -7,6 +7,7 @@
 #include <functional>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "ae/data.hpp"
 
@@ -74,6 +75,16 @@ class CommandLine {
     // non-empty footer replaces --help's paragraph on the data (the exit codes stay). Call it
     // before parse; a name that is not a common flag is a programming error (std::logic_error).
     void without(std::initializer_list<const char*> flags, const std::string& footer = "");
+    // After parse: the flags given with a value other than their default ("--epochs 5"; a
+    // number is compared as a number, so "--lr 1e-3" is the default 0.001), leaving out those
+    // that say where or how a run happens but not what it computes (--out, --data-dir, --device,
+    // --no-progress, --verbose, --save). A flag without a value (--quick) counts when given.
+    std::vector<std::string> changed_flags() const;
+    // The run a lesson README's expected ranges are for: the full data and no changed flag.
+    // A lesson adds its own conditions with && (a model trained here instead of loaded).
+    bool default_run(const DataSplit& data) const {
+        return !data.is_sample && changed_flags().empty();
+    }
 
   private:
     LessonInfo info_;
