@@ -10,10 +10,13 @@
 
 #include "ae/device.hpp"
 #include "ae/error.hpp"
+#include "ae/io.hpp"
 #include "ae/loss.hpp"
 #include "ae/nn.hpp"
 #include "ae/optim.hpp"
+#include "ae/train.hpp"
 #include "ae/training.hpp"
+#include "test_util.hpp"
 
 using namespace ae;
 
@@ -270,4 +273,23 @@ TEST_CASE("common train: a model with no GPU trainer refuses --device cuda and t
     spec.device = "auto";
     CHECK(train(x, spec, step).epochs.size() == 2);
     CHECK(steps == 4);  // 2 epochs of 2 batches of 4
+}
+
+TEST_CASE("common train: history.csv has the epoch, the train loss, each metric and seconds") {
+    test::TempDir dir("history");
+    History h;
+    for (int e = 1; e <= 2; ++e) {
+        EpochLog log;
+        log.epoch = e, log.train_loss = 1.0 / e, log.seconds = 0.5 * e;
+        log.metrics["test_mse"] = 0.25 / e;
+        h.epochs.push_back(log);
+    }
+    const std::string path = (dir.path() / "history.csv").string();
+    save_history_csv(path, h, "train_mse", {"test_mse", "missing"});
+    const std::string csv = read_text(path);
+    REQUIRE(csv.rfind("epoch,train_mse,test_mse,missing,seconds\n", 0) == 0);
+    CHECK(csv.find("\n1,1,0.25,") != std::string::npos);
+    CHECK(csv.find("\n2,0.5,0.125,") != std::string::npos);
+    CHECK(csv.find(",0.5\n") != std::string::npos);  // epoch 1's seconds end its row
+    CHECK(h.seconds() == std::vector<double>{0.5, 1.0});
 }

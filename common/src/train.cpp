@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "ae/error.hpp"
+#include "ae/io.hpp"
 #include "ae/progress.hpp"
 
 namespace ae {
@@ -29,6 +30,21 @@ std::vector<double> History::epoch_numbers() const {
     std::vector<double> v;
     for (const auto& e : epochs) v.push_back(e.epoch);
     return v;
+}
+
+std::vector<double> History::seconds() const {
+    std::vector<double> v;
+    for (const auto& e : epochs) v.push_back(e.seconds);
+    return v;
+}
+
+void save_history_csv(const std::string& path, const History& h, const std::string& train_column,
+                      const std::vector<std::string>& metrics) {
+    std::vector<std::string> header = {"epoch", train_column};
+    std::vector<std::vector<double>> columns = {h.epoch_numbers(), h.train_loss()};
+    for (const std::string& m : metrics) header.push_back(m), columns.push_back(h.metric(m));
+    header.push_back("seconds"), columns.push_back(h.seconds());
+    save_csv(path, header, columns);
 }
 
 double History::total_seconds() const {

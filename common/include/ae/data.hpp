@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ae/io.hpp"
 #include "ae/tensor.hpp"
 
 namespace ae {
@@ -27,6 +28,15 @@ struct DataSplit {
     std::vector<std::string> class_names;  // 10 names
     std::string describe() const;          // "Fashion-MNIST full set (60000 train, ...) from DIR"
 };
+
+// How the summary.json of a lesson on these images starts: its lesson folder, the data
+// (describe()) and whether it was the full set ("lesson", "data", "full_data").
+inline Json run_summary(const std::string& lesson, const DataSplit& data) {
+    return Json()
+        .set("lesson", lesson)
+        .set("data", data.describe())
+        .set("full_data", !data.is_sample);
+}
 
 struct DataRequest {
     std::string dir;       // --data-dir; empty = search

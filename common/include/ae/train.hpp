@@ -36,7 +36,12 @@ struct History {
     std::vector<double> metric(const std::string& name) const;  // NAN where missing
     std::vector<double> epoch_numbers() const;
     double total_seconds() const;
+    std::vector<double> seconds() const;  // per epoch
 };
+
+// history.csv of a run: epoch, the train loss under the name train_column, the metrics, seconds.
+void save_history_csv(const std::string& path, const History& h, const std::string& train_column,
+                      const std::vector<std::string>& metrics);
 
 // One optimisation step on a batch; returns its loss (a mean over the batch's examples).
 // batch: (B, D) rows of x; idx: their row numbers in x (to gather labels or targets); rng:
