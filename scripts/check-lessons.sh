@@ -3,7 +3,8 @@
 # learner's loop works everywhere: the files are there, README steps, hints and test names agree,
 # every hint has its three levels, every stub's TODO names its step and nothing more, a step's
 # tests use no later step, no Predict answer is printed above its question, main.cpp stays the
-# experiment alone. Prints one line per problem; exit 1 when there is any.
+# experiment alone, and the expected ranges are one table per lesson that the README quotes.
+# Prints one line per problem; exit 1 when there is any.
 #   bash scripts/check-lessons.sh [NN ...]        (CI runs it on every lesson)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -98,6 +99,11 @@ for n in "${lessons[@]}"; do
   while IFS= read -r line; do
     [ -n "$line" ] && fail "${line#check-lessons: }"
   done < <(python3 scripts/check_lesson_order.py "$dir" "${order_flags[@]}")
+
+  # Expected ranges: one table per lesson (kExpected in report.cpp), each range in the README.
+  while IFS= read -r line; do
+    [ -n "$line" ] && fail "$line"
+  done < <(python3 scripts/check_expected.py "$dir")
 
   if [ -f "$dir/main.cpp" ]; then
     lines=$(wc -l < "$dir/main.cpp")

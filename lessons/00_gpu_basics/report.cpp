@@ -19,7 +19,8 @@ namespace {
 
 // The README's ranges, measured on the 2-core machine (n = 256): OpenBLAS sgemm, and your tiled
 // kernel emulated one thread at a time.
-constexpr Expected kBlasGflops256{130, 196}, kEmulatedGflops256{2.2, 3.3};
+const ExpectedFigures kExpected = {{"blas_gflops_256", {130, 196}},
+                                   {"emulated_gflops_256", {2.2, 3.3}}};
 
 std::vector<float> to_vec(const Matrix& m) {
     return {m.begin(), m.end()};
@@ -180,12 +181,14 @@ void report(const std::string& out, bool gpu, const SaxpyRows& e, const GemmRows
         std::printf(
             "\nAt n = 256: OpenBLAS %.1f GFLOP/s (the README: %.0f-%.0f on the workshop's 2-core "
             "machine)\n",
-            gflops(256, g.blas_ms[at256]), kBlasGflops256.lo, kBlasGflops256.hi);
+            gflops(256, g.blas_ms[at256]), kExpected["blas_gflops_256"].lo,
+            kExpected["blas_gflops_256"].hi);
         if (size_t(at256) < g.emulated_ms.size())
             std::printf(
                 "  your tiled kernel, emulated: %.2f GFLOP/s (the README: %.1f-%.1f; "
                 "a GPU runs thousands of such threads at once)\n",
-                gflops(256, g.emulated_ms[at256]), kEmulatedGflops256.lo, kEmulatedGflops256.hi);
+                gflops(256, g.emulated_ms[at256]), kExpected["emulated_gflops_256"].lo,
+                kExpected["emulated_gflops_256"].hi);
     }
     make_dirs(out);
     charts(out, e, g, gpu);

@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
         if (k > d)
             throw ae::Error("--latent " + std::to_string(k) + " is larger than the image size " +
                             std::to_string(d));
-        const bool default_run = is_default_run(opt, data);
+        const bool default_run = cli.default_run(data);
 
         const Baselines b = baselines(data, k);
         print_baselines(b, default_run);

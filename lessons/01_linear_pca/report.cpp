@@ -16,8 +16,11 @@ namespace ae::l01 {
 namespace {
 
 // The README's ranges for the default run (full data, Z = 32, 20 epochs, Adam 1e-3, batch 256).
-constexpr Expected kPcaMse{0.0150, 0.0153}, kAeMse{0.0150, 0.0156}, kKept{0.82, 0.835},
-    kMeanCos2{0.95, 0.995}, kLargestAngle{40, 75};
+const ExpectedFigures kExpected = {{"test_mse_pca", {0.0150, 0.0153}},
+                                   {"test_mse_linear_ae", {0.0150, 0.0156}},
+                                   {"explained_variance_fraction", {0.82, 0.835}},
+                                   {"principal_angles_mean_cos2", {0.95, 0.995}},
+                                   {"principal_angles_largest_deg", {40, 75}}};
 
 // Rows [0, n) of m.
 Matrix head(const Matrix& m, size_t n) {
@@ -97,16 +100,9 @@ void files(const std::string& out, const Options& opt, const DataSplit& data, co
            const Baselines& b, const Results& r, const Timer& total) {
     save_npy(out + "/pca_components.npy", b.pca.components);
     save_npy(out + "/ae_decoder.npy", model.Wd);
-    std::vector<double> seconds;
-    for (const auto& e : r.history.epochs) seconds.push_back(e.seconds);
-    save_csv(
-        out + "/history.csv", {"epoch", "train_mse", "test_mse", "seconds"},
-        {r.history.epoch_numbers(), r.history.train_loss(), r.history.metric("test_mse"), seconds});
-    Json summary;
-    summary.set("lesson", "01_linear_pca")
-        .set("data", data.describe())
-        .set("full_data", !data.is_sample)
-        .set("train_images", data.train.size())
+    save_history_csv(out + "/history.csv", r.history, "train_mse", {"test_mse"});
+    Json summary = run_summary("01_linear_pca", data);
+    summary.set("train_images", data.train.size())
         .set("test_images", data.test.size())
         .set("latent", b.pca.components.shape()[0])
         .set("epochs", opt.epochs)
@@ -129,11 +125,6 @@ void files(const std::string& out, const Options& opt, const DataSplit& data, co
 
 }  // namespace
 
-bool is_default_run(const Options& opt, const DataSplit& data) {
-    return !data.is_sample && !opt.quick && opt.latent == 32 && opt.epochs == 20 &&
-           opt.batch_size == 256 && opt.lr == 1e-3f && opt.seed == 42 && opt.train_limit == 0;
-}
-
 double kept_fraction(const Pca& p) {
     double kept = 0;
     for (double v : p.variance) kept += v;
@@ -141,11 +132,12 @@ double kept_fraction(const Pca& p) {
 }
 
 void print_baselines(const Baselines& b, bool default_run) {
-    std::printf("PCA-%zu: test MSE per pixel %s (mean image: %.5f), %.2fs\n",
-                b.pca.components.shape()[0], against(b.pca_mse, kPcaMse, default_run).c_str(),
-                b.mean_mse, b.seconds);
+    std::printf(
+        "PCA-%zu: test MSE per pixel %s (mean image: %.5f), %.2fs\n", b.pca.components.shape()[0],
+        kExpected.against("test_mse_pca", b.pca_mse, default_run).c_str(), b.mean_mse, b.seconds);
     std::printf("  fraction of the variance kept %s\n",
-                against(kept_fraction(b.pca), kKept, default_run).c_str());
+                kExpected.against("explained_variance_fraction", kept_fraction(b.pca), default_run)
+                    .c_str());
 }
 
 void report(const Options& opt, bool default_run, const DataSplit& data, const LinearAE& model,
@@ -153,11 +145,15 @@ void report(const Options& opt, bool default_run, const DataSplit& data, const L
     std::printf("\nResults (Z = K = %zu, %d epochs):\n", b.pca.components.shape()[0], opt.epochs);
     std::printf("  test MSE per pixel   mean image %.5f   PCA %.5f\n", b.mean_mse, b.pca_mse);
     std::printf("  linear AE            %s, %+.2f%% vs PCA\n",
-                against(r.ae_mse, kAeMse, default_run).c_str(), 100 * (r.ae_mse / b.pca_mse - 1));
-    std::printf("  principal angles     mean cos^2 %s\n",
-                against(r.angles.mean_cos2, kMeanCos2, default_run).c_str());
-    std::printf("                       largest angle (deg) %s\n",
-                against(r.angles.largest_angle_deg, kLargestAngle, default_run).c_str());
+                kExpected.against("test_mse_linear_ae", r.ae_mse, default_run).c_str(),
+                100 * (r.ae_mse / b.pca_mse - 1));
+    std::printf(
+        "  principal angles     mean cos^2 %s\n",
+        kExpected.against("principal_angles_mean_cos2", r.angles.mean_cos2, default_run).c_str());
+    std::printf(
+        "                       largest angle (deg) %s\n",
+        kExpected.against("principal_angles_largest_deg", r.angles.largest_angle_deg, default_run)
+            .c_str());
     if (opt.quick)
         std::printf(
             "  (--quick: %d epochs on the committed sample are far too few for the AE to\n"

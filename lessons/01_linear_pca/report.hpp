@@ -26,9 +26,6 @@ struct Results {
     Angles angles;  // between the decoder's rows and PCA's components
 };
 
-// True when the README's expected ranges apply: full data, default flags, no --quick.
-bool is_default_run(const Options& opt, const DataSplit& data);
-
 // The fraction of the total variance held by b.pca's components.
 double kept_fraction(const Pca& p);
 

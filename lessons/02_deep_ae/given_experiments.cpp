@@ -109,7 +109,6 @@ std::vector<size_t> parse_widths(const std::string& list) {
 void add_experiment_flags(CLI::App& app, ExperimentFlags& f) {
     app.add_option("--hidden", f.hidden,
                    "hidden widths, encoder order, comma-separated (the decoder mirrors them)")
-        ->capture_default_str()
         ->check(CLI::Validator(
             [](std::string& s) -> std::string {
                 try {
@@ -122,30 +121,23 @@ void add_experiment_flags(CLI::App& app, ExperimentFlags& f) {
             },
             "W1,W2,..."));
     app.add_option("--activation", f.activation, "the hidden layers' activation")
-        ->capture_default_str()
         ->check(CLI::IsMember({"relu", "leaky_relu", "elu", "tanh", "sigmoid"}));
     app.add_option("--code-activation", f.code_activation, "the code layer's activation")
-        ->capture_default_str()
         ->check(CLI::IsMember({"linear", "relu", "sigmoid", "tanh"}));
     app.add_option("--loss", f.loss,
                    "reconstruction loss: mse or l1 (sigmoid output), bce (logits)")
-        ->capture_default_str()
         ->check(CLI::IsMember({"mse", "bce", "l1"}));
     app.add_option("--optimizer", f.optimizer,
                    "sgd, momentum, rmsprop (your steps 6a, 6b), adam, adamw; the rate is --lr")
-        ->capture_default_str()
         ->check(CLI::IsMember({"sgd", "momentum", "rmsprop", "adam", "adamw"}));
     CLI::Option* momentum =
         app.add_option("--momentum", f.momentum, "momentum of --optimizer momentum, in [0, 1)")
-            ->capture_default_str()
             ->check(real_flag(0, 1, "a momentum", Ends::OpenHigh));
     app.add_option("--weight-decay", f.weight_decay,
                    "weight decay: an L2 gradient term for sgd and adam, decoupled for "
                    "momentum, rmsprop and adamw")
-        ->capture_default_str()
         ->check(real_flag(0, 1000, "a weight decay"));
     app.add_option("--dropout", f.dropout, "dropout after every hidden activation, training only")
-        ->capture_default_str()
         ->check(real_flag(0, 1, "the probability of zeroing a unit", Ends::OpenHigh));
     app.add_flag("--tied", f.tied, "tied weights: the decoder uses the encoder's W transposed");
     app.add_flag("--layerwise", f.layerwise,
@@ -153,7 +145,6 @@ void add_experiment_flags(CLI::App& app, ExperimentFlags& f) {
     CLI::Option* fine_tune =
         app.add_option("--fine-tune", f.fine_tune,
                        "with --layerwise: epochs of end-to-end training after stacking")
-            ->capture_default_str()
             ->check(whole_flag(0, 100000, "epochs of end-to-end training"));
     app.parse_complete_callback([&f, momentum, fine_tune] {
         if (fine_tune->count() > 0 && !f.layerwise)

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "ae/todo.hpp"
 #include "ae/cli.hpp"
 #include "ae/progress.hpp"
 #include "exercise.hpp"
@@ -81,10 +82,10 @@ int main(int argc, char** argv) {
         Autoencoder model =
             model_path.empty() ? make_autoencoder(config, rng) : load_autoencoder(model_path);
         print_model(model, model_path);
-        // Fail fast: steps 3 and 4 are needed after training, so try them on two images now.
+        // Steps 3 and 4 are needed after training: an unwritten one stops the program now.
         const Matrix two = xt::view(data.test.images, xt::range(0, 2), xt::all());
-        (void)reconstruction_error(model, two);
-        (void)encode(model, two);
+        require_written("02",
+                        {[&] { reconstruction_error(model, two); }, [&] { encode(model, two); }});
 
         const Baselines b = baselines(data, model.config.latent);
         Results r;
@@ -99,11 +100,7 @@ int main(int argc, char** argv) {
         r.test_codes = encode(model, data.test.images);
         if (model.config.code_activation == "relu") r.dead_units = dead_units(r.test_codes);
 
-        // The README's ranges are for the full data with the default flags.
-        const bool default_run = !data.is_sample && !opt.quick && model.config.latent == 32 &&
-                                 flags.is_default() && opt.epochs == 20 && opt.batch_size == 256 &&
-                                 opt.lr == 1e-3f && opt.seed == 42;
-        report(opt, default_run, data, model, b, r, total);
+        report(opt, cli.default_run(data), data, model, b, r, total);
         return 0;
     });
 }

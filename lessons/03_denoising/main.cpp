@@ -48,14 +48,12 @@ int main(int argc, char** argv) {
         float level = -1.f;
         CLI::App& app = cli.app();
         app.add_option("--noise", noise, "corruption to train on (all: one denoiser each)")
-            ->capture_default_str()
             ->check(CLI::IsMember({"gaussian", "masking", "salt-pepper", "all"}));
         app.add_option("--level", level, "sigma, or fraction of pixels (default 0.3, 0.5, 0.2)")
             ->check(real_flag(0, 1, "sigma, or the fraction of pixels corrupted"));
         auto* plain_flag =
             app.add_option("--ae-model", plain_path,
-                           "lesson 02's model: the plain AE to compare with (else trained here)")
-                ->capture_default_str();
+                           "lesson 02's model: the plain AE to compare with (else trained here)");
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
         Timer total;
@@ -78,11 +76,7 @@ int main(int argc, char** argv) {
         r.table = mse_table(test, plain, r.daes, opt.seed);
 
         // The README's ranges are for the full data with the default flags.
-        const bool default_run = !data.is_sample && !opt.quick && noise == "gaussian" &&
-                                 (level < 0 || level == 0.3f) && opt.epochs == 10 &&
-                                 opt.latent == 32 && opt.batch_size == 256 && opt.lr == 1e-3f &&
-                                 opt.seed == 42;
-        report(opt, default_run, data, config, plain, r, total);
+        report(opt, cli.default_run(data), data, config, plain, r, total);
         return 0;
     });
 }

@@ -30,6 +30,11 @@ Matrix noisy_test(const Matrix& clean, NoiseKind kind, float level, uint64_t see
 
 namespace {
 
+// The README's figures for the default run (full data, Gaussian 0.3, 10 epochs).
+const ExpectedFigures kExpected = {{"test_mse_noisy_input", {0.0520, 0.0535}},
+                                   {"test_mse_plain_ae_on_noisy", {0.0240, 0.0275}},
+                                   {"test_mse_denoised", {0.0142, 0.0160}}};
+
 // The denoiser trained on corruption k (else the first), and the level k is tested at.
 Denoiser& denoiser_for(NoiseKind k, std::vector<Denoiser>& daes) {
     for (auto& d : daes)
@@ -144,22 +149,23 @@ void report(const Options& opt, bool default_run, const DataSplit& data,
     const double denoised = r.table.mse[2][row];
     std::printf("\n%s: noisy input %.5f   plain AE %.5f   denoising AE %.5f (%+.0f%% vs noisy)\n",
                 first.input().c_str(), noisy, plain_mse, denoised, 100 * (denoised / noisy - 1));
-    // The README's figures for the default run (full data, Gaussian 0.3, 10 epochs).
-    std::printf("  noisy input:  %s\n", against(noisy, {0.0520, 0.0535}, default_run).c_str());
-    std::printf("  plain AE:     %s\n", against(plain_mse, {0.0240, 0.0275}, default_run).c_str());
-    std::printf("  denoising AE: %s\n", against(denoised, {0.0142, 0.0160}, default_run).c_str());
+    std::printf("  noisy input:  %s\n",
+                kExpected.against("test_mse_noisy_input", noisy, default_run).c_str());
+    std::printf("  plain AE:     %s\n",
+                kExpected.against("test_mse_plain_ae_on_noisy", plain_mse, default_run).c_str());
+    std::printf("  denoising AE: %s\n",
+                kExpected.against("test_mse_denoised", denoised, default_run).c_str());
 
     make_dirs(out);
     grids(out, data, plain, r.daes, opt.seed);
     curve(out, r, noisy, plain_mse);
-    Json sweeps, summary;
+    Json sweeps, summary = run_summary("03_denoising", data);
     double train_seconds = 0;
     for (auto& d : r.daes) {
         sweeps.set(noise_name(d.kind), sweep(out, data.test.images, plain, d, opt.seed));
         train_seconds += d.history.total_seconds();
     }
-    summary.set("lesson", "03_denoising").set("data", data.describe());
-    summary.set("full_data", !data.is_sample).set("model", config.describe());
+    summary.set("model", config.describe());
     summary.set("noise", noise_name(first.kind)).set("level", double(first.level));
     summary.set("epochs", opt.epochs).set("batch_size", opt.batch_size).set("lr", double(opt.lr));
     summary.set("seed", double(opt.seed)).set("plain_ae", r.plain_source);

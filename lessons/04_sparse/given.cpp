@@ -6,6 +6,7 @@
 
 #include "ae/error.hpp"
 #include "ae/linalg.hpp"
+#include "ae/todo.hpp"
 #include "exercise.hpp"
 #include "lesson.hpp"
 
@@ -116,6 +117,12 @@ double code_sensitivity(l02::Autoencoder& model, const Matrix& x, const Matrix& 
 double jacobian_norm(l02::Autoencoder& model, const Matrix& x) {
     const Matrix h = l02::encode(model, x);
     return std::sqrt(contractive_penalty(x, h, encoder_layer(model).W).value);
+}
+
+void check_exercise_written() {
+    const Matrix x = {{0.f, 1.f, 0.5f}}, h = {{0.2f, 0.7f}}, w = xt::ones<float>({3, 2});
+    require_written("04", {[&] { l1_penalty(h); }, [&] { kl_sparsity_penalty(h, 0.05); },
+                           [&] { contractive_penalty(x, h, w); }});
 }
 
 }  // namespace ae::l04

@@ -61,4 +61,8 @@ double code_sensitivity(l02::Autoencoder& model, const Matrix& x, const Matrix& 
 // penalty, through your contractive_penalty.
 double jacobian_norm(l02::Autoencoder& model, const Matrix& x);
 
+// Calls each of your penalties once on a toy code, so that a step not written yet stops the
+// program before it loads data (ae::require_written).
+void check_exercise_written();
+
 }  // namespace ae::l04

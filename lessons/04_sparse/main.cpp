@@ -60,20 +60,15 @@ int main(int argc, char** argv) {
         auto& app = cli.app();
         const auto weight = [](const char* what) { return real_flag(0, 1000, what); };
         app.add_option("--l1", l1.weight, "weight of the L1 penalty")
-            ->capture_default_str()
             ->check(weight("weight of the L1 penalty"));
         app.add_option("--kl", kl.weight, "weight of the KL sparsity penalty")
-            ->capture_default_str()
             ->check(weight("weight of the KL sparsity penalty"));
         app.add_option("--rho", kl.rho, "target mean activation of the KL penalty")
-            ->capture_default_str()
             ->check(real_flag(1e-4, 0.9999, "a mean activation: inside (0, 1)"));
         app.add_option("--cae", cae.weight, "weight of the contractive penalty")
-            ->capture_default_str()
             ->check(weight("weight of the contractive penalty"));
         std::vector<std::string> only = {"plain", "L1", "KL", "contractive"};
         app.add_option("--variants", only, "which variants to train (comma-separated)")
-            ->capture_default_str()
             ->delimiter(',')
             ->check(CLI::IsMember({"plain", "L1", "KL", "contractive"}));
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
@@ -84,7 +79,8 @@ int main(int argc, char** argv) {
         std::printf("Model: %zu-%d-%zu, sigmoid code and output, MSE, %d epochs per variant\n",
                     data.train.dim(), opt.latent, data.train.dim(), opt.epochs);
 
-        {  // your penalties meet real data first: an unwritten one stops here, before training
+        check_exercise_written();  // an unwritten penalty stops the program here
+        {                          // your penalties on real data, before training
             Rng rng(opt.seed);
             l02::Autoencoder m =
                 make_shallow_autoencoder(data.train.dim(), size_t(opt.latent), rng);
@@ -99,7 +95,7 @@ int main(int argc, char** argv) {
             vs.emplace_back().penalty = p;
             train_and_measure(vs.back(), data, probe, opt);
         }
-        report(opt.out, data, opt, vs, is_default_run(opt, data, vs), total);
+        report(opt.out, data, opt, vs, cli.default_run(data), total);
         return 0;
     });
 }

@@ -15,6 +15,15 @@ namespace ae::l04 {
 
 namespace {
 
+// The README's figures for the default run, per variant: test MSE, mean activation, |J|_F rms.
+const ExpectedFigures kExpected = {
+    {"plain test_mse", {0.0066, 0.0073}}, {"plain mean_h", {0.46, 0.50}},
+    {"plain jacobian", {10.0, 11.2}},     {"L1 test_mse", {0.0085, 0.0095}},
+    {"L1 mean_h", {0.12, 0.155}},         {"L1 jacobian", {6.0, 7.0}},
+    {"KL test_mse", {0.0095, 0.0107}},    {"KL mean_h", {0.085, 0.105}},
+    {"KL jacobian", {4.9, 5.8}},          {"contractive test_mse", {0.0087, 0.0097}},
+    {"contractive mean_h", {0.47, 0.51}}, {"contractive jacobian", {3.7, 4.5}}};
+
 // Rows [0, n) of m.
 Matrix head(const Matrix& m, size_t n) {
     return xt::view(m, xt::range(0, std::min(n, m.shape()[0])), xt::all());
@@ -143,12 +152,9 @@ void save_numbers(const std::string& out, const DataSplit& data, const Options& 
              {"variant", "weight", "test_mse", "mean_activation", "near_zero_fraction",
               "dead_unit_fraction", "jacobian_rms", "moved_noise", "moved_towards_image"},
              cols);
-    Json summary, variants;
+    Json summary = run_summary("04_sparse", data), variants;
     for (const auto& v : vs) variants.set(v.penalty.name(), variant_json(v));
-    summary.set("lesson", "04_sparse")
-        .set("data", data.describe())
-        .set("full_data", !data.is_sample)
-        .set("train_images", data.train.size())
+    summary.set("train_images", data.train.size())
         .set("test_images", data.test.size())
         .set("hidden_units", size_t(opt.latent))
         .set("epochs", opt.epochs)
@@ -158,23 +164,6 @@ void save_numbers(const std::string& out, const DataSplit& data, const Options& 
         .set("variants", variants)
         .set("seconds", seconds);
     summary.save(out + "/summary.json");
-}
-
-// The README's figures for the default run, as ranges: test MSE, mean activation, |J|_F rms.
-struct Ranges {
-    Expected mse, mean_h, jacobian;
-};
-Ranges expected_ranges(PenaltyKind kind) {
-    switch (kind) {
-        case PenaltyKind::L1:
-            return {{0.0085, 0.0095}, {0.12, 0.155}, {6.0, 7.0}};
-        case PenaltyKind::Kl:
-            return {{0.0095, 0.0107}, {0.085, 0.105}, {4.9, 5.8}};
-        case PenaltyKind::Contractive:
-            return {{0.0087, 0.0097}, {0.47, 0.51}, {3.7, 4.5}};
-        default:
-            return {{0.0066, 0.0073}, {0.46, 0.50}, {10.0, 11.2}};
-    }
 }
 
 void print_results(const std::vector<Variant>& vs, const Options& opt, bool default_run) {
@@ -192,37 +181,15 @@ void print_results(const std::vector<Variant>& vs, const Options& opt, bool defa
     }
     std::printf("\nAgainst the README's figures:\n");
     for (const auto& v : vs) {
-        const Ranges r = expected_ranges(v.penalty.kind);
-        std::printf("  %-12s test MSE %s\n  %-12s mean h   %s\n  %-12s |J|_F    %s\n",
-                    v.penalty.name().c_str(), against(v.test_mse, r.mse, default_run).c_str(), "",
-                    against(v.stats.mean_activation, r.mean_h, default_run).c_str(), "",
-                    against(v.jacobian, r.jacobian, default_run).c_str());
+        const std::string n = v.penalty.name();
+        std::printf("  %-12s test MSE %s\n  %-12s mean h   %s\n  %-12s |J|_F    %s\n", n.c_str(),
+                    kExpected.against(n + " test_mse", v.test_mse, default_run).c_str(), "",
+                    kExpected.against(n + " mean_h", v.stats.mean_activation, default_run).c_str(),
+                    "", kExpected.against(n + " jacobian", v.jacobian, default_run).c_str());
     }
 }
 
 }  // namespace
-
-bool is_default_run(const Options& opt, const DataSplit& data, const std::vector<Variant>& vs) {
-    bool weights = true;
-    for (const auto& v : vs) {
-        const float w = v.penalty.weight;
-        switch (v.penalty.kind) {
-            case PenaltyKind::L1:
-                weights = weights && w == 1e-4f;
-                break;
-            case PenaltyKind::Kl:
-                weights = weights && w == 3e-4f && v.penalty.rho == 0.05f;
-                break;
-            case PenaltyKind::Contractive:
-                weights = weights && w == 1e-4f;
-                break;
-            default:
-                break;
-        }
-    }
-    return weights && !opt.quick && !data.is_sample && opt.train_limit == 0 && opt.epochs == 5 &&
-           opt.latent == 256 && opt.batch_size == 128 && opt.lr == 2e-3f;
-}
 
 void print_initial_penalties(const Matrix& x, const Matrix& h, const Matrix& W, double rho) {
     const double l1 = l1_penalty(h).value, kl = kl_sparsity_penalty(h, rho).value;

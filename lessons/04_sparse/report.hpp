@@ -23,10 +23,6 @@ struct Variant {
     Matrix codes;                            // (N_test, H)
 };
 
-// True when the flags that the README's expected ranges depend on are at their defaults, on the
-// full data and without --quick: only then does the program judge its figures.
-bool is_default_run(const Options& opt, const DataSplit& data, const std::vector<Variant>& vs);
-
 // The three penalties of an untrained code h (N, H) of the images x, printed before training.
 void print_initial_penalties(const Matrix& x, const Matrix& h, const Matrix& W, double rho);
 

@@ -53,7 +53,6 @@ int main(int argc, char** argv) {
         std::vector<float> betas;
         cli.app()
             .add_option("--beta", beta, "weight of the KL term (1 = the ELBO; >1: beta-VAE)")
-            ->capture_default_str()
             ->check(real_flag(0, 1000, "weight of the KL term"));
         cli.app()
             .add_option("--manifold-epochs", manifold_epochs,
@@ -70,7 +69,7 @@ int main(int argc, char** argv) {
         const DataSplit data = load_data(opt.data_request());
         std::cout << "Data: " << data.describe() << "\n";
         const size_t z = static_cast<size_t>(opt.latent);
-        const bool default_run = is_default_run(opt, data, beta);
+        const bool default_run = cli.default_run(data);
         const double floor = pixel_entropy_floor(data.test.images);
         std::printf("Pixel entropy floor (the lowest -ELBO on grey levels): %.1f nats\n", floor);
         const std::string out = opt.out;

@@ -11,10 +11,6 @@
 
 namespace ae::l05 {
 
-// True when the flags that the README's expected ranges depend on are at their defaults, on the
-// full data and without --quick: only then does the program judge its figures.
-bool is_default_run(const Options& opt, const DataSplit& data, float beta);
-
 // One trained VAE and its final test figures (one sample of z per image).
 struct Run {
     Vae model;

@@ -5,6 +5,7 @@
 #include "01_linear_pca/exercise.hpp"
 #include "02_deep_ae/lesson.hpp"
 #include "05_vae/lesson.hpp"
+#include "ae/todo.hpp"
 #include "ae/optim.hpp"
 #include "ae/progress.hpp"
 #include "lesson.hpp"
@@ -78,9 +79,11 @@ Outcome evaluate(const Scored& s, const Labels& anomalous, double fpr) {
 
 void check_exercise_written() {
     const Scored toy{"toy", {0.1, 0.9, 0.5}, {0.2, 0.3}, {}, 0};
-    evaluate(toy, {0, 1, 0}, 0.5);
-    mse_scores(Matrix{{0.f}}, Matrix{{1.f}});
-    bce_scores(Matrix{{0.5f}}, Matrix{{1.f}});
+    require_written("06", {[&] {
+                               evaluate(toy, {0, 1, 0}, 0.5);
+                           },
+                           [&] { mse_scores(Matrix{{0.f}}, Matrix{{1.f}}); },
+                           [&] { bce_scores(Matrix{{0.5f}}, Matrix{{1.f}}); }});
 }
 
 }  // namespace ae::l06

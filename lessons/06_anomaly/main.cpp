@@ -27,10 +27,8 @@ int main(int argc, char** argv) {
         Flags f;
         auto& app = cli.app();
         app.add_option("--normal-class", f.normal_class, "the normal class 0-9 (-1: all ten)")
-            ->capture_default_str()
             ->check(whole_flag(-1, 9, "a class 0-9, or -1 for all ten"));
         app.add_option("--fpr", f.fpr, "false-positive rate the threshold is chosen for")
-            ->capture_default_str()
             ->check(real_flag(0, 0.99, "a false-positive rate"));
         app.add_flag("--no-vae", f.no_vae, "skip the VAE (PCA and the deep AE only)");
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
@@ -69,10 +67,7 @@ int main(int argc, char** argv) {
             report_class(opt.out, c, data, std::move(sc), std::move(oc), anomalous, f.fpr, table);
         }
         // The README's ranges are for all ten classes on the full data with the default flags.
-        const bool default_run = !opt.quick && !data.is_sample && opt.train_limit == 0 &&
-                                 f.normal_class < 0 && !f.no_vae && opt.epochs == 10 &&
-                                 opt.latent == 32 && opt.batch_size == 128 && opt.lr == 1e-3f;
-        report(opt, f, default_run, data, table, total);
+        report(opt, f, cli.default_run(data), data, table, total);
         return 0;
     });
 }

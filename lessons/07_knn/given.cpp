@@ -12,6 +12,7 @@
 #include "02_deep_ae/exercise.hpp"  // encode: lesson 02's step 4
 #include "02_deep_ae/lesson.hpp"
 #include "05_vae/lesson.hpp"
+#include "ae/todo.hpp"
 #include "ae/error.hpp"
 #include "ae/optim.hpp"
 #include "ae/progress.hpp"
@@ -154,9 +155,13 @@ double direct_loop_seconds(const Matrix& queries, const Matrix& refs, size_t n) 
 
 void check_exercise_written() {
     const Matrix pts = {{0.f}, {1.f}, {5.f}};
-    const Labels labels = {0, 0, 1}, pred = knn_vote(k_nearest(pts, pts, 2), labels);
-    confusion_matrix(pred, labels, 2);
-    accuracy(pred, labels);
+    const Labels labels = {0, 0, 1};
+    require_written(
+        "07", {[&] { k_nearest(pts, pts, 2); },
+               [&] {
+                   knn_vote({2, {0, 1, 1, 0, 2, 1}, {0, 1, 0, 1, 0, 4}}, labels);
+               },
+               [&] { confusion_matrix(labels, labels, 2); }, [&] { accuracy(labels, labels); }});
 }
 
 }  // namespace ae::l07

@@ -51,16 +51,12 @@ void few_labels(const std::vector<Representation>& reps, std::vector<Result>& re
 // Returns the checkpoint options: a checkpoint the user named must load (no silent fallback).
 std::pair<CLI::Option*, CLI::Option*> add_flags(CLI::App& app, Flags& f) {
     app.add_option("--k", f.k, "neighbours that vote")
-        ->capture_default_str()
         ->check(whole_flag(1, 100, "neighbours that vote"));
     app.add_option("--per-class", f.per_class, "labels per class in the few-label runs")
-        ->capture_default_str()
         ->check(whole_flag(1, 6000, "labels per class; a class has 6,000 training images"));
     app.add_option("--draws", f.draws, "random draws of the few labels")
-        ->capture_default_str()
         ->check(whole_flag(1, 100, "random draws of the few labels"));
     app.add_option("--block", f.block, "queries per distance block (memory: block x 60,000 floats)")
-        ->capture_default_str()
         ->check(whole_flag(1, 1 << 20, "queries per distance block"));
     app.add_flag("--retrain", f.retrain,
                  "ignore the checkpoints: train both models here (--epochs)");
@@ -75,10 +71,8 @@ std::pair<CLI::Option*, CLI::Option*> add_flags(CLI::App& app, Flags& f) {
                            " per class), fewer than k; lower --k or raise --per-class");
     });
     const char* why = "(the default: trained here when missing; a path you name must load)";
-    return {app.add_option("--ae-model", f.ae_model, std::string("lesson 02 checkpoint ") + why)
-                ->capture_default_str(),
-            app.add_option("--vae-model", f.vae_model, std::string("lesson 05 checkpoint ") + why)
-                ->capture_default_str()};
+    return {app.add_option("--ae-model", f.ae_model, std::string("lesson 02 checkpoint ") + why),
+            app.add_option("--vae-model", f.vae_model, std::string("lesson 05 checkpoint ") + why)};
 }
 
 }  // namespace
@@ -116,8 +110,7 @@ int main(int argc, char** argv) {
         for (const auto& rep : reps) res.push_back(full_search(rep, data, f));
         const double direct = direct_loop_seconds(reps[0].test, reps[0].train, 20);
         // The README's ranges: full data, default flags, both models from their checkpoints.
-        bool default_run = !opt.quick && !data.is_sample && opt.train_limit == 0 && f.k == 5 &&
-                           f.per_class == 100 && f.draws == 5 && opt.latent == 32 && opt.seed == 42;
+        bool default_run = cli.default_run(data);
         for (const auto& rep : reps) default_run &= rep.source.rfind("trained here", 0) != 0;
         print_all_labels(reps, res, data, f, direct, default_run);
         few_labels(reps, res, data, f, opt.seed);

@@ -17,8 +17,13 @@ namespace {
 
 // README, "What you should see" (full data, default flags, both checkpoints), per
 // representation in the program's order: pixels, PCA-32, deep AE, VAE means.
-const Expected kAllLabels[4] = {{0.855, 0.858}, {0.851, 0.856}, {0.84, 0.86}, {0.845, 0.865}};
-const Expected kFewLabels[4] = {{0.74, 0.76}, {0.755, 0.775}, {0.735, 0.765}, {0.765, 0.79}};
+// Accuracy with all labels, and the mean over draws with a few labels per class.
+const ExpectedFigures kExpected = {
+    {"pixels all_labels", {0.855, 0.858}},  {"pca all_labels", {0.851, 0.856}},
+    {"deep_ae all_labels", {0.84, 0.86}},   {"vae all_labels", {0.845, 0.865}},
+    {"pixels few_labels", {0.74, 0.76}},    {"pca few_labels", {0.755, 0.775}},
+    {"deep_ae few_labels", {0.735, 0.765}}, {"vae few_labels", {0.765, 0.79}}};
+const char* const kRepresentation[4] = {"pixels", "pca", "deep_ae", "vae"};
 
 // Rows: a query (the first test image of eight classes), a white tile, its 5 nearest training
 // images in pixel space, a white tile, its 5 nearest in the latent space.
@@ -82,8 +87,7 @@ void pictures(const std::string& out, const std::vector<Representation>& reps,
 
 Json summarise(const DataSplit& data, const std::vector<Representation>& reps,
                const std::vector<Result>& res, const Flags& f) {
-    Json s, per;
-    s.set("lesson", "07_knn").set("data", data.describe()).set("full_data", !data.is_sample);
+    Json s = run_summary("07_knn", data), per;
     s.set("train_images", data.train.size()).set("test_images", data.test.size());
     s.set("k", f.k).set("labels_per_class", f.per_class).set("draws", f.draws);
     for (size_t r = 0; r < reps.size(); ++r) {
@@ -123,7 +127,10 @@ void print_all_labels(const std::vector<Representation>& reps, const std::vector
         std::printf("  %-18s D = %-4zu search %.2fs   (%s)\n      accuracy %s\n",
                     reps[r].name.c_str(), reps[r].train.shape()[1], res[r].seconds,
                     reps[r].source.c_str(),
-                    against(res[r].acc_all, kAllLabels[r % 4], default_run).c_str());
+                    kExpected
+                        .against(std::string(kRepresentation[r % 4]) + " all_labels",
+                                 res[r].acc_all, default_run)
+                        .c_str());
     }
     std::printf(
         "  (raw-pixel distances by a plain double loop instead: %.0fs, extrapolated from 20 "
@@ -146,7 +153,10 @@ void report(const Options& opt, const Flags& f, bool default_run, const DataSpli
     for (size_t r = 0; r < reps.size(); ++r)
         std::printf("  %-18s accuracy %.4f +- %.4f  mean %s\n", reps[r].name.c_str(),
                     res[r].few_mean, res[r].few_std,
-                    against(res[r].few_mean, kFewLabels[r % 4], default_run).c_str());
+                    kExpected
+                        .against(std::string(kRepresentation[r % 4]) + " few_labels",
+                                 res[r].few_mean, default_run)
+                        .c_str());
     std::printf("\nConfusion matrix of %s, all labels:\n%s", reps.back().name.c_str(),
                 format_confusion(res.back().confusion, data.class_names).c_str());
 

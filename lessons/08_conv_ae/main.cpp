@@ -67,16 +67,12 @@ int main(int argc, char** argv) {
                              "where to save the model (default <out>/model.ckpt)");
         cli.app().add_option("--model", model_path,
                              "load this trained lesson 08 model, no training");
-        cli.app()
-            .add_option("--ae-model", mlp_path, "lesson 02's trained model to compare with")
-            ->capture_default_str();
+        cli.app().add_option("--ae-model", mlp_path, "lesson 02's trained model to compare with");
         cli.app()
             .add_option("--mlp-epochs", mlp_epochs, "epochs of the MLP when none can be loaded")
-            ->capture_default_str()
             ->check(whole_flag(1, 1000, "epochs of the MLP"));
         cli.app()
             .add_option("--stride", stride, "stride of every convolution (1 keeps 28x28 maps)")
-            ->capture_default_str()
             ->check(whole_flag(1, 2, "1 keeps 28x28 maps, 2 halves them"));
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
@@ -111,11 +107,7 @@ int main(int argc, char** argv) {
         r.test_codes = encode(model, data.test.images);
 
         // The README's ranges are for the full data with the default flags.
-        const bool default_run = !data.is_sample && !opt.quick && opt.latent == 32 &&
-                                 opt.epochs == defaults.epochs && opt.batch_size == 128 &&
-                                 opt.lr == defaults.lr && opt.seed == 42 && model_path.empty() &&
-                                 stride == 2;
-        report(opt, default_run, data, model, b, r, total);
+        report(opt, cli.default_run(data), data, model, b, r, total);
         return 0;
     });
 }

@@ -32,26 +32,20 @@ int main(int argc, char** argv) {
         auto* df = app.add_option("--draws", draws, "seeded draws per label count")
                        ->delimiter(',')
                        ->check(whole_flag(1, 100, "seeded draws per label count"));
-        lf->capture_default_str(), df->capture_default_str();
+        lf, df;
         app.add_option("--mask-fraction", mask.fraction, "masked fraction of patches, in (0, 1)")
-            ->capture_default_str()
             ->check(real_flag(0, 1, "the masked fraction of patches", Ends::Open));
         app.add_option("--patch", mask.patch, "patch side in pixels (divides 28)")
-            ->capture_default_str()
             ->check(whole_flag(1, 28, "patch side in pixels, a divisor of 28"));
         auto* sf =
             app.add_option("--steps", budget.min_steps, "least optimiser steps per classifier run")
-                ->capture_default_str()
                 ->check(whole_flag(1, 1000000, "least optimiser steps per classifier run"));
         auto* pf = app.add_option("--probe-steps", budget.probe_steps, "least steps of a probe")
-                       ->capture_default_str()
                        ->check(whole_flag(1, 1000000, "least optimiser steps of a probe"));
         app.add_option("--head-lr", budget.head_lr, "Adam lr of new layers")
-            ->capture_default_str()
             ->check(learning_rate_flag());
         app.add_option("--encoder-lr", budget.encoder_lr,
                        "Adam lr of a fine-tuned pretrained encoder")
-            ->capture_default_str()
             ->check(learning_rate_flag());
         app.add_option("--ae-model", plain_path,
                        "lesson 02's model: a plain AE checkpoint (784-256-64-32, mse)");
@@ -116,9 +110,7 @@ int main(int argc, char** argv) {
                 std::printf("%4zu labels per class, draw %d: %s\n", per, d + 1,
                             r.draw_line(per, size_t(d)).c_str());
             }
-        const bool default_run = !data.is_sample && !opt.quick && opt.epochs == 5 &&
-                                 opt.seed == 42 && labels == std::vector<int>{10, 100, 1000};
-        report(opt, default_run, data, plain, masked, r, total);
+        report(opt, cli.default_run(data), data, plain, masked, r, total);
         return 0;
     });
 }

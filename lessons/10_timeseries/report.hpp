@@ -19,10 +19,14 @@ struct Settings {
     ThresholdRule rule;
 };
 
-// The lesson's own flags (the common ones are added by CommandLine).
-void add_flags(CLI::App& app, Settings& set, std::string& ucr, std::string& csv,
-               std::string& column, std::string& scaling, std::string& rule, int& normal_class,
-               double& minutes, double& rate);
+// The lesson's own flags (given_flags.cpp; the common ones are added by CommandLine).
+struct Flags {
+    Settings set;
+    std::string ucr, csv, column, scaling = "global", rule = "quantile";
+    int normal_class = 1;
+    double minutes = 30, rate = 0.08;  // the synthetic test record and its anomaly rate
+};
+void add_flags(CLI::App& app, Flags& f);
 
 struct BeatResults {
     Matrix test, recon;  // scaled test beats and their reconstructions (N, 140)

@@ -9,6 +9,7 @@
 #include "01_linear_pca/lesson.hpp"
 #include "04_sparse/lesson.hpp"
 #include "07_knn/exercise.hpp"
+#include "ae/todo.hpp"
 #include "ae/error.hpp"
 #include "ae/io.hpp"
 #include "lesson.hpp"
@@ -163,16 +164,23 @@ void check_exercise_written() {
     Rng rng(1);
     const Matrix x = {{0.f, 0.f}, {0.f, 1.f}, {5.f, 5.f}, {5.f, 6.f}, {9.f, 0.f}, {9.f, 1.f}};
     const Labels y = {0, 0, 1, 1, 2, 2};
-    const KMeansResult r = kmeans(x, {3, 1, 10, 1});
-    purity(y, r.assign), nmi(y, r.assign), ari(y, r.assign);
+    const Labels assign = {0, 0, 1, 1, 2, 2};
     TsneOptions opt;
     opt.iterations = 2;
-    const Matrix p = joint_p(conditional_p(l07::squared_distances(x, x), 2.f));
-    const Matrix map = tsne_map(p, opt);
-    tsne_kl(p, map), tsne_gradient(p, map), trustworthiness(x, map, 2);
+    const Matrix map = {{0.f, 0.f}, {0.f, 1.f}, {3.f, 3.f}, {3.f, 4.f}, {6.f, 0.f}, {6.f, 1.f}};
     const Matrix img = xt::zeros<float>({size_t(1), size_t(784)});
-    code_statistics(x), sample_fitted_gaussian(x, 2, rng);
-    distance_ratio(x, x), retrieval_rate(x, x), shift_images(img, 1, 0), rotate_images(img, 5.f);
+    // Each call with its own inputs, so one unwritten step does not hide the next.
+    const auto p = [&] { return joint_p(conditional_p(l07::squared_distances(x, x), 2.f)); };
+    require_written("11",
+                    {[&] {
+                         kmeans(x, {3, 1, 10, 1});
+                     },
+                     [&] { purity(y, assign); }, [&] { nmi(y, assign); }, [&] { ari(y, assign); },
+                     [&] { tsne_map(p(), opt); }, [&] { tsne_kl(p(), map); },
+                     [&] { tsne_gradient(p(), map); }, [&] { trustworthiness(x, map, 2); },
+                     [&] { code_statistics(x); }, [&] { sample_fitted_gaussian(x, 2, rng); },
+                     [&] { distance_ratio(x, x); }, [&] { retrieval_rate(x, x); },
+                     [&] { shift_images(img, 1, 0); }, [&] { rotate_images(img, 5.f); }});
     const Matrix means = class_means(x, y, 3);
     latent_arithmetic(x, means, 0, 1), unit_activity(x), active_units(x, kActiveThreshold);
     traversal_codes(xt::view(x, xt::range(0, 1), xt::all()), {0, 1}, kTraversalValues);

@@ -25,26 +25,19 @@ constexpr size_t kExplorerPoints = 1500;  // the page grows 0.33-0.43 kB per poi
 
 void add_flags(CLI::App& app, Flags& f) {
     app.add_option("--points", f.points, "test images clustered and mapped (t-SNE is O(N^2))")
-        ->capture_default_str()
         ->check(whole_flag(50, 10000, "test images clustered and mapped"));
     app.add_option("--perplexity", f.perplexity, "t-SNE perplexity (neighbours per point)")
-        ->capture_default_str()
         ->check(real_flag(2, 200, "the t-SNE perplexity"));
     app.add_option("--tsne-iterations", f.tsne_iterations, "t-SNE gradient steps")
-        ->capture_default_str()
         ->check(whole_flag(150, 5000, "t-SNE gradient steps"));
     app.add_option("--restarts", f.restarts, "k-means restarts (best inertia kept)")
-        ->capture_default_str()
         ->check(whole_flag(1, 100, "k-means restarts"));
     app.add_option("--trust-k", f.trust_k, "neighbours counted by trustworthiness")
-        ->capture_default_str()
         ->check(whole_flag(1, 100, "neighbours counted by trustworthiness"));
     app.add_option("--samples", f.samples, "random codes decoded per model and prior")
-        ->capture_default_str()
         ->check(whole_flag(20, 5000, "random codes per model and prior"));
     app.add_option("--per-class", f.per_class,
                    "test images per source class, class-mean arithmetic")
-        ->capture_default_str()
         ->check(whole_flag(5, 1000, "test images per class; the sample has 100 per class"));
     app.add_option("--ae-model", f.models.ae_model, "lesson 02's model: a checkpoint (must load)");
     app.add_option("--vae-model", f.models.vae_model, "a lesson 05 checkpoint, Z = 20");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ae/todo.hpp"
 #include "ae/error.hpp"
 #include "exercise.hpp"
 #include "lesson.hpp"
@@ -119,13 +120,17 @@ void check_exercise_written() {
     Table t;
     t.columns = {"a", "b"}, t.categorical = {false, true}, t.levels = {{}, {"x", "y"}};
     t.values = Matrix{{1.f, 0.f}, {2.f, 1.f}};
-    const Preprocessor p = fit_preprocessor(t, {0, 1});
-    const Encoded e = encode(p, t.values);
-    mixed_loss(p, e.x, e.x, e.mask, nullptr);
-    top_features(contributions(p, e.x, e.x, e.mask), 1);
     Rng rng(1);
-    hide_entries(p, e.x, e.mask, 0.5, rng);
-    fill_missing(p, e.x, e.mask, e.x);
+    // Steps 2 to 4 need step 1's preprocessor (an unwritten step 1 is named once).
+    const auto p = [&] { return fit_preprocessor(t, {0, 1}); };
+    const auto e = [&] { return encode(p(), t.values); };
+    require_written("12", {[&] { e(); }, [&] { mixed_loss(p(), e().x, e().x, e().mask, nullptr); },
+                           [&] { contributions(p(), e().x, e().x, e().mask); },
+                           [&] {
+                               top_features(Matrix{{1.f, 2.f}}, 1);
+                           },
+                           [&] { hide_entries(p(), e().x, e().mask, 0.5, rng); },
+                           [&] { fill_missing(p(), e().x, e().mask, e().x); }});
 }
 
 }  // namespace ae::l12

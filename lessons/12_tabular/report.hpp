@@ -28,7 +28,7 @@ struct Settings {
     int top = 10;  // rows in the anomaly table
 };
 
-// The lesson's own flags (the common ones are added by CommandLine).
+// The lesson's own flags (given_flags.cpp; the common ones are added by CommandLine).
 void add_flags(CLI::App& app, Settings& set);
 // Every numeric flag finite and in its range; prints "--flag VALUE: expected ..." and returns 2
 // when one is not, -1 when all are fine. (One place, so a shared range check can replace it.)
