@@ -107,7 +107,7 @@ TEST_CASE("10 given read_ucr: labels and values of a small file, damaged files r
     CHECK_MESSAGE((contains(e2, "(100001 characters)") && e2.size() < 2000), e2.substr(0, 300));
 }
 
-TEST_CASE("10 given generate_ecg: beats have the P-QRS-T shape; segment_beats centres each") {
+TEST_CASE("10 given generate_ecg: beats have the P-QRS-T shape, segment_beats centres each") {
     const Ecg e = small_ecg(0);
     // Heart rate from the R peaks: in the requested range around 72 bpm.
     std::vector<double> hr;

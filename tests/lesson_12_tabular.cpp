@@ -31,19 +31,6 @@ Table toy() {
 const std::vector<size_t> kTrain = {0, 1, 2};
 const double kStdA = std::sqrt(8.0 / 3.0);  // population std of 1, 3, 5
 
-std::string data_error(const std::string& path, const ReadOptions& o = {}) {
-    try {
-        read_table(path, o);
-    } catch (const DataError& e) {
-        return e.what();
-    }
-    return "";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
-
 }  // namespace
 
 TEST_CASE("12 step 1a fit_preprocessor: numeric statistics come from the training rows only") {
