@@ -222,7 +222,7 @@ TEST_CASE("gpu sparse-epoch: three epochs of each lesson 04 penalty, direct and 
     check_sparse_epochs(gpu_check::sample_images(1000));
 }
 
-TEST_CASE("gpu vae: one lesson 05 VAE step equals the reference's; resident epochs learn") {
+TEST_CASE("gpu vae: one lesson 05 VAE step equals the reference's, resident epochs learn") {
     if (!gpu_check::ready()) return;
     const Matrix x = gpu_check::sample_images(1000);
     const Matrix x64 = xt::view(x, xt::range(0, 64), xt::all());

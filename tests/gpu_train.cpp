@@ -340,7 +340,7 @@ TEST_CASE("gpu step: one step of the deep AE (MSE, BCE, Adam, SGD) equals the CP
     check_one_step(x64, false, 100, OptimizerSpec::sgd(0.05f, 0.9f, 1e-3f));
 }
 
-TEST_CASE("gpu noise: masking reaches the input, not the target; other noise changes it") {
+TEST_CASE("gpu noise: masking reaches the input and not the target, other noise changes it") {
     if (!gpu_check::ready()) return;
     check_noise(first64(sample_images(1000)));
 }
