@@ -45,7 +45,10 @@ ae_use_pch(ae_doctest_main)
 # An optional fourth argument is a regular expression: a case whose output matches it is
 # reported Skipped (the GPU cases without a GPU, the browser case without chromium).
 function(ae_register_tests target prefix labels)
-  set(skip_regex "${ARGV3}")
+  set(skip_regex "")
+  if(ARGC GREATER 3)  # ARGV3 alone would read a caller's (ae_add_lesson's) fourth argument
+    set(skip_regex "${ARGV3}")
+  endif()
   doctest_discover_tests(${target}
     TEST_PREFIX "${prefix}"
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
