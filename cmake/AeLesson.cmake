@@ -4,6 +4,9 @@
 #   solution_NN       the reference program: the same main.cpp + report.cpp + solutions/FOLDER/exercise.cpp
 #   test_lesson_NN    tests/lesson_FOLDER.cpp against the learner's exercise.cpp
 #   test_solution_NN  the same tests against the reference
+#   test_given_NN     tests/given_FOLDER.cpp, where it exists: the given code's own tests, linked
+#                     with the reference; label given, so the stub check and ./workshop check's
+#                     steps leave them out (they are not the learner's and pass on the stubs)
 # lessons/FOLDER/given*.cpp (what the lesson provides) is compiled once and linked into both.
 # Each doctest case becomes one CTest test, labelled lesson|solution and NN. Earlier lessons
 # listed in DEPENDS are linked as their *solutions*, so every lesson can be started on its own.
@@ -39,7 +42,13 @@ ae_use_pch(ae_doctest_main)
 # Registers the cases of a doctest executable with CTest (discovered after each build) and
 # labels them. With the stub check on (AE_EXPECT_STUBS, as a CMake option or an environment
 # variable at ctest time), every learner test is expected to fail: none may pass on a stub.
+# An optional fourth argument is a regular expression: a case whose output matches it is
+# reported Skipped (the GPU cases without a GPU, the browser case without chromium).
 function(ae_register_tests target prefix labels)
+  set(skip_regex "")
+  if(ARGC GREATER 3)  # ARGV3 alone would read a caller's (ae_add_lesson's) fourth argument
+    set(skip_regex "${ARGV3}")
+  endif()
   doctest_discover_tests(${target}
     TEST_PREFIX "${prefix}"
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
@@ -57,9 +66,13 @@ function(ae_register_tests target prefix labels)
     endif()
     set(_will_fail "if(\"${_configured}\" STREQUAL \"ON\" OR (NOT \"\$ENV{AE_EXPECT_STUBS}\" STREQUAL \"\" AND NOT \"\$ENV{AE_EXPECT_STUBS}\" STREQUAL \"0\"))\n    set_tests_properties(\"\${t}\" PROPERTIES WILL_FAIL TRUE)\n  endif()\n")
   endif()
+  set(_skip "")
+  if(skip_regex)
+    set(_skip " SKIP_REGULAR_EXPRESSION \"${skip_regex}\"")
+  endif()
   file(WRITE ${_f}
     "foreach(t IN LISTS ${target}_TESTS)\n"
-    "  set_tests_properties(\"\${t}\" PROPERTIES LABELS \"${labels}\" TIMEOUT 900)\n"
+    "  set_tests_properties(\"\${t}\" PROPERTIES LABELS \"${labels}\" TIMEOUT 900${_skip})\n"
     "  ${_will_fail}"
     "endforeach()\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${_f})
@@ -149,4 +162,16 @@ function(ae_add_lesson id folder)
       RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
     ae_register_tests(test_${kind}_${id} "${kind}_${id}: " "${kind};${id}")
   endforeach()
+
+  # The tests of what the lesson gives (readers, generators, checkpoints: given*.cpp), apart
+  # from the learner's steps, run once against the reference.
+  file(GLOB given_test_src CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/given_${folder}.cpp)
+  if(given_test_src)
+    add_executable(test_given_${id} ${given_test_src} $<TARGET_OBJECTS:ae_doctest_main>)
+    target_include_directories(test_given_${id} PRIVATE ${include_dirs})
+    target_link_libraries(test_given_${id} PRIVATE solution_${id}_exercise doctest::doctest)
+    ae_use_pch(test_given_${id})
+    set_target_properties(test_given_${id} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
+    ae_register_tests(test_given_${id} "given_${id}: " "given;${id}")
+  endif()
 endfunction()

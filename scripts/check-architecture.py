@@ -4,6 +4,10 @@
   common   every file of common/src, common/include/ae and common/cuda is mentioned by name;
   mains    the files under tests/ that define a main are exactly those named in the paragraph
            that starts "Which `main` each test program has";
+  mirror   every library test file tests/common_X.cpp mirrors a library file of stem X
+           (common/src/X.cpp, common/include/ae/X.hpp), or is named in ARCHITECTURE.md as an
+           exception; every lesson test file tests/lesson_NN_name.cpp or given_NN_name.cpp
+           names a lesson folder;
   shape    the files of "The lesson shape" list are those scripts/check-lessons.sh requires;
   long     "Files in `common/` over 300 lines" names exactly the files of common/ over 300 lines;
   train    no lesson or solution source runs a training loop itself (ae::fit, run_epochs,
@@ -166,6 +170,27 @@ def check_mains(doc, files, fail):
     return len(actual)
 
 
+def check_mirror(doc, files, fail):
+    stems = {os.path.splitext(os.path.basename(f))[0] for f in files
+             if f.startswith(("common/src/", "common/include/ae/"))}
+    lessons = {f.split("/")[1] for f in files if f.startswith("lessons/") and f.count("/") == 2}
+    checked = 0
+    for f in sorted(files):
+        m = re.fullmatch(r"tests/common_(\w+)\.cpp", f)
+        if m:
+            checked += 1
+            if m.group(1) not in stems and f"common_{m.group(1)}.cpp" not in doc:
+                fail(f"{f}: no library file common/src/{m.group(1)}.cpp or common/include/ae/"
+                     f"{m.group(1)}.hpp: put its cases in the file of the source they test "
+                     f"(tests/common_X.cpp for common/src/X.cpp), or name it in {DOC}")
+        m = re.fullmatch(r"tests/(?:lesson|given)_(\d\d_\w+)\.cpp", f)
+        if m:
+            checked += 1
+            if m.group(1) not in lessons:
+                fail(f"{f}: there is no lessons/{m.group(1)}/: name it after its lesson folder")
+    return checked
+
+
 def check_shape(doc, fail):
     text = sections(doc).get("The lesson shape", "")
     listed = set()
@@ -233,6 +258,7 @@ def main():
     check_paths(doc, files, dirs, fail)
     n_common = check_common(doc, fail)
     n_mains = check_mains(doc, files, fail)
+    n_mirror = check_mirror(doc, files, fail)
     n_shape = check_shape(doc, fail)
     n_long = check_long(doc, files, fail)
     n_sources = check_training(files, fail)
@@ -243,7 +269,8 @@ def main():
         return 1
     n_paths = len({t for _, t in named_paths(doc)})
     print(f"check-architecture: {DOC} holds: {n_paths} names of paths exist, "
-          f"{n_common} library files mapped, {n_mains} test mains named, {n_shape} lesson "
+          f"{n_common} library files mapped, {n_mains} test mains named, {n_mirror} test files "
+          f"mirror their sources, {n_shape} lesson "
           f"files, {n_long} long files listed, {n_sources} lesson sources train via ae::train")
     return 0
 

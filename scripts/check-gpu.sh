@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 build=${1:-build-gpu}
 jobs=$(nproc 2>/dev/null || echo 2)
 export AE_NO_PROGRESS=1
+export AE_REQUIRE_GPU=1  # the GPU tests fail, not skip, when this machine has no usable GPU
 
 if ! command -v nvcc >/dev/null 2>&1 && [ -z "${CUDACXX:-}" ] && [ -x /usr/local/cuda/bin/nvcc ]; then
     export PATH=/usr/local/cuda/bin:$PATH  # the toolkit's usual place
@@ -104,7 +105,7 @@ run "GPU training benchmark (deep AE and VAE, full training set)" \
 echo
 echo "=== report"
 for line in "${summary[@]}"; do echo "$line"; done
-grep -h "^FAIL\|ERROR SUMMARY" "$build"/check-*.log 2>/dev/null | sort | uniq -c | head -n 20
+grep -h "^FAIL\|: ERROR: \|ERROR SUMMARY" "$build"/check-*.log 2>/dev/null | sort | uniq -c | head -n 20
 grep -h '"bench"' "$build"/check-*.log 2>/dev/null
 echo "=== overall: $([ $status -eq 0 ] && echo PASSED || echo FAILED)"
 exit $status

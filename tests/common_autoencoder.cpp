@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -17,27 +16,12 @@
 #include "ae/autoencoder.hpp"
 #include "ae/checkpoint.hpp"
 #include "ae/error.hpp"
+#include "test_util.hpp"
 
 using namespace ae;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A unique folder under TMPDIR, removed with everything in it at the end of the test.
-struct ScratchDir {
-    fs::path path;
-    ScratchDir() {
-        static std::atomic<int> seq{0};
-        path = fs::temp_directory_path() /
-               ("ae_test_autoencoder_" + std::to_string(::getpid()) + "_" + std::to_string(seq++));
-        fs::create_directories(path);
-    }
-    ~ScratchDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 // The layers of an architecture from the library's own layers (lesson 02 builds them with the
 // learner's code; here only the shapes matter). Counts its calls.
@@ -77,15 +61,15 @@ bool has(const std::string& text, const std::string& part) {
 }  // namespace
 
 TEST_CASE("common autoencoder: one file holds the architecture and the values, nothing beside it") {
-    ScratchDir dir;
+    const test::TempDir dir("autoencoder");
     Rng rng(1);
     MlpArch arch = small_arch("tanh");
     arch.tied = false, arch.dropout = 0.25f, arch.loss = LossKind::Bce;
     MlpAutoencoder m = build_plain(arch, rng);
-    save_mlp_autoencoder(dir / "m.ckpt", m, "seed 1 epochs 3");
-    CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 1);
+    save_mlp_autoencoder(dir.file("m.ckpt"), m, "seed 1 epochs 3");
+    CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
     std::string note;
-    MlpAutoencoder back = load_mlp_autoencoder(dir / "m.ckpt", build_plain, 6, &note);
+    MlpAutoencoder back = load_mlp_autoencoder(dir.file("m.ckpt"), build_plain, 6, &note);
     CHECK(back.config.describe() == arch.describe());
     CHECK(back.config.dropout == arch.dropout);
     CHECK(note == "seed 1 epochs 3");
@@ -95,8 +79,8 @@ TEST_CASE("common autoencoder: one file holds the architecture and the values, n
 }
 
 TEST_CASE("common autoencoder: a save that fails part-way leaves the previous model, whole") {
-    ScratchDir dir;
-    const std::string path = dir / "model.ckpt";
+    const test::TempDir dir("autoencoder");
+    const std::string path = dir.file("model.ckpt");
     Rng rng(2);
     MlpAutoencoder relu = build_plain(small_arch("relu"), rng);
     save_mlp_autoencoder(path, relu);
@@ -118,13 +102,13 @@ TEST_CASE("common autoencoder: a save that fails part-way leaves the previous mo
     CHECK(back.config.activation == "relu");
     CHECK(back.config.hidden == std::vector<size_t>{5});
     CHECK(xt::all(xt::equal(*relu.params()[0].value, *back.params()[0].value)));
-    for (const auto& e : fs::directory_iterator(dir.path))  // no temporary left behind
+    for (const auto& e : fs::directory_iterator(dir.path()))  // no temporary left behind
         CHECK_MESSAGE(e.path().filename() == "model.ckpt", e.path());
 }
 
 TEST_CASE("common autoencoder: a FIFO where a checkpoint should be is refused, not waited on") {
-    ScratchDir dir;
-    const std::string fifo = dir / "model.ckpt";
+    const test::TempDir dir("autoencoder");
+    const std::string fifo = dir.file("model.ckpt");
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     Matrix w({2, 3}), g({2, 3});
     for (const std::string& msg :
@@ -138,10 +122,10 @@ TEST_CASE("common autoencoder: a FIFO where a checkpoint should be is refused, n
 }
 
 TEST_CASE("common autoencoder: sizes in a checkpoint are bounded before the model is built") {
-    ScratchDir dir;
+    const test::TempDir dir("autoencoder");
     const auto store = [&](const std::string& name, const std::string& description) {
-        save_checkpoint(dir / name, {}, description);
-        return dir / name;
+        save_checkpoint(dir.file(name), {}, description);
+        return dir.file(name);
     };
     MlpArch a = small_arch();
     g_builds = 0;

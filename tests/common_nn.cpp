@@ -1,13 +1,13 @@
-// Tests of the neural-network core: every layer's and every loss's gradient against central
+// Tests of the layers (ae/nn.hpp, common/src/nn.cpp): every layer's gradient against central
 // differences of an independent double-precision reference (tests/test_util.hpp), hand-computed
-// loss values, numerical stability, initialisation scales and the library's gradient checker.
-// Sizes such as (3, 7) are deliberately not multiples of the SIMD width, to test the tails.
+// values, initialisation scales and Sequential. The losses are tested in common_loss.cpp, the
+// gradient checker in common_gradcheck.cpp. Sizes such as (3, 7) are deliberately not multiples
+// of the SIMD width, to test the tails.
 #include <doctest/doctest.h>
 
 #include <cmath>
 
 #include "ae/error.hpp"
-#include "ae/gradcheck.hpp"
 #include "ae/loss.hpp"
 #include "ae/nn.hpp"
 #include "test_util.hpp"
@@ -182,114 +182,6 @@ TEST_CASE("common nn Dense: He and Xavier initialisation have the stated standar
     CHECK(xt::all(xt::equal(he.b, 0.f)));
     CHECK(he.b.shape()[0] == 1);
     CHECK(he.b.shape()[1] == 256);
-}
-
-TEST_CASE("common gradcheck: passes a correct backward pass and names the entry of a wrong one") {
-    Rng rng(6);
-    Sequential net;
-    net.add<Dense>(4, 3, rng, Init::Xavier);
-    net.add<Tanh>();
-    net.add<Dense>(3, 2, rng, Init::Xavier);
-    const auto params = named("enc.", net.params());
-    const Matrix x = rng.normal(5, 4), target = rng.normal(5, 2);
-    auto loss = [&] { return mse_loss(net.forward(x), target).value; };
-    zero_grad(params);
-    net.backward(mse_loss(net.forward(x), target).grad);
-    GradCheckOptions o;
-    o.max_entries = 0;
-    const GradCheckResult good = check_gradients(params, loss, o);
-    CHECK(good.checked == count_parameters(params));
-    INFO("worst: " << good.worst);
-    CHECK(good.ok(1e-2));  // float32 forward, h = 1e-2: ~1e-4 for a correct gradient
-    (*params[0].grad)(2, 1) *= 1.5f;
-    const GradCheckResult bad = check_gradients(params, loss, o);
-    CHECK(bad.max_rel_error > 0.1);
-    CHECK(bad.worst.rfind("enc.0.W[2, 1]", 0) == 0);
-}
-
-TEST_CASE("common loss mse: hand-computed values and gradients for both reductions") {
-    const Matrix pred = {{1.f, 2.f}, {3.f, 4.f}}, target = {{0.f, 2.f}, {3.f, 6.f}};
-    // Errors 1, 0, 0, -2: squared sum 5 over 4 entries and 2 examples.
-    const LossValue mean = mse_loss(pred, target);
-    CHECK(mean.value == doctest::Approx(1.25));
-    test::check_close(mean.grad, Matrix{{0.5f, 0.f}, {0.f, -1.f}}, 1e-6, "mse Mean gradient");
-    const LossValue per_ex = mse_loss(pred, target, Reduction::SumPerExample);
-    CHECK(per_ex.value == doctest::Approx(2.5));
-    test::check_close(per_ex.grad, Matrix{{1.f, 0.f}, {0.f, -2.f}}, 1e-6,
-                      "mse SumPerExample gradient");
-    CHECK_THROWS_AS(mse_loss(pred, Matrix{{1.f, 2.f}}), ShapeError);
-}
-
-TEST_CASE("common loss mse and bce: gradients match central differences for both reductions") {
-    Rng rng(7);
-    const Matrix pred = rng.normal(5, 37, 0.f, 3.f), target = rng.uniform(5, 37);
-    for (Reduction r : {Reduction::Mean, Reduction::SumPerExample}) {
-        const double div = r == Reduction::Mean ? 5.0 * 37 : 5.0;
-        MatD p = test::to_double(pred);
-        auto mse_ref = [&] {
-            double s = 0;
-            for (size_t i = 0; i < 5; ++i)
-                for (size_t j = 0; j < 37; ++j)
-                    s += (p[i][j] - target(i, j)) * (p[i][j] - target(i, j));
-            return s / div;
-        };
-        auto bce_ref = [&] {
-            double s = 0;
-            for (size_t i = 0; i < 5; ++i)
-                for (size_t j = 0; j < 37; ++j)
-                    s += std::log1p(std::exp(p[i][j])) - p[i][j] * target(i, j);
-            return s / div;
-        };
-        const LossValue mse = mse_loss(pred, target, r),
-                        bce = bce_with_logits_loss(pred, target, r);
-        CHECK(mse.value == doctest::Approx(mse_ref()).epsilon(1e-5));
-        CHECK(bce.value == doctest::Approx(bce_ref()).epsilon(1e-5));
-        test::check_gradient(mse.grad, p, mse_ref, "mse gradient");
-        test::check_gradient(bce.grad, p, bce_ref, "bce gradient");
-    }
-}
-
-TEST_CASE("common loss bce: log 2 at logit 0, and stable (finite, exact) for |logits| up to 1e4") {
-    const Matrix zero = {{0.f, 0.f, 0.f}}, t = {{0.f, 0.5f, 1.f}};
-    const LossValue at0 = bce_with_logits_loss(zero, t, Reduction::SumPerExample);
-    CHECK(at0.value == doctest::Approx(3 * std::log(2.0)).epsilon(1e-6));
-    test::check_close(at0.grad, Matrix{{0.5f, 0.f, -0.5f}}, 1e-6, "bce gradient at logit 0");
-    // Wrong by 100 nats where the naive log(sigmoid) gives inf or NaN; right where it gives 0.
-    const Matrix z = {{100.f, -100.f, 100.f, -100.f, 1e4f}}, y = {{0.f, 1.f, 1.f, 0.f, 0.f}};
-    const LossValue big = bce_with_logits_loss(z, y, Reduction::SumPerExample);
-    CHECK(all_finite(big.grad));
-    CHECK(big.value == doctest::Approx(200.0 + 1e4).epsilon(1e-6));
-    test::check_close(big.grad, Matrix{{1.f, -1.f, 0.f, 0.f, 1.f}}, 1e-6,
-                      "bce gradient at large |logits|");
-    const Matrix s = sigmoid(Matrix{{-200.f, -80.f, -5.f, 0.f, 5.f, 80.f, 200.f}});
-    CHECK(all_finite(s));
-    CHECK(s(0, 1) > 0.f);  // exp(-80) ~ 1.8e-35 is representable: it must not round to 0
-    CHECK(s(0, 1) == doctest::Approx(std::exp(-80.0)).epsilon(1e-5));
-    CHECK(s(0, 2) == doctest::Approx(sigmoid_ref(-5)).epsilon(1e-6));
-    CHECK(s(0, 3) == 0.5f);
-    CHECK(s(0, 6) == 1.f);
-}
-
-TEST_CASE("common loss kl_standard_normal: 2 per dimension at mu = 2, logvar = 0, and gradients") {
-    const Matrix mu = xt::ones<float>({size_t{4}, size_t{3}}) * 2.f,
-                 zero = xt::zeros<float>({size_t{4}, size_t{3}});
-    // 1/2 (mu^2 + e^0 - 1 - 0) = 2 per dimension, 3 dimensions, mean over the 4 examples.
-    CHECK(kl_standard_normal(mu, zero).value == doctest::Approx(6.0));
-    CHECK(kl_standard_normal(zero, zero).value == doctest::Approx(0.0));
-    Rng rng(8);
-    const Matrix m = rng.normal(4, 3), lv = rng.normal(4, 3);
-    MatD md = test::to_double(m), lvd = test::to_double(lv);
-    auto ref = [&] {
-        double s = 0;
-        for (size_t i = 0; i < 4; ++i)
-            for (size_t j = 0; j < 3; ++j)
-                s += 0.5 * (md[i][j] * md[i][j] + std::exp(lvd[i][j]) - 1 - lvd[i][j]);
-        return s / 4;
-    };
-    const KlValue kl = kl_standard_normal(m, lv);
-    CHECK(kl.value == doctest::Approx(ref()).epsilon(1e-5));
-    test::check_gradient(kl.grad_mu, md, ref, "KL gradient in mu");
-    test::check_gradient(kl.grad_logvar, lvd, ref, "KL gradient in logvar");
 }
 
 TEST_CASE("common nn Elu: hand-computed values and a gradient matching central differences") {

@@ -1,14 +1,13 @@
-// Tests of the optimizers, the minibatch loop and the BLAS helpers.
+// Tests of the optimisers (ae/optim.hpp, common/src/optim.cpp): Adam and SGD against hand
+// computations and the paper's formulas, and Adam's xsimd update against its plain twin.
+// Run: build/bin/test_common -tc="common optim*"
 #include <doctest/doctest.h>
 
 #include <cmath>
 
 #include "ae/error.hpp"
-#include "ae/linalg.hpp"
 #include "ae/optim.hpp"
-#include "ae/training.hpp"
 #include "test_util.hpp"
-#include "ae/train.hpp"
 
 using namespace ae;
 
@@ -80,55 +79,6 @@ TEST_CASE("common optim: a gradient of the wrong shape is a clear error") {
     CHECK_THROWS_WITH_AS(adam.step({{"enc.W", &w, &g}}),
                          doctest::Contains("enc.W is (1, 2) but its gradient is (1, 1)"),
                          ShapeError);
-}
-
-TEST_CASE("common linalg: gemm with every transpose combination equals the naive product") {
-    Rng rng(5);
-    const Matrix a = rng.normal(4, 3), b = rng.normal(3, 5);
-    Matrix ref = xt::zeros<float>({size_t{4}, size_t{5}});
-    for (size_t i = 0; i < 4; ++i)
-        for (size_t j = 0; j < 5; ++j)
-            for (size_t k = 0; k < 3; ++k) ref(i, j) += a(i, k) * b(k, j);
-    const Matrix at = xt::transpose(a), bt = xt::transpose(b);
-    CHECK(xt::allclose(matmul(a, b), ref, 1e-5, 1e-5));
-    CHECK(xt::allclose(matmul(at, b, true, false), ref, 1e-5, 1e-5));
-    CHECK(xt::allclose(matmul(a, bt, false, true), ref, 1e-5, 1e-5));
-    CHECK(xt::allclose(matmul(at, bt, true, true), ref, 1e-5, 1e-5));
-    Matrix c = ref;
-    gemm(a, false, b, false, c, 2.f, 1.f);  // c = ref + 2 ab = 3 ref
-    CHECK(xt::allclose(c, 3.f * ref, 1e-5, 1e-5));
-    CHECK_THROWS_AS(matmul(a, a), ShapeError);
-    CHECK(xt::allclose(column_sums(a), xt::sum(a, {0}), 1e-5, 1e-5));
-}
-
-TEST_CASE("common train: every example once per epoch, seeded order, NaN stops with advice") {
-    Matrix x = xt::zeros<float>({size_t{10}, size_t{1}});
-    for (size_t i = 0; i < 10; ++i) x(i, 0) = static_cast<float>(i);
-    FitOptions o;
-    o.epochs = 2;
-    o.batch_size = 3;
-    o.progress = o.verbose = false;
-    std::vector<float> seen;
-    const History h = fit(x, o, [&](const Matrix& b, const std::vector<size_t>& idx, Rng&) {
-        for (size_t i = 0; i < b.shape()[0]; ++i) {
-            CHECK(b(i, 0) == static_cast<float>(idx[i]));
-            seen.push_back(b(i, 0));
-        }
-        return 1.0;
-    });
-    REQUIRE(seen.size() == 20);
-    std::vector<float> first(seen.begin(), seen.begin() + 10);
-    std::sort(first.begin(), first.end());
-    for (size_t i = 0; i < 10; ++i) CHECK(first[i] == static_cast<float>(i));
-    CHECK(h.epochs.size() == 2);
-    CHECK(h.train_loss()[1] == doctest::Approx(1.0));
-    TrainSpec spec;  // the advice quotes the optimiser's learning rate
-    spec.fit = o;
-    spec.optimizer.lr = 0.5f;
-    CHECK_THROWS_WITH_AS(
-        train(x, spec,
-              [](const Matrix&, const std::vector<size_t>&, Optimizer&, Rng&) { return NAN; }),
-        doctest::Contains("--lr 0.05"), TrainingDiverged);
 }
 
 TEST_CASE("common optim: Adam's xsimd update equals the plain formula entry by entry") {

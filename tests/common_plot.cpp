@@ -10,25 +10,12 @@
 #include "ae/io.hpp"
 #include "ae/plot.hpp"
 #include "ae/process.hpp"
+#include "test_util.hpp"
 
 namespace fs = std::filesystem;
 using namespace ae;
 
 namespace {
-
-// A fresh folder under TMPDIR, removed with everything in it at the end of the test.
-struct ScratchDir {
-    fs::path path;
-    ScratchDir() {
-        std::string pattern = (fs::temp_directory_path() / "ae_plot_XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~ScratchDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 bool any_file_named(const fs::path& root, const std::string& name) {
     for (const auto& e : fs::recursive_directory_iterator(root))
@@ -43,7 +30,7 @@ TEST_CASE("common plot: hostile folder names and titles draw a chart and run not
         MESSAGE("skipped: gnuplot is not installed (sudo apt-get install gnuplot-nox)");
         return;
     }
-    ScratchDir scratch;
+    const test::TempDir scratch("plot");
     const fs::path cwd_marker = fs::current_path() / "PWNED";
     REQUIRE_FALSE(fs::exists(cwd_marker));
     const std::vector<std::string> names = {"quote\"d",
@@ -58,7 +45,7 @@ TEST_CASE("common plot: hostile folder names and titles draw a chart and run not
                                             "at@x"};
     for (const auto& name : names) {
         CAPTURE(name);
-        const fs::path dir = scratch.path / name;
+        const fs::path dir = scratch.path() / name;
         fs::create_directories(dir);
         Series s{"`touch PWNED` title's", {0, 1, 2}, {1, 0, 2}};
         const Chart chart{"$(touch PWNED) \"t\"", "x `touch PWNED`", "y"};
@@ -66,20 +53,7 @@ TEST_CASE("common plot: hostile folder names and titles draw a chart and run not
         CHECK(fs::file_size(dir / "chart.png") > 1000);
         CHECK(fs::exists(dir / "chart.csv"));
     }
-    CHECK_MESSAGE(!any_file_named(scratch.path, "PWNED"),
+    CHECK_MESSAGE(!any_file_named(scratch.path(), "PWNED"),
                   "a folder name or title was run as a command inside the output folder");
     CHECK_MESSAGE(!fs::exists(cwd_marker), "a folder name was run as a shell command");
-}
-
-TEST_CASE("common plot: run_program passes arguments as they are, without a shell") {
-    ScratchDir scratch;
-    const std::string err = (scratch.path / "err.txt").string();
-    CHECK(run_program({"sh", "-c", "exit 3"}) == 3);
-    CHECK(run_program({"ae-no-such-program-here"}) == 127);
-    // One argument with spaces and $(...) arrives as one literal argument.
-    CHECK(run_program({"sh", "-c", "printf '%s' \"$1\" >&2", "sh", "a b $(echo x)"},
-                      {"", "", err}) == 0);
-    CHECK(read_text(err) == "a b $(echo x)");
-    CHECK(run_program({"sh", "-c", "pwd > here.txt"}, {scratch.path.string(), "", ""}) == 0);
-    CHECK(fs::exists(scratch.path / "here.txt"));
 }

@@ -1,5 +1,6 @@
-// Tests of the stubs' error (AE_TODO) and of require_written, the one way a lesson program stops
-// when an exercise is not written: every unwritten function named once, before any work.
+// Tests of the stubs' error (AE_TODO), of require_written, the one way a lesson program stops
+// when an exercise is not written: every unwritten function named once, before any work), and of
+// ExpectedFigures (ae/expect.hpp, header-only), the other half of how a lesson judges its run.
 #include <doctest/doctest.h>
 
 #include <string>

@@ -7,7 +7,6 @@
 
 #include <unistd.h>
 
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -21,28 +20,13 @@
 #include "ae/nn.hpp"
 #include "browser.hpp"
 #include "explorer.hpp"
+#include "test_util.hpp"
 
 using namespace ae;
 using namespace ae::l11;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A fresh folder under the temp folder (TMPDIR), removed at the end of the test.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        static std::atomic<int> seq{0};
-        path = fs::temp_directory_path() /
-               ("ae-explorer-" + std::to_string(::getpid()) + "-" + std::to_string(seq++));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 // A small decoder with every activation the page knows: 2 -> 784 logits, seeded weights.
 Sequential test_decoder() {
@@ -153,12 +137,12 @@ TEST_CASE("11 explorer dense_steps: refuses layers the page cannot run, naming t
 }
 
 TEST_CASE("11 explorer write_explorer: refuses inconsistent input, names it and writes nothing") {
-    TempDir tmp;
-    const std::string page = (tmp.path / "explorer.html").string();
+    const test::TempDir tmp("explorer");
+    const std::string page = (tmp.path() / "explorer.html").string();
     Sequential decoder = test_decoder();
     auto refused = [&](const ExplorerInput& in, const std::string& named) {
         CHECK_THROWS_WITH_AS(write_explorer(page, in), doctest::Contains(named.c_str()), Error);
-        CHECK_MESSAGE(fs::is_empty(tmp.path), "nothing may be written when the input is refused");
+        CHECK_MESSAGE(fs::is_empty(tmp.path()), "nothing may be written when the input is refused");
     };
     ExplorerInput in = test_input(decoder, 12);
     in.map2d = Matrix({12, 3});
@@ -189,13 +173,13 @@ TEST_CASE("11 explorer page in headless chromium: no error, and its decoder give
             "Install it with: bash scripts/install-deps.sh (or apt-get install chromium)\n");
         return;
     }
-    TempDir tmp;
+    const test::TempDir tmp("explorer");
     Sequential decoder = test_decoder();
     const ExplorerInput in = test_input(decoder, 64);
-    const fs::path page = tmp.path / "explorer page.html";  // a space: the URL must encode it
+    const fs::path page = tmp.path() / "explorer page.html";  // a space: the URL must encode it
     write_explorer(page.string(), in);
     const browser::Result r =
-        browser::dump_dom(chromium, browser::file_url(page) + "#selftest", tmp.path / "run");
+        browser::dump_dom(chromium, browser::file_url(page) + "#selftest", tmp.path() / "run");
     INFO("browser: ", chromium, "\nits stderr:\n", r.log);
     REQUIRE_MESSAGE(r.exit_code == 0, "the browser did not end normally");
     bool found = false;

@@ -2,20 +2,21 @@
 // autoencoder, the VAE) against the CPU reference solutions (l04::penalized_step,
 // l05::loss_and_gradients + ae::Adam) from the same weights and, for the VAE, the same eps;
 // three penalised epochs with a partial last batch (1000 rows, batch 128), graph and direct.
-// Own main: exit code 77 without a GPU ("Skipped" in CTest).
-// Run: bin/test_gpu_lessons [sparse|sparse-epoch|vae]
+// Doctest cases: without a GPU each prints "SKIPPED" (CTest: Skipped; tests/gpu_check.hpp).
+// Run: ctest -L gpu --output-on-failure, or bin/test_gpu_lessons [-tc="gpu sparse*"]
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include <xtensor/xview.hpp>
+
 #include "04_sparse/exercise.hpp"
 #include "05_vae/exercise.hpp"
-#include "ae/data.hpp"
 #include "ae/device.hpp"
-#include "gpu_check.hpp"
 #include "ae/gpu_vae.hpp"
 #include "ae/objective.hpp"
+#include "gpu_check.hpp"
 
 using namespace ae;
 
@@ -210,15 +211,20 @@ void check_vae(const Matrix& x64, const Matrix& x) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    return gpu_check::main(argc, argv, [](const std::string& only) {
-        DataRequest r;
-        r.sample = true;
-        r.max_train = 1000;
-        const Matrix x = load_data(r).train.images;
-        const Matrix x64 = xt::view(x, xt::range(0, 64), xt::all());
-        if (only.empty() || only == "sparse") check_sparse(x64);
-        if (only.empty() || only == "sparse-epoch") check_sparse_epochs(x);
-        if (only.empty() || only == "vae") check_vae(x64, x);
-    });
+TEST_CASE("gpu sparse: one step of each lesson 04 penalty equals the reference's") {
+    if (!gpu_check::ready()) return;
+    const Matrix x = gpu_check::sample_images(1000);
+    check_sparse(xt::view(x, xt::range(0, 64), xt::all()));
+}
+
+TEST_CASE("gpu sparse-epoch: three epochs of each lesson 04 penalty, direct and graph, vs CPU") {
+    if (!gpu_check::ready()) return;
+    check_sparse_epochs(gpu_check::sample_images(1000));
+}
+
+TEST_CASE("gpu vae: one lesson 05 VAE step equals the reference's, resident epochs learn") {
+    if (!gpu_check::ready()) return;
+    const Matrix x = gpu_check::sample_images(1000);
+    const Matrix x64 = xt::view(x, xt::range(0, 64), xt::all());
+    check_vae(x64, x);
 }

@@ -1,11 +1,10 @@
-// GPU tests: the CUDA training path against the CPU reference (ae::Sequential + ae::Adam / Sgd).
-// Its own main, not doctest: with no GPU it prints why and exits 77, which CTest reports as
-// "Skipped" (SKIP_RETURN_CODE); a GPU that CUDA cannot use fails. Epochs use 1000 rows in
+// GPU tests: the CUDA training path against the CPU reference (ae::Sequential + ae::Adam / Sgd),
+// doctest cases with the one test main: with no GPU each prints why and "SKIPPED" (CTest:
+// Skipped); a GPU that CUDA cannot use fails (tests/gpu_check.hpp). Epochs use 1000 rows in
 // batches of 128, so the last batch (104 rows) is smaller than the others, in graph mode too.
-// Run: ctest -L gpu --output-on-failure, or bin/test_gpu [step|noise|epoch|epoch-noise|train].
+// Run: ctest -L gpu --output-on-failure, or bin/test_gpu [-tc="gpu step*"].
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <functional>
 #include <string>
 #include <utility>
@@ -13,19 +12,19 @@
 
 #include <xtensor/xview.hpp>
 
-#include "ae/data.hpp"
 #include "ae/device.hpp"
-#include "gpu_check.hpp"
 #include "ae/loss.hpp"
 #include "ae/nn.hpp"
 #include "ae/optim.hpp"
 #include "ae/training.hpp"
+#include "gpu_check.hpp"
 
 using namespace ae;
 
 namespace {
 
 using gpu_check::report;
+using gpu_check::sample_images;
 
 // The deep AE of lesson 02: 784-256-64-Z-64-256-784, ReLU inside, `last` at the output.
 Sequential deep_ae(size_t z, uint64_t seed, bool sigmoid_out) {
@@ -70,13 +69,6 @@ double cpu_step(Sequential& m, Optimizer& adam, const Matrix& input, const Matri
     m.backward(l.grad);
     adam.step(m.params());
     return l.value;
-}
-
-Matrix sample_images(size_t n) {
-    DataRequest r;
-    r.sample = true;
-    r.max_train = n;
-    return load_data(r).train.images;
 }
 
 // The same network as an encoder (784-256-64-Z) and a decoder, drawn in the same order.
@@ -332,24 +324,40 @@ void check_train(const Matrix& x) {
                std::to_string(losses[1].back()));
 }
 
+// The first 64 images: one batch.
+Matrix first64(const Matrix& x) {
+    return xt::view(x, xt::range(0, 64), xt::all());
+}
+
 }  // namespace
 
-int main(int argc, char** argv) {
-    return gpu_check::main(argc, argv, [](const std::string& only) {
-        const Matrix x = sample_images(1000);
-        const Matrix x64 = xt::view(x, xt::range(0, 64), xt::all());
-        if (only.empty() || only == "step") {
-            check_one_step(x64, false, 64, OptimizerSpec{});
-            check_one_step(x64, true, 64, OptimizerSpec{});
-            check_one_step(x64, true, 256, OptimizerSpec{});
-            check_one_step(x64, false, 100, OptimizerSpec::sgd(0.05f, 0.9f, 1e-3f));
-        }
-        if (only.empty() || only == "noise") check_noise(x64);
-        if (only.empty() || only == "epoch") {
-            check_epoch(x, false);
-            check_epoch(x, true);
-        }
-        if (only.empty() || only == "epoch-noise") check_epoch_noise(x);
-        if (only.empty() || only == "train") check_train(x);
-    });
+TEST_CASE("gpu step: one step of the deep AE (MSE, BCE, Adam, SGD) equals the CPU's") {
+    if (!gpu_check::ready()) return;
+    const Matrix x64 = first64(sample_images(1000));
+    check_one_step(x64, false, 64, OptimizerSpec{});
+    check_one_step(x64, true, 64, OptimizerSpec{});
+    check_one_step(x64, true, 256, OptimizerSpec{});
+    check_one_step(x64, false, 100, OptimizerSpec::sgd(0.05f, 0.9f, 1e-3f));
+}
+
+TEST_CASE("gpu noise: masking reaches the input and not the target, other noise changes it") {
+    if (!gpu_check::ready()) return;
+    check_noise(first64(sample_images(1000)));
+}
+
+TEST_CASE("gpu epoch: three resident epochs, direct and CUDA Graph, equal the CPU's") {
+    if (!gpu_check::ready()) return;
+    const Matrix x = sample_images(1000);
+    check_epoch(x, false);
+    check_epoch(x, true);
+}
+
+TEST_CASE("gpu epoch-noise: with random noise, graph epochs equal direct ones and learn") {
+    if (!gpu_check::ready()) return;
+    check_epoch_noise(sample_images(1000));
+}
+
+TEST_CASE("gpu train: ae::train gives the same epochs on the CPU and the GPU for a seed") {
+    if (!gpu_check::ready()) return;
+    check_train(sample_images(1000));
 }

@@ -301,7 +301,8 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "05 step 4 loss_and_gradients: training lowers the negative ELBO, checkpoint round-trips") {
+    "05 step 4 loss_and_gradients: training lowers the negative ELBO and the codes carry "
+    "information") {
     DataRequest req;
     req.sample = true;
     req.max_train = 2000;
@@ -323,15 +324,6 @@ TEST_CASE(
     CHECK(after.negative_elbo_mean < before - 150);
     CHECK(after.negative_elbo_mean > pixel_entropy_floor(x));
     CHECK_MESSAGE(after.kl_mean > 1, "the codes carry information (KL > 1 nat)");
-    // The checkpoint lessons 06 and 07 load gives back the same model (same per-image scores).
-    const test::TempDir dir("l05-vae");
-    const std::string path = dir.file("vae.ckpt");
-    save_vae(m, path, "test");
-    Vae back = load_vae(path, data.train.dim(), 64, 8);
-    const std::vector<double> again = negative_elbo_per_image(back, x);
-    REQUIRE(again.size() == after.negative_elbo.size());
-    for (size_t i = 0; i < again.size(); i += 50)
-        CHECK(again[i] == doctest::Approx(after.negative_elbo[i]));
 }
 
 TEST_CASE("05 step 5 sample_prior: shape, range, and codes drawn from N(0, I)") {

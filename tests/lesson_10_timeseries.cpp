@@ -1,7 +1,7 @@
 // Tests of lesson 10 (anomaly detection in time series). They run against your exercise.cpp
 // (./workshop check 10) and against the reference solution (./workshop test). References are
-// hand-computed values and direct loops; the given code (ECG generator, UCR and CSV readers) is
-// tested inside the step whose function it feeds, so every case needs your code.
+// hand-computed values and direct loops. The given code (ECG generator, UCR and CSV readers)
+// feeds some steps here; its own tests are in tests/given_10_timeseries.cpp.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -39,21 +39,6 @@ std::string temp_file(const std::string& name, const std::string& text) {
     return path;
 }
 
-// The message of the ae::DataError that f throws ("" when it throws none).
-template <class F>
-std::string data_error(F f) {
-    try {
-        f();
-    } catch (const DataError& e) {
-        return e.what();
-    }
-    return "";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
-
 Ecg small_ecg(double rate, uint64_t seed = 7) {
     EcgConfig c;
     c.seconds = 120, c.hr_bpm = 72, c.anomaly_rate = rate, c.seed = seed;
@@ -83,23 +68,12 @@ TEST_CASE("10 step 1 sliding_windows: rejects stride 0, a window longer than the
     CHECK_THROWS_AS(sliding_windows({0, NAN, 2}, 2, 1), Error);
 }
 
-TEST_CASE("10 step 1 sliding_windows: over a CSV column, and damaged CSV files rejected clearly") {
+TEST_CASE("10 step 1 sliding_windows: over a column of a CSV file") {
     const std::string ok =
         temp_file("ok.csv", "time,ecg,resp\n0,0.5,1\n1,1.5,1\n2,-0.25,1\n3,2,1\n");
     const Signal v = read_csv_column(ok, "ecg");
-    REQUIRE(v.size() == 4);
-    CHECK(v[2] == doctest::Approx(-0.25));
     test::check_close(sliding_windows(v, 2, 2), mat({{0.5f, 1.5f}, {-0.25f, 2}}), 1e-6,
                       "windows of the CSV column");
-    CHECK(contains(data_error([&] { read_csv_column(ok, "bp"); }), "no column \"bp\""));
-    const std::string bad = temp_file("bad.csv", "time,ecg\n0,0.5\n1,abc\n");
-    CHECK(contains(data_error([&] { read_csv_column(bad, "ecg"); }), "line 3"));
-    const std::string nan = temp_file("nan.csv", "time,ecg\n0,0.5\n1,nan\n");
-    CHECK(contains(data_error([&] { read_csv_column(nan, "ecg"); }), "NaN"));
-    const std::string empty = temp_file("empty.csv", "");
-    CHECK(contains(data_error([&] { read_csv_column(empty, "ecg"); }), "empty"));
-    const std::string f39 = temp_file("f39.csv", "time,ecg\n0,0.5\n1,1e39\n");
-    CHECK(contains(data_error([&] { read_csv_column(f39, "ecg"); }), "beyond the float range"));
 }
 
 TEST_CASE("10 step 2a fit_scaler: the global range of the training rows, constant data rejected") {
@@ -112,42 +86,14 @@ TEST_CASE("10 step 2a fit_scaler: the global range of the training rows, constan
     CHECK_THROWS_AS(fit_scaler(Matrix({0, 3}), Scaling::Global), Error);
 }
 
-TEST_CASE(
-    "10 step 2a fit_scaler: fitted on a small UCR file, and damaged UCR files rejected clearly") {
+TEST_CASE("10 step 2a fit_scaler: fitted on a small UCR file") {
     const std::string ok = temp_file("ok_TRAIN.txt",
                                      "1.0000000e+00  1.0 2.0  3.0\n"
                                      "2,0.5,-1.5,4\n"
                                      "  1\t0 0 0\n\n");
-    const UcrData u = read_ucr(ok);
-    REQUIRE(u.x.shape()[0] == 3);
-    REQUIRE(u.x.shape()[1] == 3);
-    CHECK(u.label == Labels{1, 2, 1});
-    CHECK(u.x(1, 1) == doctest::Approx(-1.5));
-    const Scaler s = fit_scaler(u.x, Scaling::Global);
+    const Scaler s = fit_scaler(read_ucr(ok).x, Scaling::Global);
     CHECK(s.lo == doctest::Approx(-1.5));
     CHECK(s.hi == doctest::Approx(4));
-    const std::string ragged = temp_file("ragged.txt", "1 1 2 3\n1 1 2\n");
-    const std::string e1 = data_error([&] { read_ucr(ragged); });
-    CHECK_MESSAGE(contains(e1, "line 2"), "a short line should be named by its number: " << e1);
-    const std::string word = temp_file("word.txt", "1 1 2 3\n1 1 x 3\n");
-    CHECK(contains(data_error([&] { read_ucr(word); }), "line 2"));
-    const std::string nan = temp_file("nan.txt", "1 1 NaN 3\n");
-    CHECK(contains(data_error([&] { read_ucr(nan); }), "NaN"));
-    const std::string empty = temp_file("empty.txt", "\n\n");
-    CHECK(contains(data_error([&] { read_ucr(empty); }), "empty"));
-    // Labels beyond int and values beyond float are refused, a huge token is not echoed whole.
-    for (const char* label : {"1e300", "-3000000000", "-08888888888888888888888800"}) {
-        const std::string big = temp_file("big.txt", "1 1 2 3\n" + std::string(label) + " 1 2 3\n");
-        const std::string e = data_error([&] { read_ucr(big); });
-        CHECK_MESSAGE((contains(e, "line 2") && contains(e, "beyond the labels")),
-                      label << ": " << e);
-    }
-    const std::string f39 = temp_file("f39.txt", "1 1 2 3\n2 1 1e39 3\n");
-    CHECK(contains(data_error([&] { read_ucr(f39); }), "beyond the float range"));
-    const std::string long_tok =
-        temp_file("long.txt", "1 1 2 3\n2 1 " + std::string(100000, '9') + "x 3\n");
-    const std::string e2 = data_error([&] { read_ucr(long_tok); });
-    CHECK_MESSAGE((contains(e2, "(100001 characters)") && e2.size() < 2000), e2.substr(0, 300));
 }
 
 TEST_CASE("10 step 2b apply_scaler: global and per-window mapping, constant row rejected") {
@@ -178,43 +124,19 @@ TEST_CASE("10 step 3a classical_features: hand-computed min, max, mean, median, 
     CHECK(classical_features(mat({{0, 1, 0, 3}}), 0.5)(0, FMedian) == doctest::Approx(0.5));
 }
 
-TEST_CASE("10 step 3a classical_features: generated beats have the P-QRS-T shape") {
-    const Ecg e = small_ecg(0);
-    // Heart rate from the R peaks: in the requested range around 72 bpm.
-    std::vector<double> hr;
-    for (size_t k = 1; k < e.r_peaks.size(); ++k)
-        hr.push_back(60.0 * e.fs / double(e.r_peaks[k] - e.r_peaks[k - 1]));
-    for (double h : hr) CHECK_MESSAGE((h > 60 && h < 86), "a beat at " << h << " bpm");
-    std::sort(hr.begin(), hr.end());
-    CHECK(hr[hr.size() / 2] == doctest::Approx(72).epsilon(0.04));
-    // Each R peak is the highest sample within 0.1 s, about 1 mV above its neighbourhood.
-    for (size_t r : e.r_peaks) {
-        if (r < 25 || r + 25 >= e.signal.size()) continue;
-        const auto it =
-            std::max_element(e.signal.begin() + long(r) - 25, e.signal.begin() + long(r) + 25);
-        CHECK(std::abs(long(it - e.signal.begin()) - long(r)) <= 2);
-    }
-    const Beats b = segment_beats(e);
-    REQUIRE(b.x.shape()[1] == 140);
-    REQUIRE(b.x.shape()[0] == e.r_peaks.size() - 2);
+TEST_CASE("10 step 3a classical_features: each generated beat has one peak over 0.7 mV, its R") {
+    const Beats b = segment_beats(small_ecg(0));
+    REQUIRE(b.x.shape()[0] > 100);
     const Matrix f = classical_features(b.x, 0.7);
     for (size_t i = 0; i < b.x.shape()[0]; ++i) {
         CHECK_MESSAGE(f(i, FPeaks) == 1,
                       "beat " << i << ": one peak over 0.7 mV (R), got " << f(i, FPeaks));
-        // The beat spans 40 % of the RR interval before its R peak and 60 % of the one after.
-        const double before = 0.4 * double(e.r_peaks[i + 1] - e.r_peaks[i]);
-        const double after = 0.6 * double(e.r_peaks[i + 2] - e.r_peaks[i + 1]);
-        const double want = 139 * before / (before + after);
-        const auto row = xt::row(b.x, long(i));
-        const size_t r = size_t(std::max_element(row.begin(), row.end()) - row.begin());
-        CHECK_MESSAGE(std::abs(double(r) - want) <= 1.5,
-                      "beat " << i << ": R at " << r << ", expected " << want);
         CHECK(f(i, FMax) > 0.7);
     }
 }
 
 TEST_CASE(
-    "10 step 3a classical_features: generated anomalies are labelled where they were injected") {
+    "10 step 3a classical_features: the generated anomalies show in the features of their beats") {
     EcgConfig c;
     c.seconds = 600, c.anomaly_rate = 0.1, c.seed = 3;
     const Ecg e = generate_ecg(c);
@@ -234,14 +156,6 @@ TEST_CASE(
     CHECK_MESSAGE(med[BaselineJump] > med[Normal] + 0.25, "a baseline jump raises the median");
     CHECK_MESSAGE(std_of[NoiseBurst] > std_of[Normal], "a noise burst spreads the values");
     CHECK_MESSAGE(med[StElevation] > med[Normal] + 0.03, "an ST elevation raises the beat");
-    // Every event covers the R peak of exactly one beat of its kind, and the labels agree.
-    const std::vector<int> lab = step_labels(e);
-    for (size_t k = 0; k < e.r_peaks.size(); ++k) CHECK(lab[e.r_peaks[k]] == e.beat_kind[k]);
-    for (const Event& ev : e.events) CHECK(ev.begin < ev.end);
-    // A PVC comes early: its R-R interval is shorter than the one after it.
-    for (size_t k = 1; k + 1 < e.r_peaks.size(); ++k)
-        if (e.beat_kind[k] == Pvc)
-            CHECK(e.r_peaks[k] - e.r_peaks[k - 1] < e.r_peaks[k + 1] - e.r_peaks[k]);
 }
 
 TEST_CASE("10 step 3b fit_feature_model: mean and spread per column, no spread gets 1") {

@@ -1,0 +1,142 @@
+// Tests of the losses (ae/loss.hpp, common/src/loss.cpp): hand-computed values, gradients
+// against central differences of an independent double-precision reference (tests/test_util.hpp)
+// for both reductions, numerical stability at large logits, and large matrices (split over the
+// cores) against the entry-by-entry formulas. Run: build/bin/test_common -tc="common loss*"
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "ae/error.hpp"
+#include "ae/loss.hpp"
+#include "ae/nn.hpp"
+#include "test_util.hpp"
+
+using namespace ae;
+using test::MatD;
+
+namespace {
+
+double sigmoid_ref(double z) {
+    return 1 / (1 + std::exp(-z));
+}
+
+}  // namespace
+
+TEST_CASE("common loss mse: hand-computed values and gradients for both reductions") {
+    const Matrix pred = {{1.f, 2.f}, {3.f, 4.f}}, target = {{0.f, 2.f}, {3.f, 6.f}};
+    // Errors 1, 0, 0, -2: squared sum 5 over 4 entries and 2 examples.
+    const LossValue mean = mse_loss(pred, target);
+    CHECK(mean.value == doctest::Approx(1.25));
+    test::check_close(mean.grad, Matrix{{0.5f, 0.f}, {0.f, -1.f}}, 1e-6, "mse Mean gradient");
+    const LossValue per_ex = mse_loss(pred, target, Reduction::SumPerExample);
+    CHECK(per_ex.value == doctest::Approx(2.5));
+    test::check_close(per_ex.grad, Matrix{{1.f, 0.f}, {0.f, -2.f}}, 1e-6,
+                      "mse SumPerExample gradient");
+    CHECK_THROWS_AS(mse_loss(pred, Matrix{{1.f, 2.f}}), ShapeError);
+}
+
+TEST_CASE("common loss mse and bce: gradients match central differences for both reductions") {
+    Rng rng(7);
+    const Matrix pred = rng.normal(5, 37, 0.f, 3.f), target = rng.uniform(5, 37);
+    for (Reduction r : {Reduction::Mean, Reduction::SumPerExample}) {
+        const double div = r == Reduction::Mean ? 5.0 * 37 : 5.0;
+        MatD p = test::to_double(pred);
+        auto mse_ref = [&] {
+            double s = 0;
+            for (size_t i = 0; i < 5; ++i)
+                for (size_t j = 0; j < 37; ++j)
+                    s += (p[i][j] - target(i, j)) * (p[i][j] - target(i, j));
+            return s / div;
+        };
+        auto bce_ref = [&] {
+            double s = 0;
+            for (size_t i = 0; i < 5; ++i)
+                for (size_t j = 0; j < 37; ++j)
+                    s += std::log1p(std::exp(p[i][j])) - p[i][j] * target(i, j);
+            return s / div;
+        };
+        const LossValue mse = mse_loss(pred, target, r),
+                        bce = bce_with_logits_loss(pred, target, r);
+        CHECK(mse.value == doctest::Approx(mse_ref()).epsilon(1e-5));
+        CHECK(bce.value == doctest::Approx(bce_ref()).epsilon(1e-5));
+        test::check_gradient(mse.grad, p, mse_ref, "mse gradient");
+        test::check_gradient(bce.grad, p, bce_ref, "bce gradient");
+    }
+}
+
+TEST_CASE("common loss bce: log 2 at logit 0, and stable (finite, exact) for |logits| up to 1e4") {
+    const Matrix zero = {{0.f, 0.f, 0.f}}, t = {{0.f, 0.5f, 1.f}};
+    const LossValue at0 = bce_with_logits_loss(zero, t, Reduction::SumPerExample);
+    CHECK(at0.value == doctest::Approx(3 * std::log(2.0)).epsilon(1e-6));
+    test::check_close(at0.grad, Matrix{{0.5f, 0.f, -0.5f}}, 1e-6, "bce gradient at logit 0");
+    // Wrong by 100 nats where the naive log(sigmoid) gives inf or NaN; right where it gives 0.
+    const Matrix z = {{100.f, -100.f, 100.f, -100.f, 1e4f}}, y = {{0.f, 1.f, 1.f, 0.f, 0.f}};
+    const LossValue big = bce_with_logits_loss(z, y, Reduction::SumPerExample);
+    CHECK(all_finite(big.grad));
+    CHECK(big.value == doctest::Approx(200.0 + 1e4).epsilon(1e-6));
+    test::check_close(big.grad, Matrix{{1.f, -1.f, 0.f, 0.f, 1.f}}, 1e-6,
+                      "bce gradient at large |logits|");
+    const Matrix s = sigmoid(Matrix{{-200.f, -80.f, -5.f, 0.f, 5.f, 80.f, 200.f}});
+    CHECK(all_finite(s));
+    CHECK(s(0, 1) > 0.f);  // exp(-80) ~ 1.8e-35 is representable: it must not round to 0
+    CHECK(s(0, 1) == doctest::Approx(std::exp(-80.0)).epsilon(1e-5));
+    CHECK(s(0, 2) == doctest::Approx(sigmoid_ref(-5)).epsilon(1e-6));
+    CHECK(s(0, 3) == 0.5f);
+    CHECK(s(0, 6) == 1.f);
+}
+
+TEST_CASE("common loss kl_standard_normal: 2 per dimension at mu = 2, logvar = 0, and gradients") {
+    const Matrix mu = xt::ones<float>({size_t{4}, size_t{3}}) * 2.f,
+                 zero = xt::zeros<float>({size_t{4}, size_t{3}});
+    // 1/2 (mu^2 + e^0 - 1 - 0) = 2 per dimension, 3 dimensions, mean over the 4 examples.
+    CHECK(kl_standard_normal(mu, zero).value == doctest::Approx(6.0));
+    CHECK(kl_standard_normal(zero, zero).value == doctest::Approx(0.0));
+    Rng rng(8);
+    const Matrix m = rng.normal(4, 3), lv = rng.normal(4, 3);
+    MatD md = test::to_double(m), lvd = test::to_double(lv);
+    auto ref = [&] {
+        double s = 0;
+        for (size_t i = 0; i < 4; ++i)
+            for (size_t j = 0; j < 3; ++j)
+                s += 0.5 * (md[i][j] * md[i][j] + std::exp(lvd[i][j]) - 1 - lvd[i][j]);
+        return s / 4;
+    };
+    const KlValue kl = kl_standard_normal(m, lv);
+    CHECK(kl.value == doctest::Approx(ref()).epsilon(1e-5));
+    test::check_gradient(kl.grad_mu, md, ref, "KL gradient in mu");
+    test::check_gradient(kl.grad_logvar, lvd, ref, "KL gradient in logvar");
+}
+
+TEST_CASE("common loss and Sigmoid on a large matrix (split over cores) match the entry formulas") {
+    Rng rng(12);
+    const size_t n = 300, d = 784;  // 235,200 entries: above the parallel threshold, 5 tails
+    const Matrix z = rng.normal(n, d, 0.f, 4.f), t = rng.uniform(n, d), go = rng.normal(n, d);
+    const Matrix s = sigmoid(z);
+    const LossValue mse = mse_loss(z, t), bce = bce_with_logits_loss(z, t);
+    Sigmoid layer;
+    layer.forward(z);
+    const Matrix gs = layer.backward(go);
+    double mse_ref = 0, bce_ref = 0;
+    size_t worst = 0;
+    for (size_t i = 0; i < z.size(); ++i) {
+        const double zi = z.data()[i], ti = t.data()[i], si = 1 / (1 + std::exp(-zi));
+        mse_ref += (zi - ti) * (zi - ti);
+        bce_ref += std::max(zi, 0.0) - zi * ti + std::log1p(std::exp(-std::abs(zi)));
+        // float rounding only: every entry within 1e-6 relative (1e-6 of the scale for the
+        // sigmoid gradient, which cancels near s = 0 and 1)
+        auto near = [](double got, double want, double scale) {
+            return std::abs(got - want) <= 1e-6 * scale;
+        };
+        const double n_inv = 1.0 / static_cast<double>(z.size());
+        const bool ok =
+            near(s.data()[i], si, si) &&
+            near(mse.grad.data()[i], 2 * (zi - ti) * n_inv, std::abs(2 * (zi - ti) * n_inv)) &&
+            near(bce.grad.data()[i], (si - ti) * n_inv, n_inv) &&
+            near(gs.data()[i], go.data()[i] * si * (1 - si), std::abs(go.data()[i]));
+        worst += ok ? 0 : 1;
+    }
+    CHECK(worst == 0);
+    CHECK(mse.value == doctest::Approx(mse_ref / z.size()).epsilon(1e-6));
+    CHECK(bce.value == doctest::Approx(bce_ref / z.size()).epsilon(1e-6));
+}
