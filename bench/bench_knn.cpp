@@ -127,13 +127,11 @@ int main(int argc, char** argv) {
         std::string only;
         cli.app()
             .add_option("--k", k, "neighbours per query")
-            ->capture_default_str()
             ->check(whole_flag(1, 100, "neighbours per query"));
         cli.app().add_flag("--baseline", baseline,
                            "also time the plain search (all distances, then a scan) and compare");
         cli.app()
             .add_option("--reps", reps, "runs of each measurement; the fastest is printed")
-            ->capture_default_str()
             ->check(whole_flag(1, 100, "runs of each measurement"));
         cli.app()
             .add_option("--only", only, "one measurement: pca (no search), pca32 or pixels")
