@@ -103,7 +103,10 @@ TEST_CASE("common io: JSON layout is one key per line, lists inline, nested obje
     Json inner;
     inner.set("k", 3).set("empty", std::vector<double>{});
     Json j;
-    j.set("a", 1).set("b", "x").set("inner", inner).set("names", std::vector<std::string>{"p", "q"});
+    j.set("a", 1)
+        .set("b", "x")
+        .set("inner", inner)
+        .set("names", std::vector<std::string>{"p", "q"});
     j.set("a", 2);  // a key set again keeps its place
     CHECK(j.dump() ==
           "{\n"
@@ -115,8 +118,9 @@ TEST_CASE("common io: JSON layout is one key per line, lists inline, nested obje
           "  },\n"
           "  \"names\": [\"p\", \"q\"]\n"
           "}");
-    CHECK(j.dump_line() == "{\"a\": 2, \"b\": \"x\", \"inner\": {\"k\": 3, \"empty\": []}, "
-                           "\"names\": [\"p\", \"q\"]}");
+    CHECK(j.dump_line() ==
+          "{\"a\": 2, \"b\": \"x\", \"inner\": {\"k\": 3, \"empty\": []}, "
+          "\"names\": [\"p\", \"q\"]}");
     CHECK(Json().dump() == "{\n}");
     inner.set("k", 4);  // the nested object was copied when set
     CHECK(j.dump().find("\"k\": 3") != std::string::npos);
@@ -140,6 +144,9 @@ TEST_CASE("common io: JSON numbers are the shortest text that reads back to the 
     CHECK(s.find("\"f0\": 0.001,") != std::string::npos);  // not 0.0010000000474974513
     CHECK(s.find("\"f1\": 0.0226976,") != std::string::npos);
     CHECK(s.find("\"d0\": 0.1,") != std::string::npos);
+    CHECK(s.find("\"f4\": 1e-05,") != std::string::npos);
+    j.set("f_small", double(1e-4f));
+    CHECK(j.dump().find("\"f_small\": 0.0001\n") != std::string::npos);  // as %g: not 1e-04
     CHECK(s.find("\"int\": 60000,") != std::string::npos);  // integers have no ".0" or exponent
     CHECK(s.find("\"big\": 1099511627776,") != std::string::npos);
     CHECK(s.find("\"negative\": -7,") != std::string::npos);
@@ -160,6 +167,16 @@ TEST_CASE("common io: JSON stays valid with NaN, infinity, control characters an
     REQUIRE_NOTHROW(parsed = nlohmann::json::parse(s));
     REQUIRE_NOTHROW(nlohmann::json::parse(j.dump_line()));
     // Control characters escaped, bytes that are not UTF-8 replaced by U+FFFD, UTF-8 kept.
-    CHECK(parsed["text"].get<std::string>() == "tab\there\x01 \xef\xbf\xbd\xef\xbf\xbd end \xc3\xa9");
+    CHECK(parsed["text"].get<std::string>() ==
+          "tab\there\x01 \xef\xbf\xbd\xef\xbf\xbd end \xc3\xa9");
     CHECK(s.find("\\u0001") != std::string::npos);
+}
+
+TEST_CASE("common io: round_to gives the decimal Json writes back as typed") {
+    Json j;
+    j.set("a", round_to(0.123456, 3)).set("b", round_to(2.5, 0)).set("c", round_to(-1.23456, 2));
+    j.set("d", round_to(NAN, 2)).set("e", round_to(1e300, 3)).set("f", round_to(0.3, 1));
+    CHECK(j.dump_line() ==
+          "{\"a\": 0.123, \"b\": 3, \"c\": -1.23, \"d\": null, \"e\": 1e+300, "
+          "\"f\": 0.3}");
 }

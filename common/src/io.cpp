@@ -352,7 +352,8 @@ namespace {
 using ojson = nlohmann::ordered_json;
 
 // The shortest text that reads back to v (see ae/io.hpp): std::to_chars without a precision
-// gives the shortest round trip, for a float and for a double.
+// gives the shortest round trip, for a float and for a double; the general format as %g does
+// (0.0001, not 1e-04; 1e-05 and 3e+20 in exponent form).
 std::string json_number(double v) {
     if (!std::isfinite(v)) return "null";  // JSON has no NaN or infinity
     char buf[64];
@@ -360,9 +361,9 @@ std::string json_number(double v) {
     if (std::trunc(v) == v && std::fabs(v) < 9007199254740992.0)  // 2^53: every integer exact
         r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
     else if (static_cast<double>(static_cast<float>(v)) == v)
-        r = std::to_chars(buf, buf + sizeof buf, static_cast<float>(v));
+        r = std::to_chars(buf, buf + sizeof buf, static_cast<float>(v), std::chars_format::general);
     else
-        r = std::to_chars(buf, buf + sizeof buf, v);
+        r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general);
     return std::string(buf, r.ptr);
 }
 
@@ -437,6 +438,12 @@ std::string Json::dump(int indent) const {
 }
 std::string Json::dump_line() const {
     return json_object(*value_, 0, true);
+}
+
+double round_to(double v, int decimals) {
+    if (!std::isfinite(v)) return v;
+    const double scale = std::pow(10.0, decimals), scaled = std::round(v * scale);
+    return std::isfinite(scaled) ? scaled / scale : v;  // a huge v has no decimals to drop
 }
 
 }  // namespace ae

@@ -86,4 +86,9 @@ class Json {
     std::unique_ptr<nlohmann::ordered_json> value_;  // always an object
 };
 
+// v rounded to `decimals` decimal places (round half away from zero), for a figure in a JSON line
+// that should read 0.123, not 0.12345678901: the double nearest to that decimal, which Json
+// writes as that decimal. NaN and infinity stay as they are.
+double round_to(double v, int decimals);
+
 }  // namespace ae
