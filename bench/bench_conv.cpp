@@ -11,6 +11,7 @@
 
 #include "08_conv_ae/exercise.hpp"
 #include "ae/cli.hpp"
+#include "ae/io.hpp"
 #include "ae/linalg.hpp"
 #include "ae/loss.hpp"
 #include "ae/progress.hpp"
@@ -142,16 +143,22 @@ int main(int argc, char** argv) {
         const double conv_gflops = flops / conv_s.wall / 1e9,
                      sgemm_gflops = flops / gemm_s.wall / 1e9;
         const double conv_cpu = flops / conv_s.cpu / 1e9, sgemm_cpu = flops / gemm_s.cpu / 1e9;
-        std::printf(
-            "{\"bench\": \"conv_ae\", \"model\": \"%s\", \"batch\": %zu, "
-            "\"seconds_per_batch\": %.4f, \"seconds_per_epoch\": %.2f, "
-            "\"conv_gflops\": %.1f, \"sgemm_gflops\": %.1f, \"ratio\": %.3f, "
-            "\"cpu_seconds_per_batch\": %.4f, \"cpu_seconds_per_epoch\": %.2f, "
-            "\"conv_gflops_cpu\": %.1f, \"sgemm_gflops_cpu\": %.1f, \"ratio_cpu\": %.3f, "
-            "\"blas_threads\": %d}\n",
-            config.describe().c_str(), n, per_batch, per_batch * batches_per_epoch, conv_gflops,
-            sgemm_gflops, conv_gflops / sgemm_gflops, cpu_batch, cpu_batch * batches_per_epoch,
-            conv_cpu, sgemm_cpu, conv_cpu / sgemm_cpu, openblas_get_num_threads());
+        Json line;
+        line.set("bench", "conv_ae")
+            .set("model", config.describe())
+            .set("batch", n)
+            .set("seconds_per_batch", round_to(per_batch, 4))
+            .set("seconds_per_epoch", round_to(per_batch * batches_per_epoch, 2))
+            .set("conv_gflops", round_to(conv_gflops, 1))
+            .set("sgemm_gflops", round_to(sgemm_gflops, 1))
+            .set("ratio", round_to(conv_gflops / sgemm_gflops, 3))
+            .set("cpu_seconds_per_batch", round_to(cpu_batch, 4))
+            .set("cpu_seconds_per_epoch", round_to(cpu_batch * batches_per_epoch, 2))
+            .set("conv_gflops_cpu", round_to(conv_cpu, 1))
+            .set("sgemm_gflops_cpu", round_to(sgemm_cpu, 1))
+            .set("ratio_cpu", round_to(conv_cpu / sgemm_cpu, 3))
+            .set("blas_threads", openblas_get_num_threads());
+        std::printf("%s\n", line.dump_line().c_str());
         return 0;
     });
 }

@@ -11,6 +11,7 @@
 #include "ae/device.hpp"
 #include "ae/gpu_vae.hpp"
 #include "ae/error.hpp"
+#include "ae/io.hpp"
 #include "ae/loss.hpp"
 #include "ae/nn.hpp"
 #include "ae/optim.hpp"
@@ -137,21 +138,25 @@ int main(int argc, char** argv) {
         const double cpu_ms = cpu_steps > 0 ? cpu_epoch_ms(x, opt, cpu_steps) : 0;
         const double best = std::min(direct.median_ms, graph.median_ms);
         const size_t n = x.shape()[0];
-        std::printf(
-            "{\"bench\": \"train_deep_ae_gpu\", \"device\": \"%s\", \"model\": "
-            "\"784-256-64-32-64-256-784\", "
-            "\"images\": %zu, \"batch\": %d, \"epochs\": %d, \"ms_per_epoch_direct\": %.2f, "
-            "\"ms_per_epoch_graph\": %.2f, \"capture_epoch_ms_graph\": %.2f, "
-            "\"images_per_second\": "
-            "%.0f, "
-            "\"launches_per_step\": %ld, \"launches_per_epoch_direct\": %ld, "
-            "\"cpu_ms_per_epoch_estimated\": %.1f, "
-            "\"speedup_vs_cpu\": %.1f, \"final_train_loss\": %.5f, "
-            "\"vae_784_400_20_ms_per_epoch\": %.2f}\n",
-            cuda_device_summary().c_str(), n, opt.batch_size, opt.epochs, direct.median_ms,
-            graph.median_ms, graph.first_ms, n / (best / 1e3), graph.launches_per_step,
-            graph.launches_per_step * long((n + opt.batch_size - 1) / opt.batch_size), cpu_ms,
-            cpu_ms > 0 ? cpu_ms / best : 0.0, graph.final_loss, vae_ms);
+        Json line;
+        line.set("bench", "train_deep_ae_gpu")
+            .set("device", cuda_device_summary())
+            .set("model", "784-256-64-32-64-256-784")
+            .set("images", n)
+            .set("batch", opt.batch_size)
+            .set("epochs", opt.epochs)
+            .set("ms_per_epoch_direct", round_to(direct.median_ms, 2))
+            .set("ms_per_epoch_graph", round_to(graph.median_ms, 2))
+            .set("capture_epoch_ms_graph", round_to(graph.first_ms, 2))
+            .set("images_per_second", round_to(n / (best / 1e3), 0))
+            .set("launches_per_step", graph.launches_per_step)
+            .set("launches_per_epoch_direct",
+                 graph.launches_per_step * long((n + opt.batch_size - 1) / opt.batch_size))
+            .set("cpu_ms_per_epoch_estimated", round_to(cpu_ms, 1))
+            .set("speedup_vs_cpu", round_to(cpu_ms > 0 ? cpu_ms / best : 0.0, 1))
+            .set("final_train_loss", round_to(graph.final_loss, 5))
+            .set("vae_784_400_20_ms_per_epoch", round_to(vae_ms, 2));
+        std::printf("%s\n", line.dump_line().c_str());
         return 0;
     });
 }

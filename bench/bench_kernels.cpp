@@ -1,13 +1,17 @@
 // The hand-vectorised kernels of the library against the plain code they replace: the blocked
 // float sum behind the losses (common/src/simd.hpp) on the output layer's size, the Gaussian
 // sampler Rng::normal_fast against Rng::normal (one std::normal_distribution draw per entry), and
-// the BCE from logits as whole-matrix xtensor statements against std::exp/std::log1p per entry.
+// the BCE from logits as whole-matrix xtensor statements against std::exp/std::log1p per entry;
+// and parallel_for / block_sums over 2^19 to 2^23 entries, where they use the cores (the thread
+// pool; built with -fopenmp -DAE_PARALLEL_OPENMP, OpenMP instead: bench/README.md).
 // Run: build/bin/bench_kernels   (one JSON line on stdout; fields: bench/README.md)
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 #include "../common/src/simd.hpp"
+#include "ae/io.hpp"
 #include "ae/loss.hpp"
 #include "ae/progress.hpp"
 
@@ -24,6 +28,37 @@ double best_us(int reps, F&& f) {
         best = std::min(best, t.seconds() / reps * 1e6);
     }
     return best;
+}
+// The library's elementwise work on n entries where it goes over the cores (an SGD-with-momentum
+// update: three streams, y = 0.9 y + 0.1 g), and a loss's sum of squares through block_sums; in
+// microseconds per call, for n = 2^19 (kMinParallel) to 2^23.
+struct ParallelFigures {
+    std::vector<double> sizes, for_us, sums_us;
+};
+ParallelFigures parallel_figures(Rng& rng, volatile double& sink) {
+    ParallelFigures out;
+    for (int log2n = 19; log2n <= 23; ++log2n) {
+        const size_t n = size_t{1} << log2n;
+        const Matrix g = rng.uniform(1, n);
+        Matrix y = rng.uniform(1, n);
+        const int reps = static_cast<int>(std::max<size_t>(2, (size_t{1} << 24) / n));
+        out.sizes.push_back(static_cast<double>(n));
+        out.for_us.push_back(best_us(reps, [&] {
+            parallel::parallel_for(n, [&](size_t begin, size_t end) {
+                auto v = parallel::span(y, begin, end);
+                v = 0.9f * v + 0.1f * parallel::span(g, begin, end);
+            });
+        }));
+        out.sums_us.push_back(best_us(reps, [&] {
+            sink = parallel::block_sums(n, [&](size_t begin, size_t end, float* terms) {
+                for (size_t i = begin; i < end; ++i) {
+                    const float d = y.data()[i] - g.data()[i];
+                    terms[i - begin] = d * d;
+                }
+            });
+        }));
+    }
+    return out;
 }
 }  // namespace
 
@@ -68,12 +103,29 @@ int main() {
         }
         sink = s;
     });
-    std::printf(
-        "{\"bench\": \"kernels\", \"entries\": %zu, \"sum_plain_us\": %.1f, \"sum_simd_us\": %.1f, "
-        "\"sum_simd_threads_us\": %.1f, \"threads\": %zu, \"normal_ns_per_draw\": %.2f, "
-        "\"normal_scalar_ns_per_draw\": %.2f, \"bce_with_logits_us\": %.1f, "
-        "\"bce_per_entry_libm_us\": %.1f}\n",
-        x.size(), plain, simd, threaded, parallel::threads(), normal_ns, scalar_ns, bce_us,
-        bce_plain_us);
+    const ParallelFigures par = parallel_figures(rng, sink);
+    std::vector<double> for_us, sums_us;
+    for (double v : par.for_us) for_us.push_back(round_to(v, 1));
+    for (double v : par.sums_us) sums_us.push_back(round_to(v, 1));
+    Json line;
+    line.set("bench", "kernels")
+        .set("entries", x.size())
+        .set("sum_plain_us", round_to(plain, 1))
+        .set("sum_simd_us", round_to(simd, 1))
+        .set("sum_simd_threads_us", round_to(threaded, 1))
+        .set("threads", parallel::threads())
+        .set("normal_ns_per_draw", round_to(normal_ns, 2))
+        .set("normal_scalar_ns_per_draw", round_to(scalar_ns, 2))
+        .set("bce_with_logits_us", round_to(bce_us, 1))
+        .set("bce_per_entry_libm_us", round_to(bce_plain_us, 1))
+#ifdef AE_PARALLEL_OPENMP
+        .set("parallel", "openmp")
+#else
+        .set("parallel", "pool")
+#endif
+        .set("parallel_sizes", par.sizes)
+        .set("parallel_for_us", for_us)
+        .set("block_sums_us", sums_us);
+    std::printf("%s\n", line.dump_line().c_str());
     return sink == 0.5 ? 1 : 0;
 }

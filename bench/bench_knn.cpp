@@ -16,6 +16,7 @@
 #include "07_knn/exercise.hpp"
 #include "ae/cli.hpp"
 #include "ae/data.hpp"
+#include "ae/io.hpp"
 #include "ae/linalg.hpp"
 #include "ae/progress.hpp"
 
@@ -104,13 +105,21 @@ void bench(const std::string& name, const Matrix& queries, const Matrix& refs, s
         mismatches = 0;
         for (size_t i = 0; i < nb.index.size(); ++i) mismatches += nb.index[i] != ref.index[i];
     }
-    std::printf(
-        "{\"bench\": \"knn\", \"representation\": \"%s\", \"queries\": %zu, \"refs\": %zu, "
-        "\"dim\": %zu, \"k\": %zu, \"gemm_seconds\": %.3f, \"seconds\": %.3f, "
-        "\"ratio_to_gemm\": %.2f, \"plain_seconds\": %.3f, \"mismatches_vs_plain\": %ld, "
-        "\"reps\": %d, \"blas_threads\": %d}\n",
-        name.c_str(), queries.shape()[0], refs.shape()[0], refs.shape()[1], k, gemm_s, total_s,
-        total_s / gemm_s, plain_s, mismatches, reps, openblas_get_num_threads());
+    Json line;
+    line.set("bench", "knn")
+        .set("representation", name)
+        .set("queries", queries.shape()[0])
+        .set("refs", refs.shape()[0])
+        .set("dim", refs.shape()[1])
+        .set("k", k)
+        .set("gemm_seconds", round_to(gemm_s, 3))
+        .set("seconds", round_to(total_s, 3))
+        .set("ratio_to_gemm", round_to(total_s / gemm_s, 2))
+        .set("plain_seconds", round_to(plain_s, 3))
+        .set("mismatches_vs_plain", mismatches)
+        .set("reps", reps)
+        .set("blas_threads", openblas_get_num_threads());
+    std::printf("%s\n", line.dump_line().c_str());
     std::fflush(stdout);
 }
 
@@ -146,11 +155,14 @@ int main(int argc, char** argv) {
         Matrix train_codes, test_codes;
         Timer pca_t;
         pca_codes(data.train.images, data.test.images, 32, train_codes, test_codes);
-        std::printf(
-            "{\"bench\": \"pca\", \"images\": %zu, \"dim\": %zu, \"components\": 32, "
-            "\"seconds\": %.3f, \"blas_threads\": %d}\n",
-            data.train.images.shape()[0], data.train.images.shape()[1], pca_t.seconds(),
-            openblas_get_num_threads());
+        Json line;
+        line.set("bench", "pca")
+            .set("images", data.train.images.shape()[0])
+            .set("dim", data.train.images.shape()[1])
+            .set("components", 32)
+            .set("seconds", round_to(pca_t.seconds(), 3))
+            .set("blas_threads", openblas_get_num_threads());
+        std::printf("%s\n", line.dump_line().c_str());
         std::fflush(stdout);
         if (only == "pca") return 0;
         if (only != "pixels") bench("pca32", test_codes, train_codes, k, baseline, reps);

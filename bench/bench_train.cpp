@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "ae/cli.hpp"
+#include "ae/io.hpp"
 #include "ae/linalg.hpp"
 #include "ae/loss.hpp"
 #include "ae/nn.hpp"
@@ -162,20 +163,34 @@ int main(int argc, char** argv) {
         const double flops = static_cast<double>(n / bs) * step_flops(bs) + step_flops(n % bs);
         const double train_gflops = flops / epoch_s / 1e9, train_cpu = flops / cpu_epoch / 1e9;
         const Rate blas = sgemm_gflops(bs, 2.0);
-        std::printf(
-            "{\"bench\": \"train_deep_ae\", \"model\": \"784-256-64-32-64-256-784\", "
-            "\"output\": \"%s\", \"images\": %zu, \"batch\": %zu, \"epochs\": %d, "
-            "\"seconds_per_epoch\": %.3f, \"images_per_second\": %.0f, \"train_gflops\": %.1f, "
-            "\"sgemm_gflops\": %.1f, \"ratio\": %.3f, \"cpu_seconds_per_epoch\": %.3f, "
-            "\"train_gflops_cpu\": %.1f, \"sgemm_gflops_cpu\": %.1f, \"ratio_cpu\": %.3f, "
-            "\"blas_threads\": %d, \"final_train_loss\": %.5f, \"ms_per_step\": {\"zero_grad\": "
-            "%.3f, \"forward\": %.3f, \"loss\": %.3f, \"backward\": %.3f, \"adam\": %.3f, "
-            "\"sgemm_only\": %.3f}}\n",
-            linear_output ? "linear" : "sigmoid", n, bs, opt.epochs, epoch_s, n / epoch_s,
-            train_gflops, blas.wall, train_gflops / blas.wall, cpu_epoch, train_cpu, blas.cpu,
-            train_cpu / blas.cpu, openblas_get_num_threads(),
-            h.epochs.empty() ? 0.0 : h.epochs.back().train_loss, ms(kZero), ms(kForward), ms(kLoss),
-            ms(kBackward), ms(kAdam), 1e3 * step_flops(bs) / 1e9 / blas.wall);
+        Json per_step;
+        per_step.set("zero_grad", round_to(ms(kZero), 3))
+            .set("forward", round_to(ms(kForward), 3))
+            .set("loss", round_to(ms(kLoss), 3))
+            .set("backward", round_to(ms(kBackward), 3))
+            .set("adam", round_to(ms(kAdam), 3))
+            .set("sgemm_only", round_to(1e3 * step_flops(bs) / 1e9 / blas.wall, 3));
+        Json line;
+        line.set("bench", "train_deep_ae")
+            .set("model", "784-256-64-32-64-256-784")
+            .set("output", linear_output ? "linear" : "sigmoid")
+            .set("images", n)
+            .set("batch", bs)
+            .set("epochs", opt.epochs)
+            .set("seconds_per_epoch", round_to(epoch_s, 3))
+            .set("images_per_second", round_to(n / epoch_s, 0))
+            .set("train_gflops", round_to(train_gflops, 1))
+            .set("sgemm_gflops", round_to(blas.wall, 1))
+            .set("ratio", round_to(train_gflops / blas.wall, 3))
+            .set("cpu_seconds_per_epoch", round_to(cpu_epoch, 3))
+            .set("train_gflops_cpu", round_to(train_cpu, 1))
+            .set("sgemm_gflops_cpu", round_to(blas.cpu, 1))
+            .set("ratio_cpu", round_to(train_cpu / blas.cpu, 3))
+            .set("blas_threads", openblas_get_num_threads())
+            .set("final_train_loss",
+                 round_to(h.epochs.empty() ? 0.0 : h.epochs.back().train_loss, 5))
+            .set("ms_per_step", per_step);
+        std::printf("%s\n", line.dump_line().c_str());
         return 0;
     });
 }

@@ -7,9 +7,11 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <string>
 
 #include "05_vae/exercise.hpp"
 #include "ae/cli.hpp"
+#include "ae/io.hpp"
 #include "ae/progress.hpp"
 
 #include "blas_threads.hpp"
@@ -46,14 +48,19 @@ int main(int argc, char** argv) {
         std::sort(secs.begin(), secs.end());
         const double epoch_s = secs.empty() ? 0 : secs[secs.size() / 2];
         const size_t n = x.shape()[0];
-        std::printf(
-            "{\"bench\": \"train_vae\", \"model\": \"784-%zu-%zu\", \"images\": %zu, "
-            "\"batch\": %d, \"epochs\": %d, \"seconds_per_epoch\": %.3f, "
-            "\"images_per_second\": %.0f, \"cpu_seconds_per_epoch\": %.3f, "
-            "\"blas_threads\": %d, \"final_train_loss\": %.3f}\n",
-            hidden, z, n, opt.batch_size, opt.epochs, epoch_s, epoch_s > 0 ? n / epoch_s : 0.0,
-            cpu_epoch, openblas_get_num_threads(),
-            h.epochs.empty() ? 0.0 : h.epochs.back().train_loss);
+        Json line;
+        line.set("bench", "train_vae")
+            .set("model", "784-" + std::to_string(hidden) + "-" + std::to_string(z))
+            .set("images", n)
+            .set("batch", opt.batch_size)
+            .set("epochs", opt.epochs)
+            .set("seconds_per_epoch", round_to(epoch_s, 3))
+            .set("images_per_second", round_to(epoch_s > 0 ? n / epoch_s : 0.0, 0))
+            .set("cpu_seconds_per_epoch", round_to(cpu_epoch, 3))
+            .set("blas_threads", openblas_get_num_threads())
+            .set("final_train_loss",
+                 round_to(h.epochs.empty() ? 0.0 : h.epochs.back().train_loss, 3));
+        std::printf("%s\n", line.dump_line().c_str());
         return 0;
     });
 }

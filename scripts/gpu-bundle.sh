@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 dir=.gpu-bundle
 packages=(
   libxtensor-dev xtl-dev libxsimd-dev libxtensor-blas-dev doctest-dev libcli11-dev libstb-dev
+  nlohmann-json3-dev
   zlib1g zlib1g-dev libopenblas0-pthread libopenblas-pthread-dev libgfortran5 libquadmath0
 )
 [ "${AE_NO_DATASET:-0}" = 1 ] || packages+=(dataset-fashion-mnist)

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libxtensor-dev libxtensor-blas-dev xtl-dev libxsimd-dev
   libopenblas-dev liblapack-dev doctest-dev zlib1g-dev libstb-dev
-  libcli11-dev gnuplot-nox python3
+  libcli11-dev nlohmann-json3-dev gnuplot-nox python3
   time            # tests/bad_input.sh measures each bad-input run's peak memory (GNU time)
   inotify-tools   # ./workshop watch reruns the tests the moment a file is saved (else it polls)
   fonts-dejavu-core   # the font of the labels in image grids (else a small bitmap font)

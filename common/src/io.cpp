@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
@@ -17,6 +18,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "ae/cleanup.hpp"
 #include "ae/error.hpp"
@@ -346,84 +349,101 @@ void save_csv(const std::string& path, const std::vector<std::string>& header,
 // --- JSON ---
 
 namespace {
-std::string quote(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out + "\"";
+using ojson = nlohmann::ordered_json;
+
+// The shortest text that reads back to v (see ae/io.hpp): std::to_chars without a precision
+// gives the shortest round trip, for a float and for a double; the general format as %g does
+// (0.0001, not 1e-04; 1e-05 and 3e+20 in exponent form).
+std::string json_number(double v) {
+    if (!std::isfinite(v)) return "null";  // JSON has no NaN or infinity
+    char buf[64];
+    std::to_chars_result r{};
+    if (std::trunc(v) == v && std::fabs(v) < 9007199254740992.0)  // 2^53: every integer exact
+        r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
+    else if (static_cast<double>(static_cast<float>(v)) == v)
+        r = std::to_chars(buf, buf + sizeof buf, static_cast<float>(v), std::chars_format::general);
+    else
+        r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general);
+    return std::string(buf, r.ptr);
 }
-std::string number(double v) {
-    if (!std::isfinite(v)) return "null";  // JSON has no NaN
-    std::ostringstream s;
-    s << std::setprecision(7) << v;
-    return s.str();
-}
-Json& put(Json& j, std::vector<std::pair<std::string, std::string>>& items, const std::string& key,
-          std::string value) {
-    for (auto& kv : items) {
-        if (kv.first == key) {
-            kv.second = std::move(value);
-            return j;
-        }
+
+// A scalar or a list on one line; nlohmann writes strings (escaped, invalid UTF-8 replaced),
+// integers, booleans and null, json_number the doubles.
+std::string json_inline(const ojson& j);
+std::string json_object(const ojson& j, int indent, bool one_line) {
+    const std::string pad = one_line ? "" : std::string(2 * (indent + 1), ' ');
+    const std::string close_pad = one_line ? "" : std::string(2 * indent, ' ');
+    std::string s = one_line ? "{" : "{\n";
+    size_t i = 0;
+    for (const auto& [key, value] : j.items()) {
+        s += pad + ojson(key).dump(-1, ' ', false, ojson::error_handler_t::replace) + ": ";
+        s += value.is_object() ? json_object(value, indent + 1, one_line) : json_inline(value);
+        if (++i < j.size()) s += one_line ? ", " : ",\n";
     }
-    items.emplace_back(key, std::move(value));
-    return j;
+    return s + (one_line || j.empty() ? "" : "\n") + close_pad + "}";
+}
+std::string json_inline(const ojson& j) {
+    if (j.is_number_float()) return json_number(j.get<double>());
+    if (j.is_object()) return json_object(j, 0, true);
+    if (!j.is_array()) return j.dump(-1, ' ', false, ojson::error_handler_t::replace);
+    std::string s = "[";
+    for (size_t i = 0; i < j.size(); ++i) s += (i ? ", " : "") + json_inline(j[i]);
+    return s + "]";
 }
 }  // namespace
 
+Json::Json() : value_(std::make_unique<ojson>(ojson::object())) {}
+Json::Json(const Json& other) : value_(std::make_unique<ojson>(*other.value_)) {}
+Json& Json::operator=(const Json& other) {
+    *value_ = *other.value_;
+    return *this;
+}
+Json::~Json() = default;
+
 Json& Json::set(const std::string& key, double v) {
-    return put(*this, items_, key, number(v));
+    (*value_)[key] = v;
+    return *this;
+}
+Json& Json::set(const std::string& key, long long v) {
+    (*value_)[key] = v;
+    return *this;
+}
+Json& Json::set(const std::string& key, size_t v) {
+    (*value_)[key] = v;
+    return *this;
 }
 Json& Json::set(const std::string& key, bool v) {
-    return put(*this, items_, key, v ? "true" : "false");
+    (*value_)[key] = v;
+    return *this;
 }
 Json& Json::set(const std::string& key, const std::string& v) {
-    return put(*this, items_, key, quote(v));
+    (*value_)[key] = v;
+    return *this;
 }
 Json& Json::set(const std::string& key, const std::vector<double>& v) {
-    std::string s = "[";
-    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + number(v[i]);
-    return put(*this, items_, key, s + "]");
+    (*value_)[key] = v;
+    return *this;
 }
 Json& Json::set(const std::string& key, const std::vector<std::string>& v) {
-    std::string s = "[";
-    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + quote(v[i]);
-    return put(*this, items_, key, s + "]");
+    (*value_)[key] = v;
+    return *this;
 }
 Json& Json::set(const std::string& key, const Json& v) {
-    return put(*this, items_, key, v.dump(1));
+    (*value_)[key] = *v.value_;
+    return *this;
 }
 
 std::string Json::dump(int indent) const {
-    const std::string pad(2 * (indent + 1), ' '), close_pad(2 * indent, ' ');
-    std::string s = "{\n";
-    for (size_t i = 0; i < items_.size(); ++i) {
-        s += pad + quote(items_[i].first) + ": " + items_[i].second;
-        s += i + 1 < items_.size() ? ",\n" : "\n";
-    }
-    return s + close_pad + "}";
+    return json_object(*value_, indent, false);
+}
+std::string Json::dump_line() const {
+    return json_object(*value_, 0, true);
+}
+
+double round_to(double v, int decimals) {
+    if (!std::isfinite(v)) return v;
+    const double scale = std::pow(10.0, decimals), scaled = std::round(v * scale);
+    return std::isfinite(scaled) ? scaled / scale : v;  // a huge v has no decimals to drop
 }
 
 }  // namespace ae

@@ -7,7 +7,10 @@
 //                       f(0, n) on this thread.
 //   block_sums(n, f)    the sum of n terms that f writes block by block (a loss's terms): float
 //                       within blocks of 1024, double across them; no matrix of the terms.
-// Speed and the measurements behind these choices: bench/README.md.
+// Speed and the measurements behind these choices: bench/README.md. The pool, not OpenMP: on this
+// 2-core machine OpenMP was not faster (its default spin-wait took the cores from OpenBLAS and
+// other programs, up to 3x slower; passive waiting was slower below 2^21 entries, within the
+// noise above); the OpenMP version (-fopenmp -DAE_PARALLEL_OPENMP) is kept to measure again.
 #pragma once
 #include <algorithm>
 #include <cstdlib>
@@ -142,8 +145,13 @@ void parallel_for(size_t n, F&& f) {
     // About 4 chunks per thread, whole blocks each: a late helper leaves little to wait for.
     const size_t chunk = (n / (4 * t) + kBlock - 1) / kBlock * kBlock;
     const size_t chunks = (n + chunk - 1) / chunk;
+#ifdef AE_PARALLEL_OPENMP
+#pragma omp parallel for num_threads(t) schedule(dynamic, 1)
+    for (size_t c = 0; c < chunks; ++c) f(c * chunk, std::min(n, (c + 1) * chunk));
+#else
     Pool::instance().run(chunks, t - 1,
                          [&](size_t c) { f(c * chunk, std::min(n, (c + 1) * chunk)); });
+#endif
 }
 
 // Entries [begin, end) of m as a 1-D xtensor adaptor over the same memory (no copy), so that
