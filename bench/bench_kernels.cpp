@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <CLI/CLI.hpp>
 #include <vector>
 
 #include "../common/src/simd.hpp"
@@ -62,7 +63,12 @@ ParallelFigures parallel_figures(Rng& rng, volatile double& sink) {
 }
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+    // No flags: --help says what it measures; anything else is refused before any timing.
+    CLI::App app(
+        "The library's hand-vectorised and threaded kernels against their plain code "
+        "(one JSON line; fields: bench/README.md)");
+    CLI11_PARSE(app, argc, argv);
     keep_freed_memory();  // as guarded_main does in every program: no page faults per allocation
     Rng rng(1);
     const Matrix x = rng.uniform(256, 784);  // one batch of the output layer
