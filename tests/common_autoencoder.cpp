@@ -23,6 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using test::contains;
+using test::error_of;
+
 // The layers of an architecture from the library's own layers (lesson 02 builds them with the
 // learner's code; here only the shapes matter). Counts its calls.
 int g_builds = 0;
@@ -42,20 +45,6 @@ MlpArch small_arch(const std::string& activation = "relu") {
     MlpArch a;
     a.input = 6, a.hidden = {5}, a.latent = 2, a.activation = activation;
     return a;
-}
-
-template <class F>
-std::string error_of(F f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
-
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 }  // namespace
@@ -116,8 +105,8 @@ TEST_CASE("common autoencoder: a FIFO where a checkpoint should be is refused, n
               load_checkpoint(fifo, {{"w", &w, &g}});
           }),
           error_of([&] { load_mlp_autoencoder(fifo, build_plain, 784); })}) {
-        CHECK_MESSAGE(has(msg, fifo), msg);
-        CHECK_MESSAGE(has(msg, "not a regular file"), msg);
+        CHECK_MESSAGE(contains(msg, fifo), msg);
+        CHECK_MESSAGE(contains(msg, "not a regular file"), msg);
     }
 }
 
@@ -133,28 +122,31 @@ TEST_CASE("common autoencoder: sizes in a checkpoint are bounded before the mode
         a.hidden = {100000};
         const std::string path = store("wide.ckpt", mlp_arch_text(a));
         const std::string msg = error_of([&] { load_mlp_autoencoder(path, build_plain); });
-        CHECK_MESSAGE((has(msg, path) && has(msg, "100000") && has(msg, "16384")), msg);
+        CHECK_MESSAGE((contains(msg, path) && contains(msg, "100000") && contains(msg, "16384")),
+                      msg);
     }
     SUBCASE("parameters the file does not hold: refused before building") {
         a.input = 784, a.hidden = {4096};
         const std::string path = store("thin.ckpt", mlp_arch_text(a));
         const std::string msg = error_of([&] { load_mlp_autoencoder(path, build_plain, 784); });
-        CHECK_MESSAGE((has(msg, path) && has(msg, "too small")), msg);
+        CHECK_MESSAGE((contains(msg, path) && contains(msg, "too small")), msg);
     }
     SUBCASE("another image size than the program's: both sizes named") {
         const std::string path = store("other.ckpt", mlp_arch_text(a));
         const std::string msg = error_of([&] { load_mlp_autoencoder(path, build_plain, 784); });
-        CHECK_MESSAGE((has(msg, path) && has(msg, "6 inputs") && has(msg, "784 pixels")), msg);
+        CHECK_MESSAGE(
+            (contains(msg, path) && contains(msg, "6 inputs") && contains(msg, "784 pixels")), msg);
     }
     SUBCASE("an older checkpoint (architecture in a .cfg side file): says to retrain") {
         const std::string path = store("old.ckpt", "lesson 02 autoencoder 784-256-64-32, mse");
         const std::string msg = error_of([&] { load_mlp_autoencoder(path, build_plain); });
-        CHECK_MESSAGE((has(msg, path) && has(msg, "older version") && has(msg, "train")), msg);
+        CHECK_MESSAGE(
+            (contains(msg, path) && contains(msg, "older version") && contains(msg, "train")), msg);
     }
     SUBCASE("another model kind: says what the file holds") {
         const std::string path = store("conv.ckpt", ArchRecord("conv_autoencoder").text());
         const std::string msg = error_of([&] { load_mlp_autoencoder(path, build_plain); });
-        CHECK_MESSAGE((has(msg, path) && has(msg, "conv_autoencoder")), msg);
+        CHECK_MESSAGE((contains(msg, path) && contains(msg, "conv_autoencoder")), msg);
     }
     CHECK(g_builds == 0);
 }
@@ -163,10 +155,11 @@ TEST_CASE("common autoencoder: an architecture over the bounds names the flag, v
     MlpArch a;
     a.hidden = {100000, 100000};
     const std::string msg = error_of([&] { check_arch_bounds(a, "--hidden 100000,100000"); });
-    CHECK_MESSAGE((has(msg, "--hidden 100000,100000") && has(msg, "16384")), msg);
+    CHECK_MESSAGE((contains(msg, "--hidden 100000,100000") && contains(msg, "16384")), msg);
     a.hidden = {16000, 16000};  // each width allowed, the whole too large
     const std::string total = error_of([&] { check_arch_bounds(a, "--hidden 16000,16000"); });
-    CHECK_MESSAGE((has(total, "parameters") && has(total, std::to_string(kMaxParameters))), total);
+    CHECK_MESSAGE(
+        (contains(total, "parameters") && contains(total, std::to_string(kMaxParameters))), total);
     a.hidden = {256, 64};
     CHECK_NOTHROW(check_arch_bounds(a, "--hidden 256,64"));
 }

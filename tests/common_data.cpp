@@ -44,12 +44,7 @@ std::string images_bytes(uint32_t n, uint32_t rows, uint32_t cols, size_t payloa
 
 template <class F>
 std::string error_of(F f) {
-    try {
-        f();
-    } catch (const DataError& e) {
-        return e.what();
-    }
-    return "(no error)";
+    return test::error_of<DataError>(f);
 }
 
 }  // namespace

@@ -108,9 +108,7 @@ std::string with_little_memory(const std::function<void()>& f) {
     return in_child(RLIMIT_AS, vm_size() + (rlim_t{512} << 20), f);
 }
 
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
+using test::contains;
 
 // Names in dir that look like atomic_write temporaries (".NAME.tmp-...").
 int temporaries_in(const std::string& dir) {

@@ -21,94 +21,75 @@ using namespace ae::l10;
 
 namespace {
 
-// A file in this test process's temporary folder (test::temp_root), removed with it at exit.
-std::string temp_file(const std::string& name, const std::string& text) {
-    const auto dir = test::temp_root() / "given-10";
-    std::filesystem::create_directories(dir);
-    const std::string path = (dir / name).string();
-    std::ofstream(path) << text;
-    return path;
-}
-
 // The message of the ae::DataError that f throws ("" when it throws none).
 template <class F>
 std::string data_error(F f) {
-    try {
-        f();
-    } catch (const DataError& e) {
-        return e.what();
-    }
-    return "";
+    return test::error_of<DataError>(f, "");
 }
 
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
-
-Ecg small_ecg(double rate, uint64_t seed = 7) {
-    EcgConfig c;
-    c.seconds = 120, c.hr_bpm = 72, c.anomaly_rate = rate, c.seed = seed;
-    return generate_ecg(c);
-}
+using test::contains;
 
 }  // namespace
 
 TEST_CASE("10 given read_csv_column: a column by its name, damaged CSV files rejected clearly") {
-    const std::string ok =
-        temp_file("ok.csv", "time,ecg,resp\n0,0.5,1\n1,1.5,1\n2,-0.25,1\n3,2,1\n");
+    const std::string ok = test::temp_file("given-10", "ok.csv",
+                                           "time,ecg,resp\n0,0.5,1\n1,1.5,1\n2,-0.25,1\n3,2,1\n");
     const Signal v = read_csv_column(ok, "ecg");
     REQUIRE(v.size() == 4);
     CHECK(v[2] == doctest::Approx(-0.25));
     CHECK(v[0] == doctest::Approx(0.5));
     CHECK(v[3] == doctest::Approx(2));
     CHECK(contains(data_error([&] { read_csv_column(ok, "bp"); }), "no column \"bp\""));
-    const std::string bad = temp_file("bad.csv", "time,ecg\n0,0.5\n1,abc\n");
+    const std::string bad = test::temp_file("given-10", "bad.csv", "time,ecg\n0,0.5\n1,abc\n");
     CHECK(contains(data_error([&] { read_csv_column(bad, "ecg"); }), "line 3"));
-    const std::string nan = temp_file("nan.csv", "time,ecg\n0,0.5\n1,nan\n");
+    const std::string nan = test::temp_file("given-10", "nan.csv", "time,ecg\n0,0.5\n1,nan\n");
     CHECK(contains(data_error([&] { read_csv_column(nan, "ecg"); }), "NaN"));
-    const std::string empty = temp_file("empty.csv", "");
+    const std::string empty = test::temp_file("given-10", "empty.csv", "");
     CHECK(contains(data_error([&] { read_csv_column(empty, "ecg"); }), "empty"));
-    const std::string f39 = temp_file("f39.csv", "time,ecg\n0,0.5\n1,1e39\n");
+    const std::string f39 = test::temp_file("given-10", "f39.csv", "time,ecg\n0,0.5\n1,1e39\n");
     CHECK(contains(data_error([&] { read_csv_column(f39, "ecg"); }), "beyond the float range"));
 }
 
 TEST_CASE("10 given read_ucr: labels and values of a small file, damaged files rejected clearly") {
-    const std::string ok = temp_file("ok_TRAIN.txt",
-                                     "1.0000000e+00  1.0 2.0  3.0\n"
-                                     "2,0.5,-1.5,4\n"
-                                     "  1\t0 0 0\n\n");
+    const std::string ok = test::temp_file("given-10", "ok_TRAIN.txt",
+                                           "1.0000000e+00  1.0 2.0  3.0\n"
+                                           "2,0.5,-1.5,4\n"
+                                           "  1\t0 0 0\n\n");
     const UcrData u = read_ucr(ok);
     REQUIRE(u.x.shape()[0] == 3);
     REQUIRE(u.x.shape()[1] == 3);
     CHECK(u.label == Labels{1, 2, 1});
     CHECK(u.x(1, 1) == doctest::Approx(-1.5));
     CHECK(u.x(1, 2) == doctest::Approx(4));
-    const std::string ragged = temp_file("ragged.txt", "1 1 2 3\n1 1 2\n");
+    const std::string ragged = test::temp_file("given-10", "ragged.txt", "1 1 2 3\n1 1 2\n");
     const std::string e1 = data_error([&] { read_ucr(ragged); });
     CHECK_MESSAGE(contains(e1, "line 2"), "a short line should be named by its number: " << e1);
-    const std::string word = temp_file("word.txt", "1 1 2 3\n1 1 x 3\n");
+    const std::string word = test::temp_file("given-10", "word.txt", "1 1 2 3\n1 1 x 3\n");
     CHECK(contains(data_error([&] { read_ucr(word); }), "line 2"));
-    const std::string nan = temp_file("nan.txt", "1 1 NaN 3\n");
+    const std::string nan = test::temp_file("given-10", "nan.txt", "1 1 NaN 3\n");
     CHECK(contains(data_error([&] { read_ucr(nan); }), "NaN"));
-    const std::string empty = temp_file("empty.txt", "\n\n");
+    const std::string empty = test::temp_file("given-10", "empty.txt", "\n\n");
     CHECK(contains(data_error([&] { read_ucr(empty); }), "empty"));
     // Labels beyond int and values beyond float are refused, a huge token is not echoed whole.
     for (const char* label : {"1e300", "-3000000000", "-08888888888888888888888800"}) {
-        const std::string big = temp_file("big.txt", "1 1 2 3\n" + std::string(label) + " 1 2 3\n");
+        const std::string big =
+            test::temp_file("given-10", "big.txt", "1 1 2 3\n" + std::string(label) + " 1 2 3\n");
         const std::string e = data_error([&] { read_ucr(big); });
         CHECK_MESSAGE((contains(e, "line 2") && contains(e, "beyond the labels")),
                       label << ": " << e);
     }
-    const std::string f39 = temp_file("f39.txt", "1 1 2 3\n2 1 1e39 3\n");
+    const std::string f39 = test::temp_file("given-10", "f39.txt", "1 1 2 3\n2 1 1e39 3\n");
     CHECK(contains(data_error([&] { read_ucr(f39); }), "beyond the float range"));
-    const std::string long_tok =
-        temp_file("long.txt", "1 1 2 3\n2 1 " + std::string(100000, '9') + "x 3\n");
+    const std::string long_tok = test::temp_file(
+        "given-10", "long.txt", "1 1 2 3\n2 1 " + std::string(100000, '9') + "x 3\n");
     const std::string e2 = data_error([&] { read_ucr(long_tok); });
     CHECK_MESSAGE((contains(e2, "(100001 characters)") && e2.size() < 2000), e2.substr(0, 300));
 }
 
 TEST_CASE("10 given generate_ecg: beats have the P-QRS-T shape, segment_beats centres each") {
-    const Ecg e = small_ecg(0);
+    EcgConfig c;  // two minutes of normal beats
+    c.seconds = 120, c.hr_bpm = 72, c.seed = 7;
+    const Ecg e = generate_ecg(c);
     // Heart rate from the R peaks: in the requested range around 72 bpm.
     std::vector<double> hr;
     for (size_t k = 1; k < e.r_peaks.size(); ++k)

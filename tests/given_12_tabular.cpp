@@ -18,17 +18,10 @@ using namespace ae::l12;
 namespace {
 
 std::string data_error(const std::string& path, const ReadOptions& o = {}) {
-    try {
-        read_table(path, o);
-    } catch (const DataError& e) {
-        return e.what();
-    }
-    return "";
+    return test::error_of<DataError>([&] { read_table(path, o); }, "");
 }
 
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
+using test::contains;
 
 }  // namespace
 

@@ -30,21 +30,6 @@ Matrix mat(std::initializer_list<std::initializer_list<float>> rows) {
     return m;
 }
 
-// A file in this test process's temporary folder (test::temp_root), removed with it at exit.
-std::string temp_file(const std::string& name, const std::string& text) {
-    const auto dir = test::temp_root() / "l10";
-    std::filesystem::create_directories(dir);
-    const std::string path = (dir / name).string();
-    std::ofstream(path) << text;
-    return path;
-}
-
-Ecg small_ecg(double rate, uint64_t seed = 7) {
-    EcgConfig c;
-    c.seconds = 120, c.hr_bpm = 72, c.anomaly_rate = rate, c.seed = seed;
-    return generate_ecg(c);
-}
-
 }  // namespace
 
 TEST_CASE("10 step 1 sliding_windows: count, contents and the uncovered tail") {
@@ -70,7 +55,7 @@ TEST_CASE("10 step 1 sliding_windows: rejects stride 0, a window longer than the
 
 TEST_CASE("10 step 1 sliding_windows: over a column of a CSV file") {
     const std::string ok =
-        temp_file("ok.csv", "time,ecg,resp\n0,0.5,1\n1,1.5,1\n2,-0.25,1\n3,2,1\n");
+        test::temp_file("l10", "ok.csv", "time,ecg,resp\n0,0.5,1\n1,1.5,1\n2,-0.25,1\n3,2,1\n");
     const Signal v = read_csv_column(ok, "ecg");
     test::check_close(sliding_windows(v, 2, 2), mat({{0.5f, 1.5f}, {-0.25f, 2}}), 1e-6,
                       "windows of the CSV column");
@@ -87,10 +72,10 @@ TEST_CASE("10 step 2a fit_scaler: the global range of the training rows, constan
 }
 
 TEST_CASE("10 step 2a fit_scaler: fitted on a small UCR file") {
-    const std::string ok = temp_file("ok_TRAIN.txt",
-                                     "1.0000000e+00  1.0 2.0  3.0\n"
-                                     "2,0.5,-1.5,4\n"
-                                     "  1\t0 0 0\n\n");
+    const std::string ok = test::temp_file("l10", "ok_TRAIN.txt",
+                                           "1.0000000e+00  1.0 2.0  3.0\n"
+                                           "2,0.5,-1.5,4\n"
+                                           "  1\t0 0 0\n\n");
     const Scaler s = fit_scaler(read_ucr(ok).x, Scaling::Global);
     CHECK(s.lo == doctest::Approx(-1.5));
     CHECK(s.hi == doctest::Approx(4));
@@ -125,7 +110,9 @@ TEST_CASE("10 step 3a classical_features: hand-computed min, max, mean, median, 
 }
 
 TEST_CASE("10 step 3a classical_features: each generated beat has one peak over 0.7 mV, its R") {
-    const Beats b = segment_beats(small_ecg(0));
+    EcgConfig c;  // two minutes of normal beats
+    c.seconds = 120, c.hr_bpm = 72, c.seed = 7;
+    const Beats b = segment_beats(generate_ecg(c));
     REQUIRE(b.x.shape()[0] > 100);
     const Matrix f = classical_features(b.x, 0.7);
     for (size_t i = 0; i < b.x.shape()[0]; ++i) {

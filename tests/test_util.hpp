@@ -311,4 +311,31 @@ void check_rejects(F&& f, const std::string& what, const std::vector<std::string
     }
 }
 
+// The message of the E that f throws, or `none` when it throws nothing; another exception type
+// is not caught, so an error of the wrong kind fails the test.
+template <class E = ae::Error, class F>
+std::string error_of(F f, const std::string& none = "(no error)") {
+    try {
+        f();
+    } catch (const E& e) {
+        return e.what();
+    }
+    return none;
+}
+
+// A file with text in this test process's temporary folder (temp_root() / folder), removed with
+// it at exit; returns its path.
+inline std::string temp_file(const std::string& folder, const std::string& name,
+                             const std::string& text) {
+    const std::filesystem::path dir = temp_root() / folder;
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / name).string();
+    std::ofstream(path) << text;
+    return path;
+}
+
+inline bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
 }  // namespace test

@@ -7,14 +7,6 @@
 
 namespace ae::l02 {
 
-namespace {
-// A message to continue with a sentence of our own: its final period dropped.
-std::string without_period(std::string message) {
-    if (!message.empty() && message.back() == '.') message.pop_back();
-    return message;
-}
-}  // namespace
-
 void save_autoencoder(const std::string& path, Autoencoder& model, const std::string& note) {
     save_mlp_autoencoder(path, model, note);
 }

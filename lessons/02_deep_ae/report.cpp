@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "ae/autoencoder.hpp"
 #include "ae/expect.hpp"
 #include "ae/io.hpp"
 #include "ae/plot.hpp"
@@ -140,10 +141,7 @@ void write_results(const std::string& out, const Options& opt, const DataSplit& 
 }  // namespace
 
 void print_model(Autoencoder& model, const std::string& loaded_from) {
-    std::cout << "Model: " << model.config.describe() << ", " << count_parameters(model.params())
-              << " parameters" << (loaded_from.empty() ? "" : ", loaded from " + loaded_from)
-              << "\n  encoder " << model.encoder.name() << "\n  decoder " << model.decoder.name()
-              << "\n";
+    std::cout << describe_model(model, loaded_from);
 }
 
 void report(const Options& opt, bool default_run, const DataSplit& data, Autoencoder& model,

@@ -16,14 +16,6 @@
 namespace ae::l08 {
 
 namespace {
-// A message to continue with a sentence of our own: its final period dropped.
-std::string without_period(std::string message) {
-    if (!message.empty() && message.back() == '.') message.pop_back();
-    return message;
-}
-}  // namespace
-
-namespace {
 const char* const kKind = "conv_autoencoder";
 
 // The parameters build_conv_autoencoder makes for c (each spatial level divided by the stride):

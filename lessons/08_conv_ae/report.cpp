@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "ae/autoencoder.hpp"
 #include "ae/expect.hpp"
 #include "ae/io.hpp"
 #include "ae/plot.hpp"
@@ -112,10 +113,7 @@ void pictures(const std::string& out, const DataSplit& data, ConvAutoencoder& mo
 }  // namespace
 
 void print_model(ConvAutoencoder& model, const std::string& loaded_from) {
-    std::cout << "Model: " << model.config.describe() << ", " << count_parameters(model.params())
-              << " parameters" << (loaded_from.empty() ? "" : ", loaded from " + loaded_from)
-              << "\n  encoder " << model.encoder.name() << "\n  decoder " << model.decoder.name()
-              << "\n";
+    std::cout << describe_model(model, loaded_from);
     for (const Param& p : model.params())
         std::printf("    %-8s %-12s %zu\n", p.name.c_str(), shape_str(*p.value).c_str(),
                     p.value->size());

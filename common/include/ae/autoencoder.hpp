@@ -53,6 +53,17 @@ struct MlpAutoencoder {
     std::vector<Param> params();
 };
 
+// How a program introduces its autoencoder (any with config.describe(), params(), encoder and
+// decoder: lesson 02's, lesson 08's conv model): "Model: DESCRIPTION, N parameters[, loaded from
+// PATH]" and a line for the encoder's and the decoder's layers.
+template <class Model>
+std::string describe_model(Model& model, const std::string& loaded_from) {
+    return "Model: " + model.config.describe() + ", " +
+           std::to_string(count_parameters(model.params())) + " parameters" +
+           (loaded_from.empty() ? "" : ", loaded from " + loaded_from) + "\n  encoder " +
+           model.encoder.name() + "\n  decoder " + model.decoder.name() + "\n";
+}
+
 // f applied to row blocks of x (at most `chunk` rows each), so big sets never hold every
 // activation at once. x: (N, D) -> (N, C); out_cols is C for an empty x.
 Matrix forward_in_chunks(const Matrix& x, size_t chunk, size_t out_cols,

@@ -6,6 +6,13 @@
 
 namespace ae {
 
+// A message to continue with a sentence of one's own ("... . Train one with: ..."): its final
+// period dropped.
+inline std::string without_period(std::string message) {
+    if (!message.empty() && message.back() == '.') message.pop_back();
+    return message;
+}
+
 // Base of all workshop errors; the lesson programs print what() and exit 1.
 struct Error : std::runtime_error {
     using std::runtime_error::runtime_error;
