@@ -1,6 +1,7 @@
-// Throughput of lesson 08's convolutional autoencoder on the CPU (the reference solution's
-// im2col + OpenBLAS), against OpenBLAS sgemm on the same matrix shapes in the same process.
-// Run: build/bin/bench_conv [--batch-size 128] [--batches 60] [--threads N]
+// Throughput of lesson 08's convolutional autoencoder on the CPU (the reference's tuned twins,
+// solutions/08_conv_ae/exercise_fast.cpp: run-copy im2col + OpenBLAS; --kernels plain: the plain
+// reference), against OpenBLAS sgemm on the same matrix shapes in the same process.
+// Run: build/bin/bench_conv [--batch-size 128] [--batches 60] [--threads N] [--kernels plain]
 // Prints progress on stderr and ONE JSON line on stdout: seconds per training batch and per
 // 60,000-image epoch, and the GFLOP/s of the conv layers (forward + backward, im2col/col2im
 // included) next to sgemm's on their three products alone.
@@ -8,8 +9,10 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <string>
 
 #include "08_conv_ae/exercise.hpp"
+#include "08_conv_ae/exercise_fast.hpp"
 #include "ae/cli.hpp"
 #include "ae/io.hpp"
 #include "ae/linalg.hpp"
@@ -79,14 +82,21 @@ int main(int argc, char** argv) {
         defaults.batch_size = 128;
         CommandLine cli({"bench", "bench_conv", "Conv AE throughput vs OpenBLAS sgemm"}, defaults);
         int batches = 60;
+        std::string kernels = "tuned";
         bench::add_blas_threads_flag(cli.app());
         cli.app()
             .add_option("--batches", batches, "training steps timed")
             ->check(whole_flag(1, 100000, "training steps timed"));
+        cli.app()
+            .add_option("--kernels", kernels,
+                        "the layers' functions: tuned (exercise_fast.cpp) or plain (exercise.cpp)")
+            ->capture_default_str()
+            ->check(CLI::IsMember({"tuned", "plain"}));
         // Random images of one batch: no data, no device choice (CPU), no files written.
         cli.without({"--epochs", "--data-dir", "--train-limit", "--quick", "--device", "--out"});
         if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
         const Options& opt = cli.options();
+        if (kernels == "tuned") conv_kernels() = fast::kernels();
         const size_t n = size_t(opt.batch_size);
         Rng rng(opt.seed);
         ConvAeConfig config;
@@ -157,7 +167,8 @@ int main(int argc, char** argv) {
             .set("conv_gflops_cpu", round_to(conv_cpu, 1))
             .set("sgemm_gflops_cpu", round_to(sgemm_cpu, 1))
             .set("ratio_cpu", round_to(conv_cpu / sgemm_cpu, 3))
-            .set("blas_threads", openblas_get_num_threads());
+            .set("blas_threads", openblas_get_num_threads())
+            .set("kernels", kernels);
         std::printf("%s\n", line.dump_line().c_str());
         return 0;
     });

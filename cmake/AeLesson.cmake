@@ -3,7 +3,8 @@
 #   lesson_NN         the learner's program: main.cpp + report.cpp + the learner's exercise.cpp
 #   solution_NN       the reference program: the same main.cpp + report.cpp + solutions/FOLDER/exercise.cpp
 #   test_lesson_NN    tests/lesson_FOLDER.cpp against the learner's exercise.cpp
-#   test_solution_NN  the same tests against the reference
+#   test_solution_NN  the same tests against the reference (and, where the reference keeps a tuned
+#                     twin, solutions/FOLDER/exercise_fast.cpp, the cases that compare the two)
 #   test_given_NN     tests/given_FOLDER.cpp, where it exists: the given code's own tests, linked
 #                     with the reference; label given, so the stub check and ./workshop check's
 #                     steps leave them out (they are not the learner's and pass on the stubs)
@@ -93,6 +94,7 @@ function(ae_add_lesson id folder)
 
   # given.cpp (and given_*.cpp where one file would grow too long): code the lesson provides
   # around the exercise, compiled once for both builds.
+  file(GLOB solution_fast CONFIGURE_DEPENDS ${solution_dir}/exercise_fast.cpp)
   set(given_objects "")
   file(GLOB given_sources CONFIGURE_DEPENDS ${lesson_dir}/given.cpp ${lesson_dir}/given_*.cpp)
   if(given_sources)
@@ -110,7 +112,9 @@ function(ae_add_lesson id folder)
   foreach(variant lesson lesson_check solution)
     set(lib ${variant}_${id}_exercise)
     if(variant STREQUAL "solution")
-      add_library(${lib} STATIC ${solution_dir}/exercise.cpp ${given_objects})
+      # exercise_fast.cpp, where there is one: tuned twins of the plain reference (the benchmarks).
+      add_library(${lib} STATIC ${solution_dir}/exercise.cpp ${solution_fast} ${given_objects})
+      target_include_directories(${lib} PUBLIC ${PROJECT_SOURCE_DIR}/solutions)
     else()
       add_library(${lib} STATIC ${lesson_dir}/exercise.cpp ${given_objects})
     endif()
@@ -148,11 +152,26 @@ function(ae_add_lesson id folder)
     ae_use_pch(${obj})
   endforeach()
 
+  # With a tuned twin, the reference's tests are compiled once more with AE_REFERENCE_TESTS: the
+  # cases under it compare the twin with the plain reference (the learner's build has no twin).
+  set(solution_tests lesson_${id}_tests)
+  if(solution_fast)
+    set(solution_tests lesson_${id}_reference_tests)
+    add_library(${solution_tests} OBJECT ${test_src})
+    target_include_directories(${solution_tests} PRIVATE ${include_dirs} ${PROJECT_SOURCE_DIR}/solutions)
+    target_compile_definitions(${solution_tests} PRIVATE AE_REFERENCE_TESTS)
+    target_link_libraries(${solution_tests} PRIVATE ae doctest::doctest)
+    ae_use_pch(${solution_tests})
+  endif()
+
   foreach(kind lesson solution)
     add_executable(${kind}_${id} $<TARGET_OBJECTS:lesson_${id}_main>)
     target_link_libraries(${kind}_${id} PRIVATE ${kind}_${id}_exercise)
-    add_executable(test_${kind}_${id} $<TARGET_OBJECTS:lesson_${id}_tests>
-                   $<TARGET_OBJECTS:ae_doctest_main>)
+    set(tests_obj lesson_${id}_tests)
+    if(kind STREQUAL "solution")
+      set(tests_obj ${solution_tests})
+    endif()
+    add_executable(test_${kind}_${id} $<TARGET_OBJECTS:${tests_obj}> $<TARGET_OBJECTS:ae_doctest_main>)
     set(tested ${kind}_${id}_exercise)
     if(kind STREQUAL "lesson")
       set(tested lesson_check_${id}_exercise)

@@ -14,6 +14,9 @@
 #include "ae/data.hpp"
 #include "ae/error.hpp"
 #include "exercise.hpp"
+#ifdef AE_REFERENCE_TESTS
+#include "07_knn/exercise_fast.hpp"
+#endif
 #include "test_util.hpp"
 
 // Labels and confusion rows print as {1, 2, 3} in failure messages (not doctest's "{?}").
@@ -163,6 +166,44 @@ TEST_CASE("07 step 2 k_nearest: K = R returns every reference sorted, K = 0 and 
                   {"7", "6"});
     check_rejects([&] { k_nearest(Matrix{{1.f}}, refs, 0, 512); }, "K = 0", {"0"});
 }
+
+#ifdef AE_REFERENCE_TESTS
+// The reference's tuned search (solutions/07_knn/exercise_fast.cpp) against its plain one
+// (exercise.cpp). Compiled only into the reference's tests: the learner's build has no twin.
+TEST_CASE("07 step 2 k_nearest: the tuned twin gives the plain reference's answer, ties included") {
+    // Small whole coordinates: every product and sum is exact in float, so both searches see the
+    // same numbers and the many equal distances test the tie rule across tiles and threads.
+    Rng rng(11);
+    auto whole = [&](size_t n, size_t d) {
+        Matrix m = rng.uniform(n, d);
+        for (float& v : m) v = std::floor(4.f * v);
+        return m;
+    };
+    // 700 x 6,100 is above the size at which the twin splits the queries over two threads (with
+    // two cores and two OpenBLAS threads); 6,100 references end in a partial chunk for every
+    // block; block 37 gives partial query blocks and chunks of 3,542 references.
+    const Matrix queries = whole(700, 8), refs = whole(6100, 8);
+    for (size_t block : {size_t{1}, size_t{37}, size_t{256}, size_t{512}}) {
+        const size_t k = 7;
+        const Neighbours plain = k_nearest(queries, refs, k, block),
+                         tuned = fast::k_nearest(queries, refs, k, block);
+        REQUIRE(tuned.k == k);
+        REQUIRE(tuned.index.size() == plain.index.size());
+        size_t wrong = 0;
+        for (size_t i = 0; i < plain.index.size(); ++i)
+            wrong += tuned.index[i] != plain.index[i] || tuned.dist2[i] != plain.dist2[i];
+        CHECK_MESSAGE(wrong == 0, "block ", block, ": ", wrong, " of ", plain.index.size(),
+                      " neighbours differ between fast::k_nearest and k_nearest");
+    }
+    // K = R (every reference, sorted) on a few queries, and the same errors.
+    const Matrix few = whole(5, 8), nine = whole(9, 8);
+    const Neighbours all_plain = k_nearest(few, nine, 9), all_tuned = fast::k_nearest(few, nine, 9);
+    CHECK(all_tuned.index == all_plain.index);
+    CHECK(all_tuned.dist2 == all_plain.dist2);
+    check_rejects([&] { fast::k_nearest(few, nine, 10); }, "K = 10 with R = 9", {"10", "9"});
+    check_rejects([&] { fast::k_nearest(few, nine, 0); }, "K = 0", {"0"});
+}
+#endif
 
 TEST_CASE("07 step 3 knn_vote: the majority wins and a tie goes to the nearest tied label") {
     const Labels ref_labels = {0, 1, 2, 1, 0, 2, 3};

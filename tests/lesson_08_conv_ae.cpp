@@ -11,6 +11,9 @@
 #include "ae/error.hpp"
 #include "ae/io.hpp"
 #include "exercise.hpp"
+#ifdef AE_REFERENCE_TESTS
+#include "08_conv_ae/exercise_fast.hpp"
+#endif
 #include "test_util.hpp"
 
 using namespace ae;
@@ -382,6 +385,57 @@ TEST_CASE("08 step 5b conv_transpose_backward: dW, db and dx match central diffe
                       "with input_grad false, dx should stay empty");
     }
 }
+
+#ifdef AE_REFERENCE_TESTS
+// The reference's tuned twins (solutions/08_conv_ae/exercise_fast.cpp) against its plain
+// functions (exercise.cpp), on the shapes above and the model's own layers: the same copies and
+// the same additions in the same order, so the same floats, exactly. Compiled only into the
+// reference's tests: the learner's build has no twins.
+TEST_CASE(
+    "08 step 5b conv_transpose_backward: the tuned twins give the plain reference's numbers") {
+    Rng rng(9);
+    std::vector<Case> all = cases();
+    all.push_back({geo(1, 28, 28, 3, 2, 1), 3, 16});   // the encoder's first layer
+    all.push_back({geo(16, 14, 14, 3, 2, 1), 2, 32});  // its second
+    all.push_back({geo(16, 14, 14, 4, 2, 1), 2, 32});  // the decoder's first, transposed
+    all.push_back({geo(1, 28, 28, 4, 2, 1), 3, 16});   // its last, transposed
+    for (const Case& t : all) {
+        const ConvGeometry& g = t.g;
+        const size_t rows =
+            t.n * out_len(g.h, g.k, g.stride, g.pad) * out_len(g.w, g.k, g.stride, g.pad);
+        const auto [x, W, b] = conv_inputs(rng, t);
+        test::check_close(fast::im2col(x, g), im2col(x, g), 0, what(t) + ": fast::im2col");
+        const Matrix y = rng.uniform(rows, g.k * g.k * g.c, -1, 1);
+        test::check_close(fast::col2im(y, g, t.n), col2im(y, g, t.n), 0,
+                          what(t) + ": fast::col2im");
+        Matrix cols, fast_cols;
+        const Matrix out = conv2d_forward(x, W, b, g, cols);
+        test::check_close(fast::conv2d_forward(x, W, b, g, fast_cols), out, 0,
+                          what(t) + ": fast::conv2d_forward");
+        test::check_close(fast_cols, cols, 0, what(t) + ": fast::conv2d_forward's cols");
+        const Matrix grad = rng.uniform(out.shape()[0], out.shape()[1], -1, 1);
+        const ConvGrads plain = conv2d_backward(grad, cols, W, g),
+                        tuned = fast::conv2d_backward(grad, cols, W, g);
+        test::check_close(tuned.dW, plain.dW, 0, what(t) + ": fast::conv2d_backward dW");
+        test::check_close(tuned.db, plain.db, 0, what(t) + ": fast::conv2d_backward db");
+        test::check_close(tuned.dx, plain.dx, 0, what(t) + ": fast::conv2d_backward dx");
+        // The transposed convolution: its input is the convolution's output.
+        const Matrix bc = rng.normal(1, g.c);
+        const Matrix up = conv_transpose_forward(out, W, bc, g);
+        test::check_close(fast::conv_transpose_forward(out, W, bc, g), up, 0,
+                          what(t) + ": fast::conv_transpose_forward");
+        const Matrix grad_up = rng.uniform(up.shape()[0], up.shape()[1], -1, 1);
+        const ConvGrads plain_t = conv_transpose_backward(grad_up, out, W, g),
+                        tuned_t = fast::conv_transpose_backward(grad_up, out, W, g);
+        test::check_close(tuned_t.dW, plain_t.dW, 0,
+                          what(t) + ": fast::conv_transpose_backward dW");
+        test::check_close(tuned_t.db, plain_t.db, 0,
+                          what(t) + ": fast::conv_transpose_backward db");
+        test::check_close(tuned_t.dx, plain_t.dx, 0,
+                          what(t) + ": fast::conv_transpose_backward dx");
+    }
+}
+#endif
 
 // ---- Step 6: the model
 

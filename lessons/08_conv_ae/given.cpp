@@ -45,6 +45,12 @@ Matrix init_weights(size_t rows, size_t cols, double fan_in, double fan_out, Con
 }
 }  // namespace
 
+ConvKernels& conv_kernels() {
+    static ConvKernels yours{conv2d_forward, conv2d_backward, conv_transpose_forward,
+                             conv_transpose_backward};
+    return yours;
+}
+
 Conv2d::Conv2d(size_t in_channels, size_t out_channels, size_t kernel, size_t stride, size_t pad,
                size_t in_h, size_t in_w, Rng& rng, ConvInit init) {
     g_ = {in_channels,
@@ -64,17 +70,17 @@ Conv2d::Conv2d(size_t in_channels, size_t out_channels, size_t kernel, size_t st
 }
 
 Matrix Conv2d::forward(const Matrix& x) {
-    return conv2d_forward(x, W, b, g_, cols_);
+    return conv_kernels().conv2d_forward(x, W, b, g_, cols_);
 }
 
 Matrix Conv2d::backward(const Matrix& grad_out) {
-    ConvGrads g = conv2d_backward(grad_out, cols_, W, g_, true);
+    ConvGrads g = conv_kernels().conv2d_backward(grad_out, cols_, W, g_, true);
     dW += g.dW, db += g.db;
     return std::move(g.dx);
 }
 
 void Conv2d::backward_params_only(const Matrix& grad_out) {
-    ConvGrads g = conv2d_backward(grad_out, cols_, W, g_, false);
+    ConvGrads g = conv_kernels().conv2d_backward(grad_out, cols_, W, g_, false);
     dW += g.dW, db += g.db;
 }
 
@@ -113,17 +119,17 @@ Matrix ConvTranspose2d::forward(const Matrix& x) {
                          std::to_string(W.shape()[1]) + " channels of " + std::to_string(in_.h) +
                          "x" + std::to_string(in_.w) + ", got " + shape_str(x));
     x_ = x;
-    return conv_transpose_forward(x, W, b, g_);
+    return conv_kernels().conv_transpose_forward(x, W, b, g_);
 }
 
 Matrix ConvTranspose2d::backward(const Matrix& grad_out) {
-    ConvGrads g = conv_transpose_backward(grad_out, x_, W, g_, true);
+    ConvGrads g = conv_kernels().conv_transpose_backward(grad_out, x_, W, g_, true);
     dW += g.dW, db += g.db;
     return std::move(g.dx);
 }
 
 void ConvTranspose2d::backward_params_only(const Matrix& grad_out) {
-    ConvGrads g = conv_transpose_backward(grad_out, x_, W, g_, false);
+    ConvGrads g = conv_kernels().conv_transpose_backward(grad_out, x_, W, g_, false);
     dW += g.dW, db += g.db;
 }
 

@@ -49,8 +49,24 @@ struct ConvGrads {
 
 enum class ConvInit { He, Xavier };  // He before a ReLU, Xavier before a sigmoid or a linear code
 
+// The four functions the layers below call: by default yours (exercise.hpp). A benchmark may
+// point them at another implementation of the same contract (bench_conv: the reference's tuned
+// twins, solutions/08_conv_ae/exercise_fast.hpp); the lesson's program and tests never do.
+struct ConvKernels {
+    Matrix (*conv2d_forward)(const Matrix& x, const Matrix& W, const Matrix& b,
+                             const ConvGeometry& g, Matrix& cols);
+    ConvGrads (*conv2d_backward)(const Matrix& grad_out, const Matrix& cols, const Matrix& W,
+                                 const ConvGeometry& g, bool input_grad);
+    Matrix (*conv_transpose_forward)(const Matrix& x, const Matrix& W, const Matrix& b,
+                                     const ConvGeometry& g);
+    ConvGrads (*conv_transpose_backward)(const Matrix& grad_out, const Matrix& x, const Matrix& W,
+                                         const ConvGeometry& g, bool input_grad);
+};
+ConvKernels& conv_kernels();
+
 // A 2-D convolution as an ae::Layer: x (N, H*W*C) -> y (N, OH*OW*F), through your
-// conv2d_forward / conv2d_backward. W: (K*K*C, F), row (ky*K + kx)*C + c; b: (1, F).
+// conv2d_forward / conv2d_backward (conv_kernels()). W: (K*K*C, F), row (ky*K + kx)*C + c; b: (1,
+// F).
 class Conv2d : public Layer {
   public:
     // Throws ae::ShapeError (from your conv_output_size) when the geometry is impossible.

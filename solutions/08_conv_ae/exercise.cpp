@@ -1,6 +1,7 @@
 // Lesson 08, reference solution: im2col/col2im, the convolution and its transpose as one GEMM
 // each, their backward passes, and the model builder. Images are channel-last rows (HWC), so
-// a patch row of im2col copies runs of C contiguous floats and GEMM outputs need no transpose.
+// im2col copies the C contiguous floats of a tap at once and GEMM outputs need no transpose.
+// The tuned twins (one copy per run of taps, used by bench_conv) are in exercise_fast.cpp.
 // Check with: ./workshop test 08
 #include <algorithm>
 
@@ -19,41 +20,28 @@ OutSize conv_output_size(const ConvGeometry& g) {
     return {(g.h + 2 * g.pad - g.k) / g.stride + 1, (g.w + 2 * g.pad - g.k) / g.stride + 1};
 }
 
-namespace {
-// Visits every run of taps that lies inside the image: for patch row r and kernel row ky, the
-// taps kx0..kx1-1 read input pixels (iy, ix0..) that are contiguous in the channel-last layout,
-// and so are their columns in cols. f(r, first column, first input float, floats in the run).
-// One copy per run instead of one per tap: im2col of a 1-channel image moves 3 floats at once.
-template <class F>
-void for_each_run(const ConvGeometry& g, size_t n, const OutSize& o, F&& f) {
-    const long h = long(g.h), w = long(g.w), k = long(g.k), s = long(g.stride), p = long(g.pad);
-    size_t r = 0;
-    for (size_t img = 0; img < n; ++img)
-        for (long oy = 0; oy < long(o.h); ++oy)
-            for (long ox = 0; ox < long(o.w); ++ox, ++r) {
-                const long x0 = ox * s - p;  // input column of tap kx = 0
-                const long kx0 = std::max(0L, -x0), kx1 = std::min(k, w - x0);
-                if (kx1 <= kx0) continue;
-                for (long ky = 0; ky < k; ++ky) {
-                    const long iy = oy * s + ky - p;
-                    if (iy < 0 || iy >= h) continue;
-                    const size_t pixel = (img * g.h + size_t(iy)) * g.w + size_t(x0 + kx0);
-                    f(r, size_t(ky * k + kx0) * g.c, pixel * g.c, size_t(kx1 - kx0) * g.c);
-                }
-            }
-}
-}  // namespace
-
 Matrix im2col(const Matrix& x, const ConvGeometry& g) {
     require_images(x, g, "im2col input");
     const OutSize o = conv_output_size(g);
     const size_t n = x.shape()[0], kkc = g.k * g.k * g.c;
+    const long h = long(g.h), w = long(g.w), k = long(g.k), s = long(g.stride), p = long(g.pad);
     Matrix cols = xt::zeros<float>({n * o.h * o.w, kkc});  // zeros: the padding
-    const float* src = x.data();
-    float* dst = cols.data();
-    for_each_run(g, n, o, [&](size_t r, size_t col, size_t from, size_t len) {
-        std::copy(src + from, src + from + len, dst + r * kkc + col);
-    });
+    for (size_t img = 0, r = 0; img < n; ++img)
+        for (long oy = 0; oy < long(o.h); ++oy)
+            for (long ox = 0; ox < long(o.w); ++ox, ++r)
+                for (long ky = 0; ky < k; ++ky) {
+                    const long iy = oy * s + ky - p;  // the input row of tap (ky, kx)
+                    if (iy < 0 || iy >= h) continue;
+                    for (long kx = 0; kx < k; ++kx) {
+                        const long ix = ox * s + kx - p;  // and its column
+                        if (ix < 0 || ix >= w) continue;
+                        // The C channels of one tap are contiguous in both matrices.
+                        const float* from =
+                            x.data() + (img * g.h * g.w + size_t(iy * w + ix)) * g.c;
+                        std::copy(from, from + g.c,
+                                  cols.data() + r * kkc + size_t(ky * k + kx) * g.c);
+                    }
+                }
     return cols;
 }
 
@@ -61,14 +49,23 @@ Matrix col2im(const Matrix& cols, const ConvGeometry& g, size_t n) {
     const OutSize o = conv_output_size(g);
     const size_t kkc = g.k * g.k * g.c;
     require_shape(cols, n * o.h * o.w, kkc, g.describe() + ": col2im input");
+    const long h = long(g.h), w = long(g.w), k = long(g.k), s = long(g.stride), p = long(g.pad);
     Matrix x = xt::zeros<float>({n, g.h * g.w * g.c});
-    const float* src = cols.data();
-    float* dst = x.data();
-    for_each_run(g, n, o, [&](size_t r, size_t col, size_t to, size_t len) {
-        const float* s = src + r * kkc + col;
-        float* d = dst + to;
-        for (size_t j = 0; j < len; ++j) d[j] += s[j];
-    });
+    // The loops of im2col with the copy reversed: where windows overlap, their entries add up.
+    for (size_t img = 0, r = 0; img < n; ++img)
+        for (long oy = 0; oy < long(o.h); ++oy)
+            for (long ox = 0; ox < long(o.w); ++ox, ++r)
+                for (long ky = 0; ky < k; ++ky) {
+                    const long iy = oy * s + ky - p;
+                    if (iy < 0 || iy >= h) continue;
+                    for (long kx = 0; kx < k; ++kx) {
+                        const long ix = ox * s + kx - p;
+                        if (ix < 0 || ix >= w) continue;
+                        float* to = x.data() + (img * g.h * g.w + size_t(iy * w + ix)) * g.c;
+                        const float* from = cols.data() + r * kkc + size_t(ky * k + kx) * g.c;
+                        for (size_t c = 0; c < g.c; ++c) to[c] += from[c];
+                    }
+                }
     return x;
 }
 
