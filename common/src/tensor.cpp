@@ -69,17 +69,17 @@ void Rng::normal_fast(float* out, size_t n, float mean, float stddev) {
         const size_t padded = (pairs + Batch::size - 1) / Batch::size * Batch::size;
         std::fill(u1 + pairs, u1 + padded, 1.f);  // unused lanes: finite, no draws
         std::fill(theta + pairs, theta + padded, 0.f);
-        alignas(64) float block[2 * kPairs];  // the two values of a pair side by side
+        alignas(64) float cos_half[kPairs], sin_half[kPairs];
         for (size_t i = 0; i < padded; i += Batch::size) {
             const Batch r = xsimd::sqrt(Batch(-2.f) * xsimd::log(Batch::load_aligned(u1 + i)));
             const auto sc = xsimd::sincos(Batch::load_aligned(theta + i));
-            const Batch c = Batch(mean) + Batch(stddev) * r * sc.second,
-                        s = Batch(mean) + Batch(stddev) * r * sc.first;
-            xsimd::zip_lo(c, s).store_aligned(block + 2 * i);
-            xsimd::zip_hi(c, s).store_aligned(block + 2 * i + Batch::size);
+            (Batch(mean) + Batch(stddev) * r * sc.second).store_aligned(cos_half + i);
+            (Batch(mean) + Batch(stddev) * r * sc.first).store_aligned(sin_half + i);
         }
+        // Pair i to out[2i], out[2i + 1], as plain::normal_fast. (Not xsimd::zip_lo/zip_hi: they
+        // interleave within 128-bit lanes, which put pairs out of order with AVX2 and AVX-512.)
         const size_t count = std::min(2 * pairs, n - done);
-        std::copy_n(block, count, out + done);
+        for (size_t j = 0; j < count; ++j) out[done + j] = (j % 2 ? sin_half : cos_half)[j / 2];
         done += count;
     }
 }
