@@ -1,14 +1,21 @@
 // The hand-vectorised kernels of the library against the plain code they replace: the blocked
 // float sum behind the losses (common/src/simd.hpp) on the output layer's size, the Gaussian
 // sampler Rng::normal_fast against Rng::normal (one std::normal_distribution draw per entry), and
-// the BCE from logits as whole-matrix xtensor statements against std::exp/std::log1p per entry.
+// the BCE from logits as whole-matrix xtensor statements against std::exp/std::log1p per entry;
+// and each fast kernel against its plain twin (common/src/plain.hpp) on one training batch and
+// on a whole-dataset pass, where the fast ones split over the cores.
 // Run: build/bin/bench_kernels   (one JSON line on stdout; fields: bench/README.md)
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "../common/src/plain.hpp"
 #include "../common/src/simd.hpp"
 #include "ae/loss.hpp"
+#include "ae/nn.hpp"
 #include "ae/progress.hpp"
 
 using namespace ae;
@@ -24,6 +31,40 @@ double best_us(int reps, F&& f) {
         best = std::min(best, t.seconds() / reps * 1e6);
     }
     return best;
+}
+// Each fast kernel and its plain twin on an (n, 784) matrix: "name": [fast_us, plain_us], ...
+std::string twins_json(size_t n, int reps, Rng& rng, volatile double& sink) {
+    const Matrix z = rng.normal(n, 784, 0.f, 3.f), t = rng.uniform(n, 784), g = rng.normal(n, 784);
+    Sigmoid layer;
+    const Matrix y = layer.forward(z);
+    std::vector<float> draws(z.size());
+    Rng a(3), b(3);
+    const std::pair<const char*, std::pair<double, double>> rows[] = {
+        {"sigmoid",
+         {best_us(reps, [&] { sink = sigmoid(z)(0, 0); }),
+          best_us(reps, [&] { sink = plain::sigmoid(z)(0, 0); })}},
+        {"sigmoid_backward",
+         {best_us(reps, [&] { sink = layer.backward(g)(0, 0); }),
+          best_us(reps, [&] { sink = plain::sigmoid_backward(y, g)(0, 0); })}},
+        {"mse_loss",
+         {best_us(reps, [&] { sink = mse_loss(z, t).value; }),
+          best_us(reps, [&] { sink = plain::mse_loss(z, t, Reduction::Mean).value; })}},
+        {"bce_with_logits_loss",
+         {best_us(reps, [&] { sink = bce_with_logits_loss(z, t).value; }),
+          best_us(reps, [&] { sink = plain::bce_with_logits_loss(z, t, Reduction::Mean).value; })}},
+        {"normal_fast",
+         {best_us(reps, [&] { a.normal_fast(draws.data(), draws.size()); }),
+          best_us(reps,
+                  [&] { plain::normal_fast(b.engine(), draws.data(), draws.size(), 0, 1); })}},
+    };
+    std::string out;
+    for (const auto& [name, us] : rows) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "%s\"%s\": [%.1f, %.1f]", out.empty() ? "" : ", ", name,
+                      us.first, us.second);
+        out += buf;
+    }
+    return "{" + out + "}";
 }
 }  // namespace
 
@@ -68,12 +109,17 @@ int main() {
         }
         sink = s;
     });
+    // One training batch (256 x 784: one thread) and a whole-dataset pass (10,000 x 784, over
+    // the cores), fast against plain.
+    const std::string batch = twins_json(256, 20, rng, sink),
+                      pass = twins_json(10000, 2, rng, sink);
     std::printf(
         "{\"bench\": \"kernels\", \"entries\": %zu, \"sum_plain_us\": %.1f, \"sum_simd_us\": %.1f, "
         "\"sum_simd_threads_us\": %.1f, \"threads\": %zu, \"normal_ns_per_draw\": %.2f, "
         "\"normal_scalar_ns_per_draw\": %.2f, \"bce_with_logits_us\": %.1f, "
-        "\"bce_per_entry_libm_us\": %.1f}\n",
+        "\"bce_per_entry_libm_us\": %.1f, \"fast_vs_plain_us_256x784\": %s, "
+        "\"fast_vs_plain_us_10000x784\": %s}\n",
         x.size(), plain, simd, threaded, parallel::threads(), normal_ns, scalar_ns, bce_us,
-        bce_plain_us);
+        bce_plain_us, batch.c_str(), pass.c_str());
     return sink == 0.5 ? 1 : 0;
 }
