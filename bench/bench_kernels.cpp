@@ -15,7 +15,6 @@
 #include "../common/src/plain.hpp"
 #include "../common/src/simd.hpp"
 #include "ae/loss.hpp"
-#include "ae/nn.hpp"
 #include "ae/progress.hpp"
 
 using namespace ae;
@@ -34,18 +33,13 @@ double best_us(int reps, F&& f) {
 }
 // Each fast kernel and its plain twin on an (n, 784) matrix: "name": [fast_us, plain_us], ...
 std::string twins_json(size_t n, int reps, Rng& rng, volatile double& sink) {
-    const Matrix z = rng.normal(n, 784, 0.f, 3.f), t = rng.uniform(n, 784), g = rng.normal(n, 784);
-    Sigmoid layer;
-    const Matrix y = layer.forward(z);
+    const Matrix z = rng.normal(n, 784, 0.f, 3.f), t = rng.uniform(n, 784);
     std::vector<float> draws(z.size());
     Rng a(3), b(3);
     const std::pair<const char*, std::pair<double, double>> rows[] = {
         {"sigmoid",
          {best_us(reps, [&] { sink = sigmoid(z)(0, 0); }),
           best_us(reps, [&] { sink = plain::sigmoid(z)(0, 0); })}},
-        {"sigmoid_backward",
-         {best_us(reps, [&] { sink = layer.backward(g)(0, 0); }),
-          best_us(reps, [&] { sink = plain::sigmoid_backward(y, g)(0, 0); })}},
         {"mse_loss",
          {best_us(reps, [&] { sink = mse_loss(z, t).value; }),
           best_us(reps, [&] { sink = plain::mse_loss(z, t, Reduction::Mean).value; })}},

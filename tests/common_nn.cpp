@@ -10,8 +10,6 @@
 #include "ae/gradcheck.hpp"
 #include "ae/loss.hpp"
 #include "ae/nn.hpp"
-#include "../common/src/plain.hpp"
-#include "../common/src/simd.hpp"
 #include "test_util.hpp"
 
 using namespace ae;
@@ -333,22 +331,4 @@ TEST_CASE("common nn Dropout: identity when not training, inverted dropout when 
     const Matrix g = drop.backward(ones);
     CHECK(xt::allclose(g * x, y));
     CHECK_THROWS_AS(Dropout(1.f), Error);
-}
-
-TEST_CASE("common nn Sigmoid: forward and backward split over the cores equal the plain twins") {
-    // 7: a SIMD tail only; 1025: a block and one entry; 669 x 784 >= parallel::kMinParallel
-    // entries, split over the cores.
-    Rng rng(31);
-    for (const auto& [rows, cols] : {std::pair<size_t, size_t>{1, 7}, {1, 1025}, {669, 784}}) {
-        INFO("(" << rows << ", " << cols
-                 << "), threads for the large one: " << parallel::threads());
-        const Matrix z = rng.normal(rows, cols, 0.f, 4.f), g = rng.normal(rows, cols);
-        const Matrix y = plain::sigmoid(z);
-        Sigmoid layer;
-        // The same float operations in the same order: equal up to a contraction into a fused
-        // multiply-add, one rounding of 2^-24, so 1e-6 (times 1 + |expected|).
-        test::check_close(layer.forward(z), y, 1e-6, "Sigmoid forward");
-        test::check_close(layer.backward(g), plain::sigmoid_backward(y, g), 1e-6,
-                          "Sigmoid backward");
-    }
 }

@@ -1,8 +1,8 @@
 // Internal to common/src: the plain twin of every fast kernel of the CPU reference. Each twin is
 // the formula written once, as a plain loop or an xtensor expression, on one thread; it is
-// defined beside the fast version it mirrors (tensor.cpp, loss.cpp, nn.cpp), which the library
-// runs (xsimd batches, threads from simd.hpp, float block sums), and a test compares the two
-// (tests/common_tensor.cpp, common_loss.cpp, common_nn.cpp; Adam's pair: ae/optim.hpp's detail).
+// defined beside the fast version it mirrors (tensor.cpp, loss.cpp), which the library runs
+// (xsimd batches, threads from simd.hpp, float block sums), and a test compares the two
+// (tests/common_tensor.cpp, common_loss.cpp; Adam's pair: ae/optim.hpp's detail).
 #pragma once
 #include <cstddef>
 #include <random>
@@ -23,8 +23,5 @@ Matrix sigmoid(const Matrix& z);
 // The losses of ae/loss.hpp, summed in double in index order: value and gradient.
 LossValue mse_loss(const Matrix& pred, const Matrix& target, Reduction r);
 LossValue bce_with_logits_loss(const Matrix& logits, const Matrix& target, Reduction r);
-
-// The Sigmoid layer's backward from its output y: grad_out * y * (1 - y), (N, D) each.
-Matrix sigmoid_backward(const Matrix& y, const Matrix& grad_out);
 
 }  // namespace ae::plain
