@@ -90,7 +90,6 @@ int main(int argc, char** argv) {
         cli.app()
             .add_option("--kernels", kernels,
                         "the layers' functions: tuned (exercise_fast.cpp) or plain (exercise.cpp)")
-            ->capture_default_str()
             ->check(CLI::IsMember({"tuned", "plain"}));
         // Random images of one batch: no data, no device choice (CPU), no files written.
         cli.without({"--epochs", "--data-dir", "--train-limit", "--quick", "--device", "--out"});

@@ -3,14 +3,19 @@
 // sampler Rng::normal_fast against Rng::normal (one std::normal_distribution draw per entry), and
 // the BCE from logits as whole-matrix xtensor statements against std::exp/std::log1p per entry;
 // and parallel_for / block_sums over 2^19 to 2^23 entries, where they use the cores (the thread
-// pool; built with -fopenmp -DAE_PARALLEL_OPENMP, OpenMP instead: bench/README.md).
+// pool; built with -fopenmp -DAE_PARALLEL_OPENMP, OpenMP instead: bench/README.md); and each fast
+// kernel against its plain twin (common/src/plain.hpp) on one training batch and on a
+// whole-dataset pass, where the fast ones split over the cores.
 // Run: build/bin/bench_kernels   (one JSON line on stdout; fields: bench/README.md)
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <CLI/CLI.hpp>
+#include <string>
+#include <utility>
 #include <vector>
 
+#include "../common/src/plain.hpp"
 #include "../common/src/simd.hpp"
 #include "ae/io.hpp"
 #include "ae/loss.hpp"
@@ -59,6 +64,32 @@ ParallelFigures parallel_figures(Rng& rng, volatile double& sink) {
             });
         }));
     }
+    return out;
+}
+
+// Each fast kernel and its plain twin on an (n, 784) matrix: "name": [fast_us, plain_us], ...
+Json twins_json(size_t n, int reps, Rng& rng, volatile double& sink) {
+    const Matrix z = rng.normal(n, 784, 0.f, 3.f), t = rng.uniform(n, 784);
+    std::vector<float> draws(z.size());
+    Rng a(3), b(3);
+    const std::pair<const char*, std::pair<double, double>> rows[] = {
+        {"sigmoid",
+         {best_us(reps, [&] { sink = sigmoid(z)(0, 0); }),
+          best_us(reps, [&] { sink = plain::sigmoid(z)(0, 0); })}},
+        {"mse_loss",
+         {best_us(reps, [&] { sink = mse_loss(z, t).value; }),
+          best_us(reps, [&] { sink = plain::mse_loss(z, t, Reduction::Mean).value; })}},
+        {"bce_with_logits_loss",
+         {best_us(reps, [&] { sink = bce_with_logits_loss(z, t).value; }),
+          best_us(reps, [&] { sink = plain::bce_with_logits_loss(z, t, Reduction::Mean).value; })}},
+        {"normal_fast",
+         {best_us(reps, [&] { a.normal_fast(draws.data(), draws.size()); }),
+          best_us(reps,
+                  [&] { plain::normal_fast(b.engine(), draws.data(), draws.size(), 0, 1); })}},
+    };
+    Json out;
+    for (const auto& [name, us] : rows)
+        out.set(name, std::vector<double>{round_to(us.first, 1), round_to(us.second, 1)});
     return out;
 }
 }  // namespace
@@ -110,6 +141,9 @@ int main(int argc, char** argv) {
         sink = s;
     });
     const ParallelFigures par = parallel_figures(rng, sink);
+    // One training batch (256 x 784: one thread) and a whole-dataset pass (10,000 x 784, over
+    // the cores), fast against plain.
+    const Json batch = twins_json(256, 20, rng, sink), pass = twins_json(10000, 2, rng, sink);
     std::vector<double> for_us, sums_us;
     for (double v : par.for_us) for_us.push_back(round_to(v, 1));
     for (double v : par.sums_us) sums_us.push_back(round_to(v, 1));
@@ -124,6 +158,8 @@ int main(int argc, char** argv) {
         .set("normal_scalar_ns_per_draw", round_to(scalar_ns, 2))
         .set("bce_with_logits_us", round_to(bce_us, 1))
         .set("bce_per_entry_libm_us", round_to(bce_plain_us, 1))
+        .set("fast_vs_plain_us_256x784", batch)
+        .set("fast_vs_plain_us_10000x784", pass)
 #ifdef AE_PARALLEL_OPENMP
         .set("parallel", "openmp")
 #else

@@ -96,3 +96,30 @@ TEST_CASE("common optim: Adam's xsimd update equals the plain formula entry by e
     test::check_close(m2, m1, 1e-6, "m after one step");
     test::check_close(v2, v1, 1e-6, "v after one step");
 }
+
+TEST_CASE("common optim: Adam and SGD steps split over the cores equal the plain update") {
+    // 669 x 784 >= parallel::kMinParallel entries: the steps run on chunks over the cores (the
+    // test above, at 120,000 entries, stays on one thread). Two steps, so the state carries over.
+    const size_t rows = 669, cols = 784;
+    Rng rng(17);
+    const Matrix w0 = rng.normal(rows, cols);
+    Matrix w_adam = w0, w_sgd = w0, w_plain = w0, m = xt::zeros<float>({rows, cols}), v = m;
+    Matrix w_sgd_plain = w0, velocity = m;
+    Adam adam(0.01f, 0.9f, 0.999f, 1e-8f, 0.1f);
+    Sgd sgd(0.01f, 0.9f, 0.1f);
+    for (int t = 1; t <= 2; ++t) {
+        Matrix g = rng.normal(rows, cols);
+        adam.step({{"w", &w_adam, &g}});
+        sgd.step({{"w", &w_sgd, &g}});
+        const float tf = static_cast<float>(t);
+        const detail::AdamStep k{
+            0.9f, 0.999f, 1.f - std::pow(0.9f, tf), 1.f - std::pow(0.999f, tf), 0.01f, 1e-8f, 0.1f};
+        detail::adam_update_plain(k, w_plain.data(), g.data(), m.data(), v.data(), w0.size());
+        velocity = 0.9f * velocity + g;  // SGD with momentum, as ae/optim.hpp states it
+        w_sgd_plain = w_sgd_plain - 0.01f * (velocity + 0.1f * w_sgd_plain);
+    }
+    // The same float operations, up to fused multiply-adds (a rounding of 2^-24 each): 1e-6.
+    test::check_close(w_adam, w_plain, 1e-6,
+                      "Adam, split over the cores, against the plain update");
+    test::check_close(w_sgd, w_sgd_plain, 1e-6, "SGD, split over the cores, against its formula");
+}

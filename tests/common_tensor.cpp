@@ -1,11 +1,17 @@
 // Tests of the tensor basics (ae/tensor.hpp, common/src/tensor.cpp): Rng::normal_fast draws
-// N(mean, stddev^2): moments, tails, pairs and seeds. Run: build/bin/test_common -tc="common Rng*"
+// N(mean, stddev^2): moments, tails, pairs and seeds, and equals its plain twin draw by draw; the
+// memory advice keeps values and freed memory. Run: build/bin/test_common -tc="common Rng*"
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#include "../common/src/plain.hpp"
 #include "ae/tensor.hpp"
 #include "test_util.hpp"
 
@@ -86,3 +92,66 @@ TEST_CASE("common Rng::normal_fast: seeded, with mean and stddev, any length") {
         CHECK_MESSAGE(v[0] != -123.f, "length ", len, ": the first entry was not written");
     }
 }
+
+TEST_CASE("common Rng::normal_fast: the xsimd sampler equals its plain twin draw by draw") {
+    // Lengths around the SIMD width (16 or 8), the 512-value blocks of the fast sampler, an odd
+    // length (the last pair's sine is dropped) and 2^19 + 7.
+    for (size_t n : {size_t{1}, size_t{2}, size_t{15}, size_t{16}, size_t{17}, size_t{511},
+                     size_t{512}, size_t{513}, size_t{1025}, (size_t{1} << 19) + 7}) {
+        INFO("n = " << n);
+        Rng fast(9), plain_rng(9);
+        std::vector<float> a(n), b(n);
+        fast.normal_fast(a.data(), n, 0.5f, 2.f);
+        plain::normal_fast(plain_rng.engine(), b.data(), n, 0.5f, 2.f);
+        // xsimd's log and sincos against libm's: each within a few ulps (2^-24 relative) of the
+        // exact value; r = sqrt(-2 ln u1) <= 6.8 scales an absolute error of ~1e-7 in cos or sin,
+        // so |a - b| <= 2e-6 (1 + |b|) with room. A draw out of place (a pair swapped, shifted,
+        // one word too many) is off by O(1).
+        size_t bad = 0, first_bad = n;
+        for (size_t i = 0; i < n; ++i) {
+            if (!(std::fabs(a[i] - b[i]) <= 2e-6 * (1 + std::fabs(b[i])))) {
+                if (bad++ == 0) first_bad = i;
+            }
+        }
+        CHECK_MESSAGE(bad == 0, bad, " draws differ, the first at ", first_bad, ": fast ",
+                      a[std::min(first_bad, n - 1)], ", plain ", b[std::min(first_bad, n - 1)]);
+        CHECK_MESSAGE(fast.engine()() == plain_rng.engine()(),
+                      "the two must use the same number of 64-bit words (one per pair)");
+    }
+}
+
+TEST_CASE("common prefer_huge_pages: the advice leaves every value as it was") {
+    // The plain version gives no advice. The right advice only changes how pages are backed; a
+    // wrong one (MADV_DONTNEED, MADV_FREE) would drop the pages and read back zeros.
+    Rng rng(13);
+    for (const size_t rows : {size_t{3}, size_t{2048}}) {  // 12 kB (no whole huge page), 8 MB
+        INFO("rows = " << rows);
+        Matrix written = rng.uniform(rows, 1024, 1.f, 2.f);
+        const Matrix copy = written;
+        prefer_huge_pages(written);
+        CHECK(written == copy);
+        Matrix fresh({rows, 1024});  // advised before it is written, as the data loader does
+        prefer_huge_pages(fresh);
+        std::copy(copy.begin(), copy.end(), fresh.begin());
+        CHECK(fresh == copy);
+    }
+}
+
+#ifdef __GLIBC__
+TEST_CASE("common keep_freed_memory: a freed 16 MB matrix stays in the process for the next one") {
+    // The plain version leaves glibc's defaults: a block over 128 kB is mapped on its own and
+    // handed back to the kernel when freed. After keep_freed_memory, it comes from the heap and
+    // stays there: glibc's free heap bytes grow by at least its size.
+    keep_freed_memory();
+    const size_t bytes = size_t{16} << 20;
+    {
+        Matrix m = xt::ones<float>({bytes / sizeof(float) / 1024, size_t{1024}});
+        CHECK(m(0, 0) == 1.f);
+    }
+    const struct mallinfo2 info = mallinfo2();
+    CHECK_MESSAGE(info.fordblks >= bytes, "free heap bytes ", info.fordblks, " after freeing ",
+                  bytes);
+    Matrix again = xt::zeros<float>({bytes / sizeof(float) / 1024, size_t{1024}});
+    CHECK(again(1000, 1000) == 0.f);
+}
+#endif

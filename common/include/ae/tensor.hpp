@@ -27,8 +27,9 @@ class Rng {
     Matrix normal(size_t rows, size_t cols, float mean = 0.f, float stddev = 1.f);
     // The same distribution as normal(rows, cols, ...), several times faster: Box-Muller on
     // blocks, two 32-bit uniforms from one 64-bit draw per pair, log and sincos vectorised
-    // (xsimd). Seeded and reproducible (same seed, same machine, same numbers), but another
-    // stream than normal(): |z| <= 6.8 (the chance of more is 1e-11 under N(0, 1)).
+    // (xsimd). Seeded and reproducible (same seed, same numbers up to float rounding on any SIMD
+    // width: pair i fills entries 2i and 2i + 1), but another stream than normal(): |z| <= 6.8
+    // (the chance of more is 1e-11 under N(0, 1)). Its plain twin: common/src/plain.hpp.
     Matrix normal_fast(size_t rows, size_t cols, float mean = 0.f, float stddev = 1.f);
     void normal_fast(float* out, size_t n, float mean = 0.f, float stddev = 1.f);
     std::vector<size_t> permutation(size_t n);
