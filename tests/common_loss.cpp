@@ -218,4 +218,3 @@ TEST_CASE("common loss bce: the fast one-pass loss equals the plain formula, val
         }
     }
 }
-}
