@@ -32,7 +32,6 @@ int main(int argc, char** argv) {
         auto* df = app.add_option("--draws", draws, "seeded draws per label count")
                        ->delimiter(',')
                        ->check(whole_flag(1, 100, "seeded draws per label count"));
-        lf, df;
         app.add_option("--mask-fraction", mask.fraction, "masked fraction of patches, in (0, 1)")
             ->check(real_flag(0, 1, "the masked fraction of patches", Ends::Open));
         app.add_option("--patch", mask.patch, "patch side in pixels (divides 28)")
