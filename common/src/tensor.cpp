@@ -97,7 +97,10 @@ void Rng::normal_fast(float* out, size_t n, float mean, float stddev) {
         // Pair i to out[2i], out[2i + 1], as plain::normal_fast. (Not xsimd::zip_lo/zip_hi: they
         // interleave within 128-bit lanes, which put pairs out of order with AVX2 and AVX-512.)
         const size_t count = std::min(2 * pairs, n - done);
-        for (size_t j = 0; j < count; ++j) out[done + j] = (j % 2 ? sin_half : cos_half)[j / 2];
+        for (size_t i = 0; 2 * i < count; ++i) {
+            out[done + 2 * i] = cos_half[i];
+            if (2 * i + 1 < count) out[done + 2 * i + 1] = sin_half[i];
+        }
         done += count;
     }
 }
