@@ -75,12 +75,14 @@ TEST_CASE("common todo: every unwritten function is named, each once, after a co
 }
 
 TEST_CASE("common todo: an error other than a stub is not taken for an unwritten step") {
-    CHECK_THROWS_AS(require_written("98", {[] { throw Error("a bad input"); }}), Error);
+    // NotImplemented is an Error too: only the first handler that matches may run.
     try {
         require_written("98", {[] { throw Error("a bad input"); }});
+        FAIL("the error was swallowed");
     } catch (const NotImplemented&) {
         FAIL("a plain error was reported as an unwritten step");
-    } catch (const Error&) {
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()) == "a bad input");
     }
 }
 
