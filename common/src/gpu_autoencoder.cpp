@@ -18,14 +18,6 @@ namespace ae {
 
 #ifndef AE_HAVE_CUDA
 
-namespace {
-[[noreturn]] void gpu_not_built(const char* what) {
-    throw Error(std::string(what) +
-                ": this build has no CUDA (nvcc was not found, or -DAE_WITH_CUDA=OFF). Use "
-                "--device cpu, or install the CUDA toolkit and configure again.");
-}
-}  // namespace
-
 struct GpuAutoencoder::Impl {};
 GpuAutoencoder::GpuAutoencoder(const Sequential&, const Objective&, const OptimizerSpec&, int,
                                uint64_t, bool) {

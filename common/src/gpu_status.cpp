@@ -119,6 +119,12 @@ bool cuda_built() {
 #endif
 }
 
+void gpu_not_built(const char* what) {
+    throw Error(std::string(what) +
+                ": this build has no CUDA (nvcc was not found, or -DAE_WITH_CUDA=OFF). Use "
+                "--device cpu, or install the CUDA toolkit and configure again.");
+}
+
 namespace {
 GpuStatus probe_gpu_status() {
     GpuStatus s;

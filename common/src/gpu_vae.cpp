@@ -15,35 +15,27 @@ namespace ae {
 
 #ifndef AE_HAVE_CUDA
 
-namespace {
-[[noreturn]] void gpu_vae_not_built(const char* what) {
-    throw Error(std::string(what) +
-                ": this build has no CUDA (nvcc was not found, or -DAE_WITH_CUDA=OFF). Use "
-                "--device cpu, or install the CUDA toolkit and configure again.");
-}
-}  // namespace
-
 struct GpuVae::Impl {};
 GpuVae::GpuVae(const VaeParts&, float, const OptimizerSpec&, int, uint64_t) {
-    gpu_vae_not_built("GpuVae");
+    gpu_not_built("GpuVae");
 }
 GpuVae::~GpuVae() = default;
 GpuVae::GpuVae(GpuVae&&) noexcept = default;
 GpuVae& GpuVae::operator=(GpuVae&&) noexcept = default;
 double GpuVae::step(const Matrix&, const Matrix*) {
-    gpu_vae_not_built("GpuVae::step");
+    gpu_not_built("GpuVae::step");
 }
 void GpuVae::upload_data(const Matrix&) {
-    gpu_vae_not_built("GpuVae::upload_data");
+    gpu_not_built("GpuVae::upload_data");
 }
 double GpuVae::epoch(const std::vector<size_t>&, int) {
-    gpu_vae_not_built("GpuVae::epoch");
+    gpu_not_built("GpuVae::epoch");
 }
 void GpuVae::weights_to(const VaeParts&) const {
-    gpu_vae_not_built("GpuVae::weights_to");
+    gpu_not_built("GpuVae::weights_to");
 }
 std::vector<Matrix> GpuVae::gradients() const {
-    gpu_vae_not_built("GpuVae::gradients");
+    gpu_not_built("GpuVae::gradients");
 }
 
 #else  // AE_HAVE_CUDA

@@ -9,9 +9,9 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "ae/cuda/check.hpp"
 #include "ae/cuda/mlp.hpp"
 
-#include <stdexcept>
 #include <string>
 
 namespace ae::cuda::kernels {
@@ -179,15 +179,30 @@ inline int blocks_for(size_t n) {
 inline void check_epoch_args(const char* who, size_t order_rows, size_t n_data, int batch_size,
                              int max_batch) {
     if (order_rows != n_data || n_data == 0) {
-        throw std::invalid_argument(std::string(who) + "::run_epoch: order of " +
-                                    std::to_string(order_rows) + " rows for " +
-                                    std::to_string(n_data) + " resident rows");
+        throw ae::Error(std::string(who) + "::run_epoch: order of " + std::to_string(order_rows) +
+                        " rows for " + std::to_string(n_data) + " resident rows");
     }
     if (batch_size <= 0 || batch_size > max_batch) {
-        throw std::invalid_argument(std::string(who) + "::run_epoch: batch size " +
-                                    std::to_string(batch_size) + " outside [1, " +
-                                    std::to_string(max_batch) + "]");
+        throw ae::Error(std::string(who) + "::run_epoch: batch size " + std::to_string(batch_size) +
+                        " outside [1, " + std::to_string(max_batch) + "]");
     }
+}
+
+// The check of a trainer's step: a batch the device buffers were sized for.
+inline void check_batch_rows(const char* who, int rows, int max_batch) {
+    if (rows <= 0 || rows > max_batch) {
+        throw ae::Error(std::string(who) + ": batch of " + std::to_string(rows) +
+                        " rows, the trainer holds at most " + std::to_string(max_batch));
+    }
+}
+
+// One optimiser step on a trainer's flat parameter buffer: every tensor in one launch.
+inline void launch_optimizer_update(cudaStream_t stream, float* params, const float* grads,
+                                    float* m, float* v, size_t n, const OptimizerSpec& opt,
+                                    const long long* d_step_base, int step_in_epoch) {
+    optimizer_update<<<blocks_for(n), kThreads, 0, stream>>>(params, grads, m, v, n, opt,
+                                                             d_step_base, step_in_epoch);
+    CUDA_CHECK_LAUNCH();
 }
 
 }  // namespace ae::cuda::kernels

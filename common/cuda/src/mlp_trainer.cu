@@ -6,7 +6,6 @@
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
-#include <stdexcept>
 #include <string>
 
 #include "ae/cuda/buffer.hpp"
@@ -161,11 +160,7 @@ struct MlpTrainer::Impl {
 
     // One step on rows perm[begin..begin+rows) of src (or rows begin.. when perm is null).
     void step(const float* src, const uint32_t* perm, size_t begin, int rows, int step_in_epoch) {
-        if (rows <= 0 || rows > max_batch) {
-            throw std::invalid_argument("MlpTrainer: batch of " + std::to_string(rows) +
-                                        " rows, the trainer holds at most " +
-                                        std::to_string(max_batch));
-        }
+        kernels::check_batch_rows("MlpTrainer", rows, max_batch);
         const long before = launches;
         const size_t total = size_t(rows) * D;
         kernels::gather_rows_noise<<<blocks_for(total), kThreads, 0, stream>>>(
@@ -175,10 +170,9 @@ struct MlpTrainer::Impl {
         ++launches;
         forward(rows);
         backward(rows);
-        kernels::optimizer_update<<<blocks_for(d_params.size()), kThreads, 0, stream>>>(
-            d_params.data(), d_grads.data(), d_m.data(), d_v.data(), d_params.size(), opt,
-            d_step_base.data(), step_in_epoch);
-        CUDA_CHECK_LAUNCH();
+        kernels::launch_optimizer_update(stream, d_params.data(), d_grads.data(), d_m.data(),
+                                         d_v.data(), d_params.size(), opt, d_step_base.data(),
+                                         step_in_epoch);
         ++launches;
         launches_per_step = launches - before;
     }
@@ -209,23 +203,23 @@ namespace {
 void check_penalty(const MlpLayout& layout, const PenaltySpec& p) {
     if (p.kind == CodePenaltyKind::None) return;
     if (p.layer < 0 || size_t(p.layer) + 1 >= layout.layers()) {
-        throw std::invalid_argument(
+        throw ae::Error(
             "MlpTrainer: the penalised code must be the output of a "
             "layer before the last, not of layer " +
             std::to_string(p.layer));
     }
     if (p.kind != CodePenaltyKind::L1 && layout.acts[p.layer] != Act::Sigmoid) {
-        throw std::invalid_argument(
+        throw ae::Error(
             "MlpTrainer: the KL and contractive penalties need a sigmoid "
             "code");
     }
     if (p.kind == CodePenaltyKind::Contractive && p.layer != 0) {
-        throw std::invalid_argument(
+        throw ae::Error(
             "MlpTrainer: the contractive penalty is for a one-layer "
             "encoder (layer 0)");
     }
     if (p.kind == CodePenaltyKind::Kl && !(p.rho > 0.f && p.rho < 1.f)) {
-        throw std::invalid_argument("MlpTrainer: the KL target rho must be in (0, 1)");
+        throw ae::Error("MlpTrainer: the KL target rho must be in (0, 1)");
     }
 }
 }  // namespace
@@ -235,13 +229,12 @@ MlpTrainer::MlpTrainer(const MlpLayout& layout, const Objective& objective,
     : impl_(std::make_unique<Impl>()) {
     Impl& s = *impl_;
     if (layout.sizes.size() != layout.acts.size() + 1 || layout.acts.empty()) {
-        throw std::invalid_argument("MlpTrainer: sizes must have one more entry than acts");
+        throw ae::Error("MlpTrainer: sizes must have one more entry than acts");
     }
     if (layout.sizes.front() != layout.sizes.back()) {
-        throw std::invalid_argument(
-            "MlpTrainer: an autoencoder's output size must equal its input size");
+        throw ae::Error("MlpTrainer: an autoencoder's output size must equal its input size");
     }
-    if (max_batch <= 0) throw std::invalid_argument("MlpTrainer: max_batch must be positive");
+    if (max_batch <= 0) throw ae::Error("MlpTrainer: max_batch must be positive");
     const PenaltySpec& penalty = objective.penalty;
     check_penalty(layout, penalty);
     s.penalty = penalty;
@@ -295,8 +288,7 @@ MlpTrainer::~MlpTrainer() = default;
 namespace {
 void check_layer(size_t l, size_t layers) {
     if (l >= layers) {
-        throw std::out_of_range("MlpTrainer: layer " + std::to_string(l) + " of " +
-                                std::to_string(layers));
+        throw ae::Error("MlpTrainer: layer " + std::to_string(l) + " of " + std::to_string(layers));
     }
 }
 }  // namespace
@@ -338,8 +330,8 @@ void MlpTrainer::get_grads(size_t l, float* dW, float* db) const {
 double MlpTrainer::step_host(const float* batch, size_t rows) {
     Impl& s = *impl_;
     if (rows == 0 || rows > size_t(s.max_batch)) {
-        throw std::invalid_argument("MlpTrainer::step_host: " + std::to_string(rows) +
-                                    " rows, at most " + std::to_string(s.max_batch));
+        throw ae::Error("MlpTrainer::step_host: " + std::to_string(rows) + " rows, at most " +
+                        std::to_string(s.max_batch));
     }
     CUDA_CHECK(cudaStreamSynchronize(s.stream));
     s.d_staging.upload(batch, rows * size_t(s.D));

@@ -7,7 +7,6 @@
 #include <cuda_runtime.h>
 #include <curand_kernel.h>
 
-#include <stdexcept>
 #include <string>
 
 #include "ae/cuda/buffer.hpp"
@@ -184,10 +183,7 @@ struct VaeTrainer::Impl {
     // One step on rows perm[begin..) of src (rows begin.. when perm is null); draw: fresh eps.
     void step(const float* src, const uint32_t* perm, size_t begin, int rows, int step_in_epoch,
               bool draw) {
-        if (rows <= 0 || rows > max_batch) {
-            throw std::invalid_argument("VaeTrainer: batch of " + std::to_string(rows) +
-                                        " rows, at most " + std::to_string(max_batch));
-        }
+        kernels::check_batch_rows("VaeTrainer", rows, max_batch);
         const size_t nd = size_t(rows) * shape.d, nz = size_t(rows) * shape.z;
         kernels::gather_rows_noise<<<blocks_for(nd), kThreads, 0, stream>>>(
             src, perm, begin, rows, shape.d, d_x.data(), d_x.data(), CorruptionSpec{}, seed,
@@ -201,10 +197,9 @@ struct VaeTrainer::Impl {
         }
         forward(rows);
         backward(rows);
-        kernels::optimizer_update<<<blocks_for(d_params.size()), kThreads, 0, stream>>>(
-            d_params.data(), d_grads.data(), d_m.data(), d_v.data(), d_params.size(), opt,
-            d_step_base.data(), step_in_epoch);
-        CUDA_CHECK_LAUNCH();
+        kernels::launch_optimizer_update(stream, d_params.data(), d_grads.data(), d_m.data(),
+                                         d_v.data(), d_params.size(), opt, d_step_base.data(),
+                                         step_in_epoch);
     }
 
     void bump_step_base(long long by) {
@@ -251,7 +246,7 @@ VaeTrainer::VaeTrainer(const VaeShape& shape, float beta, const OptimizerSpec& o
     : impl_(std::make_unique<Impl>()) {
     Impl& s = *impl_;
     if (shape.d <= 0 || shape.h <= 0 || shape.z <= 0 || max_batch <= 0) {
-        throw std::invalid_argument("VaeTrainer: sizes and max_batch must be positive");
+        throw ae::Error("VaeTrainer: sizes and max_batch must be positive");
     }
     s.shape = shape, s.beta = beta, s.opt = optimizer, s.seed = seed, s.max_batch = max_batch;
     s.allocate();
@@ -267,7 +262,7 @@ VaeTrainer::VaeTrainer(const VaeShape& shape, float beta, const OptimizerSpec& o
 VaeTrainer::~VaeTrainer() = default;
 
 size_t VaeTrainer::tensor_size(size_t k) const {
-    if (k >= kTensors) throw std::out_of_range("VaeTrainer: tensor " + std::to_string(k));
+    if (k >= kTensors) throw ae::Error("VaeTrainer: tensor " + std::to_string(k));
     const Impl& s = *impl_;
     const int l = static_cast<int>(k / 2);
     return k % 2 == 0 ? size_t(s.in[l]) * s.out[l] : size_t(s.out[l]);
@@ -277,37 +272,38 @@ namespace {
 size_t vae_tensor_offset(const size_t* w_off, const size_t* b_off, size_t k) {
     return k % 2 == 0 ? w_off[k / 2] : b_off[k / 2];
 }
+
+// Copies n floats between the host and the device once the stream's work is done.
+void copy_when_idle(cudaStream_t stream, void* to, const void* from, size_t n,
+                    cudaMemcpyKind kind) {
+    CUDA_CHECK(cudaStreamSynchronize(stream));
+    CUDA_CHECK(cudaMemcpy(to, from, n * sizeof(float), kind));
+}
 }  // namespace
 
 void VaeTrainer::set_param(size_t k, const float* host) {
     Impl& s = *impl_;
-    const size_t n = tensor_size(k);
-    CUDA_CHECK(cudaStreamSynchronize(s.stream));
-    CUDA_CHECK(cudaMemcpy(s.d_params.data() + vae_tensor_offset(s.w_off, s.b_off, k), host,
-                          n * sizeof(float), cudaMemcpyHostToDevice));
+    copy_when_idle(s.stream, s.d_params.data() + vae_tensor_offset(s.w_off, s.b_off, k), host,
+                   tensor_size(k), cudaMemcpyHostToDevice);
 }
 
 void VaeTrainer::get_param(size_t k, float* host) const {
     const Impl& s = *impl_;
-    const size_t n = tensor_size(k);
-    CUDA_CHECK(cudaStreamSynchronize(s.stream));
-    CUDA_CHECK(cudaMemcpy(host, s.d_params.data() + vae_tensor_offset(s.w_off, s.b_off, k),
-                          n * sizeof(float), cudaMemcpyDeviceToHost));
+    copy_when_idle(s.stream, host, s.d_params.data() + vae_tensor_offset(s.w_off, s.b_off, k),
+                   tensor_size(k), cudaMemcpyDeviceToHost);
 }
 
 void VaeTrainer::get_grad(size_t k, float* host) const {
     const Impl& s = *impl_;
-    const size_t n = tensor_size(k);
-    CUDA_CHECK(cudaStreamSynchronize(s.stream));
-    CUDA_CHECK(cudaMemcpy(host, s.d_grads.data() + vae_tensor_offset(s.w_off, s.b_off, k),
-                          n * sizeof(float), cudaMemcpyDeviceToHost));
+    copy_when_idle(s.stream, host, s.d_grads.data() + vae_tensor_offset(s.w_off, s.b_off, k),
+                   tensor_size(k), cudaMemcpyDeviceToHost);
 }
 
 double VaeTrainer::step_host(const float* batch, size_t rows, const float* eps) {
     Impl& s = *impl_;
     if (rows == 0 || rows > size_t(s.max_batch)) {
-        throw std::invalid_argument("VaeTrainer::step_host: " + std::to_string(rows) +
-                                    " rows, at most " + std::to_string(s.max_batch));
+        throw ae::Error("VaeTrainer::step_host: " + std::to_string(rows) + " rows, at most " +
+                        std::to_string(s.max_batch));
     }
     CUDA_CHECK(cudaStreamSynchronize(s.stream));
     s.d_staging.upload(batch, rows * size_t(s.shape.d));

@@ -56,7 +56,9 @@ GpuStatus classify_cuda_startup(const CudaProbe& probe);
 // This machine's status, probed once per run (NotBuilt without CUDA).
 const GpuStatus& gpu_status();
 
-bool cuda_built();      // compiled with nvcc (AE_HAVE_CUDA)
+bool cuda_built();  // compiled with nvcc (AE_HAVE_CUDA)
+// Throws the ae::Error of a GPU call in a build without CUDA: what was called and what to do.
+[[noreturn]] void gpu_not_built(const char* what);
 bool cuda_available();  // gpu_status().state == Ready
 // One line: "NVIDIA H100 80GB HBM3: 132 SMs, 79.1 GiB, compute capability 9.0", or why none.
 std::string cuda_device_summary();
