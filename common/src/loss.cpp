@@ -6,6 +6,7 @@
 #include "ae/loss.hpp"
 
 #include <cmath>
+#include <string>
 #include <xtensor/xmath.hpp>
 #include <xtensor/xnoalias.hpp>
 
@@ -18,6 +19,23 @@ namespace {
 // The divisor of each reduction: all entries, or only the examples.
 float divisor(const Matrix& m, Reduction r) {
     return static_cast<float>(r == Reduction::Mean ? m.size() : m.shape()[0]);
+}
+
+// The frame of a fast loss: the shapes checked, then one pass over blocks of entries, split over
+// the cores, in which f(begin, end, scale, grad, terms) writes the gradient (times scale, which
+// is grad_factor / divisor) and the loss's terms; the value is their sum / divisor.
+template <class F>
+LossValue blockwise_loss(const std::string& what, const Matrix& pred, const Matrix& target,
+                         Reduction r, float grad_factor, F&& f) {
+    require_shape(target, pred.shape()[0], pred.shape()[1], what + " " + shape_str(pred));
+    const float div = divisor(pred, r), scale = grad_factor / div;
+    LossValue out;
+    out.grad = Matrix(pred.shape());
+    const auto block = [&](size_t begin, size_t end, float* terms) {
+        f(begin, end, scale, out.grad, terms);
+    };
+    out.value = parallel::block_sums(pred.size(), block) / div;
+    return out;
 }
 }  // namespace
 
@@ -52,22 +70,16 @@ LossValue plain::mse_loss(const Matrix& pred, const Matrix& target, Reduction r)
 
 // Fast: one pass writes the gradient and the squares, block by block, split over the cores.
 LossValue mse_loss(const Matrix& pred, const Matrix& target, Reduction r) {
-    require_shape(target, pred.shape()[0], pred.shape()[1],
-                  "mse_loss: target vs prediction " + shape_str(pred));
-    const float div = divisor(pred, r), scale = 2.f / div;
-    LossValue out;
-    out.grad = Matrix(pred.shape());
     const float *p = pred.data(), *t = target.data();
-    float* g = out.grad.data();
-    const auto squares = [&](size_t begin, size_t end, float* sq) {  // one block at a time
+    const auto squares = [&](size_t begin, size_t end, float scale, Matrix& grad, float* sq) {
+        float* g = grad.data();
         for (size_t i = begin; i < end; ++i) {
             const float e = p[i] - t[i];
             g[i] = scale * e;
             sq[i - begin] = e * e;
         }
     };
-    out.value = parallel::block_sums(pred.size(), squares) / div;
-    return out;
+    return blockwise_loss("mse_loss: target vs prediction", pred, target, r, 2.f, squares);
 }
 
 double mean_squared_error(const Matrix& pred, const Matrix& target) {
@@ -93,14 +105,9 @@ LossValue plain::bce_with_logits_loss(const Matrix& logits, const Matrix& target
 
 // Fast: one pass writes the gradient and the terms, block by block, split over the cores.
 LossValue bce_with_logits_loss(const Matrix& logits, const Matrix& target, Reduction r) {
-    require_shape(target, logits.shape()[0], logits.shape()[1],
-                  "bce_with_logits_loss: target vs logits " + shape_str(logits));
-    const float div = divisor(logits, r), scale = 1.f / div;
-    LossValue out;
-    out.grad = Matrix(logits.shape());
-    const auto terms = [&](size_t begin, size_t end, float* terms_out) {  // one block at a time
+    const auto terms = [&](size_t begin, size_t end, float scale, Matrix& grad, float* terms_out) {
         const auto z = parallel::span(logits, begin, end), t = parallel::span(target, begin, end);
-        auto g = parallel::span(out.grad, begin, end);
+        auto g = parallel::span(grad, begin, end);
         auto l = parallel::span(terms_out, end - begin);
         xt::noalias(g) = xt::exp(-xt::abs(z));  // e <= 1: neither term below can overflow
         // Two statements: as one expression xtensor evaluates it element by element, 8x slower.
@@ -108,8 +115,7 @@ LossValue bce_with_logits_loss(const Matrix& logits, const Matrix& target, Reduc
         xt::noalias(l) += xt::maximum(z, 0.f) - z * t;
         xt::noalias(g) = scale * (xt::where(z >= 0.f, 1.f, g) / (1.f + g) - t);  // sigmoid(z) - t
     };
-    out.value = parallel::block_sums(logits.size(), terms) / div;
-    return out;
+    return blockwise_loss("bce_with_logits_loss: target vs logits", logits, target, r, 1.f, terms);
 }
 
 // KL = 1/2 sum_z (mu^2 + exp(logvar) - 1 - logvar) per example; kept out of loss.hpp, which
