@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "ae/names.hpp"
 #include "ae/arch_record.hpp"
 #include "ae/autoencoder.hpp"
 #include "ae/checkpoint.hpp"
@@ -59,7 +60,7 @@ std::string mlp_float_text(float v) {
 }  // namespace
 
 std::string loss_kind_name(LossKind loss) {
-    return loss == LossKind::Mse ? "mse" : loss == LossKind::Bce ? "bce" : "l1";
+    return name_of(kLossKindNames, loss);
 }
 
 std::string MlpArch::describe() const {
@@ -126,7 +127,7 @@ MlpArch parse_mlp_arch(const std::string& text, const std::string& source, size_
     a.hidden = r.sizes("hidden", 0, kMaxHiddenLayers, 1, kMaxWidth);
     a.latent = r.size("latent", 0, 1, kMaxWidth);
     const std::string loss = r.word("loss", {"mse", "bce", "l1"});
-    a.loss = loss == "mse" ? LossKind::Mse : loss == "bce" ? LossKind::Bce : LossKind::L1;
+    a.loss = value_named(kLossKindNames, loss, source + ": loss");
     a.activation = r.word("activation", {"relu", "leaky_relu", "elu", "tanh", "sigmoid"});
     a.code_activation = r.word("code_activation", {"linear", "relu", "sigmoid", "tanh"});
     a.tied = r.size("tied", 0, 0, 1) == 1;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "ae/names.hpp"
 #include "ae/cli.hpp"  // resolve_device
 #include "ae/error.hpp"
 #include "ae/loss.hpp"
@@ -15,10 +16,7 @@
 namespace ae::l02 {
 
 Loss parse_loss(const std::string& name) {
-    if (name == "mse") return Loss::Mse;
-    if (name == "bce") return Loss::Bce;
-    if (name == "l1") return Loss::L1;
-    throw Error("--loss must be mse, bce or l1, got '" + name + "'");
+    return value_named(kLossKindNames, name, "--loss");
 }
 
 std::string loss_name(Loss loss) {

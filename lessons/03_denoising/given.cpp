@@ -5,27 +5,25 @@
 #include <iostream>
 
 #include "ae/error.hpp"
+#include "ae/names.hpp"
 #include "exercise.hpp"  // your corruptions and step, which the given code calls
 #include "lesson.hpp"
 
 namespace ae::l03 {
 
+namespace {
+constexpr std::pair<NoiseKind, const char*> kNoiseNames[] = {
+    {NoiseKind::Gaussian, "gaussian"},
+    {NoiseKind::Masking, "masking"},
+    {NoiseKind::SaltPepper, "salt-pepper"}};
+}  // namespace
+
 NoiseKind parse_noise_kind(const std::string& name) {
-    if (name == "gaussian") return NoiseKind::Gaussian;
-    if (name == "masking") return NoiseKind::Masking;
-    if (name == "salt-pepper") return NoiseKind::SaltPepper;
-    throw Error("noise kind must be gaussian, masking or salt-pepper, got '" + name + "'");
+    return value_named(kNoiseNames, name, "noise kind");
 }
 
 std::string noise_name(NoiseKind kind) {
-    switch (kind) {
-        case NoiseKind::Gaussian:
-            return "gaussian";
-        case NoiseKind::Masking:
-            return "masking";
-        default:
-            return "salt-pepper";
-    }
+    return name_of(kNoiseNames, kind);
 }
 
 std::string describe_noise(NoiseKind kind, float level) {

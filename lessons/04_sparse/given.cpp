@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ae/names.hpp"
 #include "ae/error.hpp"
 #include "ae/linalg.hpp"
 #include "ae/todo.hpp"
@@ -13,16 +14,12 @@
 namespace ae::l04 {
 
 std::string Penalty::name() const {
-    switch (kind) {
-        case PenaltyKind::L1:
-            return "L1";
-        case PenaltyKind::Kl:
-            return "KL";
-        case PenaltyKind::Contractive:
-            return "contractive";
-        default:
-            return "plain";
-    }
+    static constexpr std::pair<PenaltyKind, const char*> names[] = {
+        {PenaltyKind::None, "plain"},
+        {PenaltyKind::L1, "L1"},
+        {PenaltyKind::Kl, "KL"},
+        {PenaltyKind::Contractive, "contractive"}};
+    return name_of(names, kind);
 }
 
 l02::Autoencoder make_shallow_autoencoder(size_t d, size_t h, Rng& rng) {

@@ -4,6 +4,7 @@
 // OptimizerSpec.
 #pragma once
 #include <cstdint>
+#include <utility>
 
 namespace ae {
 
@@ -12,6 +13,9 @@ namespace ae {
 //   Bce: binary cross-entropy of sigmoid(logits) vs x, the model's output taken as logits.
 //   L1:  mean |x_hat - x| of the model's output (lesson 02; CPU only: the GPU trainer has no L1).
 enum class LossKind { Mse, Bce, L1 };
+// Their names in flags, checkpoints and summaries (read with ae/names.hpp).
+inline constexpr std::pair<LossKind, const char*> kLossKindNames[] = {
+    {LossKind::Mse, "mse"}, {LossKind::Bce, "bce"}, {LossKind::L1, "l1"}};
 
 // Corruption of the inputs (lesson 03); the target stays the clean batch. level is:
 //   Gaussian:   sigma of x + sigma N(0, 1), clipped to [0, 1];
