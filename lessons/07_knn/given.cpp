@@ -90,25 +90,33 @@ std::string load_or_why(const ModelSource& src, const QuickTraining& t, const st
         return e.what();
     }
 }
+
+// The model from its checkpoint (load) or, where that cannot be or --retrain asks, trained here
+// (train). Returns where it came from, for the summary.
+std::string load_or_train(const ModelSource& src, const QuickTraining& t, const std::string& flag,
+                          const char* name, const char* lesson, const std::function<void()>& load,
+                          const std::function<void(Rng&)>& train) {
+    const std::string why = load_or_why(src, t, flag, load);
+    if (why.empty()) return "checkpoint " + src.path;
+    std::printf(
+        "%s: %s; training one here (%d epochs; ./workshop solution %s saves a better one)\n", name,
+        why.c_str(), t.spec.fit.epochs, lesson);
+    Rng rng(t.spec.fit.seed);
+    train(rng);
+    return "trained here, " + std::to_string(t.spec.fit.epochs) + " epochs";
+}
 }  // namespace
 
 Representation ae_codes(const DataSplit& data, const ModelSource& checkpoint,
                         const QuickTraining& training) {
     l02::Autoencoder model;
-    std::string source = "checkpoint " + checkpoint.path;
-    const std::string why = load_or_why(checkpoint, training, "--ae-model", [&] {
-        model = l02::load_autoencoder(checkpoint.path, data.train.dim());
-    });
-    if (!why.empty()) {
-        std::printf(
-            "deep AE: %s; training one here (%d epochs; ./workshop solution 02 saves a "
-            "better one)\n",
-            why.c_str(), training.spec.fit.epochs);
-        Rng rng(training.spec.fit.seed);
-        model = l02::make_autoencoder(l02::AeConfig{}, rng);
-        l02::train_autoencoder(model, data.train.images, quick_spec(training, "deep AE"));
-        source = "trained here, " + std::to_string(training.spec.fit.epochs) + " epochs";
-    }
+    const std::string source = load_or_train(
+        checkpoint, training, "--ae-model", "deep AE", "02",
+        [&] { model = l02::load_autoencoder(checkpoint.path, data.train.dim()); },
+        [&](Rng& rng) {
+            model = l02::make_autoencoder(l02::AeConfig{}, rng);
+            l02::train_autoencoder(model, data.train.images, quick_spec(training, "deep AE"));
+        });
     return {"deep AE (Z=" + std::to_string(model.config.latent) + ")",
             l02::encode(model, data.train.images), l02::encode(model, data.test.images), source};
 }
@@ -116,19 +124,13 @@ Representation ae_codes(const DataSplit& data, const ModelSource& checkpoint,
 Representation vae_means(const DataSplit& data, const ModelSource& checkpoint,
                          const QuickTraining& training) {
     l05::Vae model;
-    std::string source = "checkpoint " + checkpoint.path;
-    const std::string why = load_or_why(checkpoint, training, "--vae-model",
-                                        [&] { model = l05::load_vae(checkpoint.path); });
-    if (!why.empty()) {
-        std::printf(
-            "VAE: %s; training one here (%d epochs; ./workshop solution 05 saves a "
-            "better one)\n",
-            why.c_str(), training.spec.fit.epochs);
-        Rng rng(training.spec.fit.seed);
-        model = l05::make_vae(data.train.dim(), 400, 20, rng);
-        l05::train_vae(model, data.train.images, 1.f, quick_spec(training, "VAE"));
-        source = "trained here, " + std::to_string(training.spec.fit.epochs) + " epochs";
-    }
+    const std::string source = load_or_train(
+        checkpoint, training, "--vae-model", "VAE", "05",
+        [&] { model = l05::load_vae(checkpoint.path); },
+        [&](Rng& rng) {
+            model = l05::make_vae(data.train.dim(), 400, 20, rng);
+            l05::train_vae(model, data.train.images, 1.f, quick_spec(training, "VAE"));
+        });
     return {"VAE means (Z=" + std::to_string(model.z) + ")",
             l05::encode_mean(model, data.train.images), l05::encode_mean(model, data.test.images),
             source};
