@@ -28,15 +28,15 @@ namespace {
 
 // One convolution-type layer of the model and the shapes of its three products:
 // (rows x kkc) . (kkc x f) forward, its dW and (unless first) its input gradient.
-struct ConvLayer {
+struct LayerShape {
     Layer* layer;
     size_t in_dim, rows, kkc, f;
     bool first;
     double flops() const { return (first ? 2.0 : 3.0) * 2.0 * double(rows * kkc * f); }
 };
 
-std::vector<ConvLayer> conv_layers(ConvAutoencoder& m, size_t n) {
-    std::vector<ConvLayer> out;
+std::vector<LayerShape> conv_layers(ConvAutoencoder& m, size_t n) {
+    std::vector<LayerShape> out;
     for (Sequential* s : {&m.encoder, &m.decoder})
         for (size_t i = 0; i < s->size(); ++i) {
             if (auto* c = dynamic_cast<Conv2d*>(&(*s)[i])) {
@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
 
         Seconds conv_s, gemm_s;
         double flops = 0;
-        for (const ConvLayer& c : conv_layers(model, n)) {
+        for (const LayerShape& c : conv_layers(model, n)) {
             const Matrix in = rng.uniform(n, c.in_dim);
             Matrix out = c.layer->forward(in);
             const Matrix g = rng.normal(out.shape()[0], out.shape()[1]);

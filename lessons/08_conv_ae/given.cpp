@@ -45,6 +45,25 @@ Matrix init_weights(size_t rows, size_t cols, double fan_in, double fan_out, Con
 }
 }  // namespace
 
+Matrix ConvLayer::backward(const Matrix& grad_out) {
+    ConvGrads g = gradients(grad_out, true);
+    dW += g.dW, db += g.db;
+    return std::move(g.dx);
+}
+
+void ConvLayer::backward_params_only(const Matrix& grad_out) {
+    const ConvGrads g = gradients(grad_out, false);
+    dW += g.dW, db += g.db;
+}
+
+std::vector<Param> ConvLayer::params() {
+    return {{"W", &W, &dW}, {"b", &b, &db}};
+}
+
+std::string ConvLayer::name() const {
+    return g_.layer;
+}
+
 ConvKernels& conv_kernels() {
     static ConvKernels yours{conv2d_forward, conv2d_backward, conv_transpose_forward,
                              conv_transpose_backward};
@@ -73,23 +92,8 @@ Matrix Conv2d::forward(const Matrix& x) {
     return conv_kernels().conv2d_forward(x, W, b, g_, cols_);
 }
 
-Matrix Conv2d::backward(const Matrix& grad_out) {
-    ConvGrads g = conv_kernels().conv2d_backward(grad_out, cols_, W, g_, true);
-    dW += g.dW, db += g.db;
-    return std::move(g.dx);
-}
-
-void Conv2d::backward_params_only(const Matrix& grad_out) {
-    ConvGrads g = conv_kernels().conv2d_backward(grad_out, cols_, W, g_, false);
-    dW += g.dW, db += g.db;
-}
-
-std::vector<Param> Conv2d::params() {
-    return {{"W", &W, &dW}, {"b", &b, &db}};
-}
-
-std::string Conv2d::name() const {
-    return g_.layer;
+ConvGrads Conv2d::gradients(const Matrix& grad_out, bool input_grad) {
+    return conv_kernels().conv2d_backward(grad_out, cols_, W, g_, input_grad);
 }
 
 ConvTranspose2d::ConvTranspose2d(size_t in_channels, size_t out_channels, size_t kernel,
@@ -122,23 +126,8 @@ Matrix ConvTranspose2d::forward(const Matrix& x) {
     return conv_kernels().conv_transpose_forward(x, W, b, g_);
 }
 
-Matrix ConvTranspose2d::backward(const Matrix& grad_out) {
-    ConvGrads g = conv_kernels().conv_transpose_backward(grad_out, x_, W, g_, true);
-    dW += g.dW, db += g.db;
-    return std::move(g.dx);
-}
-
-void ConvTranspose2d::backward_params_only(const Matrix& grad_out) {
-    ConvGrads g = conv_kernels().conv_transpose_backward(grad_out, x_, W, g_, false);
-    dW += g.dW, db += g.db;
-}
-
-std::vector<Param> ConvTranspose2d::params() {
-    return {{"W", &W, &dW}, {"b", &b, &db}};
-}
-
-std::string ConvTranspose2d::name() const {
-    return g_.layer;
+ConvGrads ConvTranspose2d::gradients(const Matrix& grad_out, bool input_grad) {
+    return conv_kernels().conv_transpose_backward(grad_out, x_, W, g_, input_grad);
 }
 
 std::string ConvAeConfig::describe() const {

@@ -64,27 +64,38 @@ struct ConvKernels {
 };
 ConvKernels& conv_kernels();
 
-// A 2-D convolution as an ae::Layer: x (N, H*W*C) -> y (N, OH*OW*F), through your
-// conv2d_forward / conv2d_backward (conv_kernels()). W: (K*K*C, F), row (ky*K + kx)*C + c; b: (1,
-// F).
-class Conv2d : public Layer {
+// What the two convolution layers below share: W, b, their gradients and the geometry, and
+// backward's bookkeeping (dW and db add up over calls; dx only when asked).
+class ConvLayer : public Layer {
   public:
-    // Throws ae::ShapeError (from your conv_output_size) when the geometry is impossible.
-    Conv2d(size_t in_channels, size_t out_channels, size_t kernel, size_t stride, size_t pad,
-           size_t in_h, size_t in_w, Rng& rng, ConvInit init = ConvInit::He);
-    Matrix forward(const Matrix& x) override;
     Matrix backward(const Matrix& grad_out) override;
     void backward_params_only(const Matrix& grad_out) override;
     std::vector<Param> params() override;
     std::string name() const override;  // "Conv2d(1->16, 3x3, stride 2, pad 1)"
     const ConvGeometry& geometry() const { return g_; }
-    OutSize out_size() const { return out_; }
-    size_t out_channels() const { return W.shape()[1]; }
 
     Matrix W, b, dW, db;
 
-  private:
+  protected:
+    // The layer's gradients for grad_out, through your functions (conv_kernels()).
+    virtual ConvGrads gradients(const Matrix& grad_out, bool input_grad) = 0;
     ConvGeometry g_;
+};
+
+// A 2-D convolution as an ae::Layer: x (N, H*W*C) -> y (N, OH*OW*F), through your
+// conv2d_forward / conv2d_backward (conv_kernels()). W: (K*K*C, F), row (ky*K + kx)*C + c; b: (1,
+// F).
+class Conv2d : public ConvLayer {
+  public:
+    // Throws ae::ShapeError (from your conv_output_size) when the geometry is impossible.
+    Conv2d(size_t in_channels, size_t out_channels, size_t kernel, size_t stride, size_t pad,
+           size_t in_h, size_t in_w, Rng& rng, ConvInit init = ConvInit::He);
+    Matrix forward(const Matrix& x) override;
+    OutSize out_size() const { return out_; }
+    size_t out_channels() const { return W.shape()[1]; }
+
+  private:
+    ConvGrads gradients(const Matrix& grad_out, bool input_grad) override;
     OutSize out_;
     Matrix cols_;  // im2col of the last input, for backward
 };
@@ -93,22 +104,16 @@ class Conv2d : public Layer {
 // conv_transpose_forward / _backward. It is the adjoint of the Conv2d that maps C channels of
 // OH x OW to F channels of IH x IW, so it takes the OUTPUT size and finds its input size with
 // your conv_output_size. W: (K*K*C, F) like that Conv2d's; b: (1, C).
-class ConvTranspose2d : public Layer {
+class ConvTranspose2d : public ConvLayer {
   public:
     ConvTranspose2d(size_t in_channels, size_t out_channels, size_t kernel, size_t stride,
                     size_t pad, size_t out_h, size_t out_w, Rng& rng, ConvInit init = ConvInit::He);
-    Matrix forward(const Matrix& x) override;
-    Matrix backward(const Matrix& grad_out) override;
-    void backward_params_only(const Matrix& grad_out) override;
-    std::vector<Param> params() override;
-    std::string name() const override;  // "ConvT2d(32->16, 4x4, stride 2, pad 1)"
-    const ConvGeometry& geometry() const { return g_; }
+    Matrix forward(const Matrix& x) override;  // name(): "ConvT2d(32->16, 4x4, stride 2, pad 1)"
+    // geometry(): that of the adjoint convolution, whose input is this layer's output.
     OutSize in_size() const { return in_; }
 
-    Matrix W, b, dW, db;
-
   private:
-    ConvGeometry g_;  // the geometry of the adjoint convolution: its input is our output
+    ConvGrads gradients(const Matrix& grad_out, bool input_grad) override;
     OutSize in_;
     Matrix x_;  // the last input, for backward
 };
