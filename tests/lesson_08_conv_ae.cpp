@@ -394,6 +394,7 @@ TEST_CASE("08 step 5b conv_transpose_backward: dW, db and dx match central diffe
 TEST_CASE(
     "08 step 5b conv_transpose_backward: the tuned twins give the plain reference's numbers") {
     Rng rng(9);
+    const ConvKernels tuned_kernels = fast::kernels();  // the tuned convolution functions
     std::vector<Case> all = cases();
     all.push_back({geo(1, 28, 28, 3, 2, 1), 3, 16});   // the encoder's first layer
     all.push_back({geo(16, 14, 14, 3, 2, 1), 2, 32});  // its second
@@ -408,25 +409,27 @@ TEST_CASE(
         const Matrix y = rng.uniform(rows, g.k * g.k * g.c, -1, 1);
         test::check_close(fast::col2im(y, g, t.n), col2im(y, g, t.n), 0,
                           what(t) + ": fast::col2im");
-        Matrix cols, fast_cols;
+        // fast_cols holds stale numbers of the right shape: its memory is reused, and every
+        // entry must be written again (the padding's zeros too).
+        Matrix cols, fast_cols = rng.uniform(rows, g.k * g.k * g.c, 5, 6);
         const Matrix out = conv2d_forward(x, W, b, g, cols);
-        test::check_close(fast::conv2d_forward(x, W, b, g, fast_cols), out, 0,
+        test::check_close(tuned_kernels.conv2d_forward(x, W, b, g, fast_cols), out, 0,
                           what(t) + ": fast::conv2d_forward");
         test::check_close(fast_cols, cols, 0, what(t) + ": fast::conv2d_forward's cols");
         const Matrix grad = rng.uniform(out.shape()[0], out.shape()[1], -1, 1);
         const ConvGrads plain = conv2d_backward(grad, cols, W, g),
-                        tuned = fast::conv2d_backward(grad, cols, W, g);
+                        tuned = tuned_kernels.conv2d_backward(grad, cols, W, g, true);
         test::check_close(tuned.dW, plain.dW, 0, what(t) + ": fast::conv2d_backward dW");
         test::check_close(tuned.db, plain.db, 0, what(t) + ": fast::conv2d_backward db");
         test::check_close(tuned.dx, plain.dx, 0, what(t) + ": fast::conv2d_backward dx");
         // The transposed convolution: its input is the convolution's output.
         const Matrix bc = rng.normal(1, g.c);
         const Matrix up = conv_transpose_forward(out, W, bc, g);
-        test::check_close(fast::conv_transpose_forward(out, W, bc, g), up, 0,
+        test::check_close(tuned_kernels.conv_transpose_forward(out, W, bc, g), up, 0,
                           what(t) + ": fast::conv_transpose_forward");
         const Matrix grad_up = rng.uniform(up.shape()[0], up.shape()[1], -1, 1);
         const ConvGrads plain_t = conv_transpose_backward(grad_up, out, W, g),
-                        tuned_t = fast::conv_transpose_backward(grad_up, out, W, g);
+                        tuned_t = tuned_kernels.conv_transpose_backward(grad_up, out, W, g, true);
         test::check_close(tuned_t.dW, plain_t.dW, 0,
                           what(t) + ": fast::conv_transpose_backward dW");
         test::check_close(tuned_t.db, plain_t.db, 0,

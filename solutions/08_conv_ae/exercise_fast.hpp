@@ -13,18 +13,9 @@ namespace ae::l08::fast {
 Matrix im2col(const Matrix& x, const ConvGeometry& g);
 Matrix col2im(const Matrix& cols, const ConvGeometry& g, size_t n);
 
-// The convolution functions of exercise.hpp on the two above.
-Matrix conv2d_forward(const Matrix& x, const Matrix& W, const Matrix& b, const ConvGeometry& g,
-                      Matrix& cols);
-ConvGrads conv2d_backward(const Matrix& grad_out, const Matrix& cols, const Matrix& W,
-                          const ConvGeometry& g, bool input_grad = true);
-Matrix conv_transpose_forward(const Matrix& x, const Matrix& W, const Matrix& b,
-                              const ConvGeometry& g);
-ConvGrads conv_transpose_backward(const Matrix& grad_out, const Matrix& x, const Matrix& W,
-                                  const ConvGeometry& g, bool input_grad = true);
-
-// The four for the layers: conv_kernels() = fast::kernels() makes every Conv2d and
-// ConvTranspose2d use them (bench_conv does).
+// The four convolution functions of exercise.hpp on the two above, for the layers:
+// conv_kernels() = fast::kernels() makes every Conv2d and ConvTranspose2d use them (bench_conv
+// does). Their products read the buffers as they are, with no reshaping copies.
 ConvKernels kernels();
 
 }  // namespace ae::l08::fast
