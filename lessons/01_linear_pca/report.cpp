@@ -14,14 +14,14 @@
 
 namespace ae::l01 {
 
-namespace {
-
 // The README's ranges for the default run (full data, Z = 32, 20 epochs, Adam 1e-3, batch 256).
 const ExpectedFigures kExpected = {{"test_mse_pca", {0.0150, 0.0153}},
                                    {"test_mse_linear_ae", {0.0150, 0.0156}},
                                    {"explained_variance_fraction", {0.82, 0.835}},
                                    {"principal_angles_mean_cos2", {0.95, 0.995}},
                                    {"principal_angles_largest_deg", {40, 75}}};
+
+namespace {
 
 std::vector<std::string> numbered(const std::string& prefix, size_t n) {
     std::vector<std::string> out;

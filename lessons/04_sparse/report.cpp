@@ -14,8 +14,6 @@
 
 namespace ae::l04 {
 
-namespace {
-
 // The README's figures for the default run, per variant: test MSE, mean activation, |J|_F rms.
 const ExpectedFigures kExpected = {
     {"plain test_mse", {0.0066, 0.0073}}, {"plain mean_h", {0.46, 0.50}},
@@ -24,6 +22,8 @@ const ExpectedFigures kExpected = {
     {"KL test_mse", {0.0095, 0.0107}},    {"KL mean_h", {0.085, 0.105}},
     {"KL jacobian", {4.9, 5.8}},          {"contractive test_mse", {0.0087, 0.0097}},
     {"contractive mean_h", {0.47, 0.51}}, {"contractive jacobian", {3.7, 4.5}}};
+
+namespace {
 
 std::vector<double> unit_means_sorted(const Matrix& codes) {
     const Matrix m = column_means(codes);
