@@ -10,10 +10,9 @@
 #include "ae/expect.hpp"
 #include "ae/io.hpp"
 #include "ae/plot.hpp"
+#include "ae/run_record.hpp"
 
 namespace ae::l01 {
-
-namespace {
 
 // The README's ranges for the default run (full data, Z = 32, 20 epochs, Adam 1e-3, batch 256).
 const ExpectedFigures kExpected = {{"test_mse_pca", {0.0150, 0.0153}},
@@ -22,10 +21,7 @@ const ExpectedFigures kExpected = {{"test_mse_pca", {0.0150, 0.0153}},
                                    {"principal_angles_mean_cos2", {0.95, 0.995}},
                                    {"principal_angles_largest_deg", {40, 75}}};
 
-// Rows [0, n) of m.
-Matrix head(const Matrix& m, size_t n) {
-    return xt::view(m, xt::range(0, std::min(n, m.shape()[0])), xt::all());
-}
+namespace {
 
 std::vector<std::string> numbered(const std::string& prefix, size_t n) {
     std::vector<std::string> out;
@@ -86,13 +82,14 @@ void pictures(const std::string& out, const DataSplit& data, const LinearAE& mod
 
     // Reconstructions: originals, PCA, linear AE (one row of 10 each), columns by class.
     const Matrix x = head(data.test.images, 10);
-    const Matrix grid = xt::concatenate(
-        xt::xtuple(x, pca_decode(b.pca, pca_encode(b.pca, x)), forward(model, x).x_hat), 0);
     std::vector<std::string> classes;
     for (size_t i = 0; i < x.shape()[0]; ++i)
         classes.push_back(short_name(data.class_names.at(size_t(data.test.labels.at(i)))));
-    save_image_grid(out + "/reconstructions.png", grid, 10, 28, 28, 3, false,
-                    {"original", "PCA-" + std::to_string(b.pca.components.shape()[0]), "linear AE"},
+    save_image_rows(out + "/reconstructions.png",
+                    {{"original", x},
+                     {"PCA-" + std::to_string(b.pca.components.shape()[0]),
+                      pca_decode(b.pca, pca_encode(b.pca, x))},
+                     {"linear AE", forward(model, x).x_hat}},
                     "Test images and their reconstructions", classes);
 }
 
@@ -102,13 +99,8 @@ void files(const std::string& out, const Options& opt, const DataSplit& data, co
     save_npy(out + "/ae_decoder.npy", model.Wd);
     save_history_csv(out + "/history.csv", r.history, "train_mse", {"test_mse"});
     Json summary = run_summary("01_linear_pca", data);
-    summary.set("train_images", data.train.size())
-        .set("test_images", data.test.size())
-        .set("latent", b.pca.components.shape()[0])
-        .set("epochs", opt.epochs)
-        .set("batch_size", opt.batch_size)
-        .set("lr", double(opt.lr))
-        .set("seed", double(opt.seed))
+    set_sizes(summary, data).set("latent", b.pca.components.shape()[0]);
+    set_training(summary, opt)
         .set("test_mse_mean_image", b.mean_mse)
         .set("test_mse_pca", b.pca_mse)
         .set("test_mse_linear_ae", r.ae_mse)
@@ -118,9 +110,8 @@ void files(const std::string& out, const Options& opt, const DataSplit& data, co
         .set("principal_angles_largest_deg", r.angles.largest_angle_deg)
         .set("test_mse_per_epoch", r.history.metric("test_mse"))
         .set("pca_seconds", b.seconds)
-        .set("train_seconds", r.history.total_seconds())
-        .set("seconds", total.seconds());
-    summary.save(out + "/summary.json");
+        .set("train_seconds", r.history.total_seconds());
+    finish_run(summary, out, total);
 }
 
 }  // namespace
@@ -166,8 +157,6 @@ void report(const Options& opt, bool default_run, const DataSplit& data, const L
     curves(out, b, r);
     pictures(out, data, model, b);
     files(out, opt, data, model, b, r, total);
-    std::printf("\nPictures and summary.json in %s/ (%.1fs in all)\n", out.c_str(),
-                total.seconds());
 }
 
 }  // namespace ae::l01

@@ -10,6 +10,7 @@
 #include "ae/expect.hpp"
 #include "ae/io.hpp"
 #include "ae/plot.hpp"
+#include "ae/run_record.hpp"
 #include "exercise.hpp"  // encode, for the latent scatter
 
 namespace ae::l02 {
@@ -71,11 +72,11 @@ void pictures(const std::string& out, const DataSplit& data, Autoencoder& model,
     const l01::Pca& p = b.pca;
     const size_t z = model.config.latent;
     const Matrix x = gather_rows(data.test.images, first_of_each_class(data.test));
-    const Matrix grid = xt::concatenate(
-        xt::xtuple(x, reconstruct(model, x), l01::pca_decode(p, l01::pca_encode(p, x))), 0);
-    const std::string pca_z = "PCA-" + std::to_string(p.components.shape()[0]);
-    save_image_grid(out + "/reconstructions.png", grid, 10, 28, 28, 3, false,
-                    {"original", "deep AE", pca_z},
+    save_image_rows(out + "/reconstructions.png",
+                    {{"original", x},
+                     {"deep AE", reconstruct(model, x)},
+                     {"PCA-" + std::to_string(p.components.shape()[0]),
+                      l01::pca_decode(p, l01::pca_encode(p, x))}},
                     "Test images and their reconstructions (Z = " + std::to_string(z) + ")",
                     short_class_names(data.class_names));
 
@@ -97,17 +98,14 @@ void pictures(const std::string& out, const DataSplit& data, Autoencoder& model,
 
 void write_results(const std::string& out, const Options& opt, const DataSplit& data,
                    Autoencoder& model, const Baselines& b, const Results& r, double ae_mse,
-                   double seconds) {
+                   const Timer& total) {
     const History& h = r.history;
     save_history_csv(out + "/history.csv", h, "train_loss", {"test_loss", "test_mse"});
     Json summary = run_summary("02_deep_ae", data);
     summary.set("model", model.config.describe())
         .set("latent", model.config.latent)
-        .set("loss", loss_name(model.config.loss))
-        .set("epochs", h.epochs.size())
-        .set("batch_size", opt.batch_size)
-        .set("lr", double(opt.lr))
-        .set("seed", double(opt.seed))
+        .set("loss", loss_name(model.config.loss));
+    set_training(summary, opt, (long long)h.epochs.size())
         .set("test_mse_mean_image", b.mean_mse)
         .set("test_mse_pca", b.pca_mse)
         .set("test_mse_deep_ae", ae_mse)
@@ -116,7 +114,7 @@ void write_results(const std::string& out, const Options& opt, const DataSplit& 
         .set("train_loss_per_epoch", h.train_loss())
         .set("model_path", r.model_path)
         .set("train_seconds", h.total_seconds())
-        .set("seconds", seconds);
+        .set("seconds", total.seconds());
     // The whole configuration, so that any two runs can be compared (./workshop compare).
     std::vector<double> hidden;
     for (size_t w : model.config.hidden) hidden.push_back(double(w));
@@ -135,7 +133,7 @@ void write_results(const std::string& out, const Options& opt, const DataSplit& 
         .set("layerwise", f.layerwise)
         .set("fine_tune_epochs", f.fine_tune);
     if (r.dead_units >= 0) summary.set("dead_code_units", double(r.dead_units));
-    summary.save(out + "/summary.json");
+    finish_run(summary, out, total);
 }
 
 }  // namespace
@@ -168,10 +166,8 @@ void report(const Options& opt, bool default_run, const DataSplit& data, Autoenc
         curves(out, r.history, loss_name(model.config.loss), b.pca_mse, b.mean_mse);
     pictures(out, data, model, b, r);
     save_npy(out + "/test_codes.npy", r.test_codes);
-    write_results(out, opt, data, model, b, r, ae_mse, total.seconds());
     if (r.saved) std::printf("  model saved to %s\n", r.model_path.c_str());
-    std::printf("\nPictures and summary.json in %s/ (%.1fs in all)\n", out.c_str(),
-                total.seconds());
+    write_results(out, opt, data, model, b, r, ae_mse, total);
 }
 
 }  // namespace ae::l02

@@ -8,6 +8,7 @@
 #include "ae/expect.hpp"
 #include "ae/io.hpp"
 #include "ae/plot.hpp"
+#include "ae/run_record.hpp"
 
 namespace ae::l03 {
 
@@ -54,11 +55,11 @@ void grids(const std::string& out, const DataSplit& data, l02::Autoencoder& plai
         Denoiser& d = denoiser_for(k, daes);
         const std::string input = describe_noise(k, level_for(k, daes));
         const Matrix noisy = noisy_test(clean, k, level_for(k, daes), seed);
-        const Matrix grid = xt::concatenate(xt::xtuple(clean, noisy, l02::reconstruct(plain, noisy),
-                                                       l02::reconstruct(d.model, noisy)),
-                                            0);
-        save_image_grid(out + "/denoise_" + noise_name(k) + ".png", grid, 10, 28, 28, 3, false,
-                        {"clean", "noisy (" + input + ")", "plain AE", "denoised: " + d.label()},
+        save_image_rows(out + "/denoise_" + noise_name(k) + ".png",
+                        {{"clean", clean},
+                         {"noisy (" + input + ")", noisy},
+                         {"plain AE", l02::reconstruct(plain, noisy)},
+                         {"denoised: " + d.label(), l02::reconstruct(d.model, noisy)}},
                         "Denoising " + input + " test images: one column per class",
                         short_class_names(data.class_names));
     }
@@ -167,17 +168,13 @@ void report(const Options& opt, bool default_run, const DataSplit& data,
     }
     summary.set("model", config.describe());
     summary.set("noise", noise_name(first.kind)).set("level", double(first.level));
-    summary.set("epochs", opt.epochs).set("batch_size", opt.batch_size).set("lr", double(opt.lr));
-    summary.set("seed", double(opt.seed)).set("plain_ae", r.plain_source);
+    set_training(summary, opt).set("plain_ae", r.plain_source);
     summary.set("test_mse_noisy_input", noisy).set("test_mse_plain_ae_on_noisy", plain_mse);
     summary.set("test_mse_denoised", denoised).set("test_mse_table", save_table(out, r.table));
     summary.set("noise_level_sweep", sweeps);
     summary.set("test_mse_denoised_per_epoch", first.history.metric("test_mse_denoised"));
     summary.set("plain_ae_seconds", r.plain_seconds).set("train_seconds", train_seconds);
-    summary.set("seconds", total.seconds());
-    summary.save(out + "/summary.json");
-    std::printf("\nPictures and summary.json in %s/ (%.1fs in all)\n", out.c_str(),
-                total.seconds());
+    finish_run(summary, out, total);
 }
 
 }  // namespace ae::l03

@@ -9,11 +9,10 @@
 #include "ae/io.hpp"
 #include "ae/linalg.hpp"
 #include "ae/plot.hpp"
+#include "ae/run_record.hpp"
 #include "exercise.hpp"
 
 namespace ae::l04 {
-
-namespace {
 
 // The README's figures for the default run, per variant: test MSE, mean activation, |J|_F rms.
 const ExpectedFigures kExpected = {
@@ -24,10 +23,7 @@ const ExpectedFigures kExpected = {
     {"KL jacobian", {4.9, 5.8}},          {"contractive test_mse", {0.0087, 0.0097}},
     {"contractive mean_h", {0.47, 0.51}}, {"contractive jacobian", {3.7, 4.5}}};
 
-// Rows [0, n) of m.
-Matrix head(const Matrix& m, size_t n) {
-    return xt::view(m, xt::range(0, std::min(n, m.shape()[0])), xt::all());
-}
+namespace {
 
 std::vector<double> unit_means_sorted(const Matrix& codes) {
     const Matrix m = column_means(codes);
@@ -104,16 +100,11 @@ void charts(const std::string& out, std::vector<Variant>& vs) {
 // Originals, then one row of reconstructions per variant.
 void reconstructions(const std::string& out, const DataSplit& data, std::vector<Variant>& vs) {
     const Matrix x = head(data.test.images, 10);
-    Matrix grid = x;
-    std::vector<std::string> rows = {"test image"};
-    for (auto& v : vs) {
-        grid = xt::concatenate(xt::xtuple(grid, l02::reconstruct(v.model, x)), 0);
-        rows.push_back(v.penalty.name());
-    }
+    std::vector<ImageRow> rows = {{"test image", x}};
+    for (auto& v : vs) rows.push_back({v.penalty.name(), l02::reconstruct(v.model, x)});
     std::vector<std::string> cols(x.shape()[0], "");
     cols[0] = "test images 1-10";
-    save_image_grid(out + "/reconstructions.png", grid, 10, 28, 28, 3, false, rows,
-                    "Reconstructions by each variant", cols);
+    save_image_rows(out + "/reconstructions.png", rows, "Reconstructions by each variant", cols);
 }
 
 Json variant_json(const Variant& v) {
@@ -133,37 +124,22 @@ Json variant_json(const Variant& v) {
 }
 
 void save_numbers(const std::string& out, const DataSplit& data, const Options& opt,
-                  const std::vector<Variant>& vs, double seconds) {
+                  const std::vector<Variant>& vs, const Timer& total) {
     // One row per variant; variant 0 plain, 1 L1, 2 KL, 3 contractive.
-    std::vector<std::vector<double>> cols(9);
-    for (const Variant& v : vs) {
-        const double row[] = {double(v.penalty.kind),
-                              double(v.penalty.weight),
-                              v.test_mse,
-                              v.stats.mean_activation,
-                              v.stats.near_zero,
-                              v.stats.dead_units,
-                              v.jacobian,
-                              v.moved_noise,
-                              v.moved_data};
-        for (size_t c = 0; c < cols.size(); ++c) cols[c].push_back(row[c]);
-    }
-    save_csv(out + "/variants.csv",
-             {"variant", "weight", "test_mse", "mean_activation", "near_zero_fraction",
-              "dead_unit_fraction", "jacobian_rms", "moved_noise", "moved_towards_image"},
-             cols);
+    std::vector<std::vector<double>> rows;
+    for (const Variant& v : vs)
+        rows.push_back({double(v.penalty.kind), double(v.penalty.weight), v.test_mse,
+                        v.stats.mean_activation, v.stats.near_zero, v.stats.dead_units, v.jacobian,
+                        v.moved_noise, v.moved_data});
+    save_csv_rows(out + "/variants.csv",
+                  {"variant", "weight", "test_mse", "mean_activation", "near_zero_fraction",
+                   "dead_unit_fraction", "jacobian_rms", "moved_noise", "moved_towards_image"},
+                  rows);
     Json summary = run_summary("04_sparse", data), variants;
     for (const auto& v : vs) variants.set(v.penalty.name(), variant_json(v));
-    summary.set("train_images", data.train.size())
-        .set("test_images", data.test.size())
-        .set("hidden_units", size_t(opt.latent))
-        .set("epochs", opt.epochs)
-        .set("batch_size", opt.batch_size)
-        .set("lr", double(opt.lr))
-        .set("seed", double(opt.seed))
-        .set("variants", variants)
-        .set("seconds", seconds);
-    summary.save(out + "/summary.json");
+    set_sizes(summary, data).set("hidden_units", size_t(opt.latent));
+    set_training(summary, opt).set("variants", variants);
+    finish_run(summary, out, total);
 }
 
 void print_results(const std::vector<Variant>& vs, const Options& opt, bool default_run) {
@@ -206,9 +182,7 @@ void report(const std::string& out, const DataSplit& data, const Options& opt,
     make_dirs(out);
     charts(out, vs);
     reconstructions(out, data, vs);
-    save_numbers(out, data, opt, vs, total.seconds());
-    std::printf("\nPictures and summary.json in %s/ (%.1fs in all)\n", out.c_str(),
-                total.seconds());
+    save_numbers(out, data, opt, vs, total);
 }
 
 }  // namespace ae::l04

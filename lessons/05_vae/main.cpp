@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "ae/progress.hpp"
+#include "ae/run_record.hpp"
 #include "report.hpp"
 
 using namespace ae;
@@ -94,10 +95,7 @@ int main(int argc, char** argv) {
         if (!betas.empty())
             summary.set("beta_sweep", report_beta_sweep(out, betas, sweep, z, opt.epochs));
         fill_summary(summary, run, det, floor, data, opt, beta, kHidden);
-        summary.set("seconds", total.seconds());
-        summary.save(out + "/summary.json");
-        std::printf("\nPictures and summary.json in %s/ (%.1fs in all)\n", out.c_str(),
-                    total.seconds());
+        finish_run(summary, out, total);
         return 0;
     });
 }

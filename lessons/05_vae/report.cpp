@@ -6,6 +6,7 @@
 
 #include "ae/expect.hpp"
 #include "ae/plot.hpp"
+#include "ae/run_record.hpp"
 #include "exercise.hpp"
 
 namespace ae::l05 {
@@ -18,10 +19,7 @@ const ExpectedFigures kExpected = {{"test_nelbo", {241, 247}},
                                    {"test_nelbo_at_mean", {236, 242}},
                                    {"z2_test_nelbo", {262, 271}}};
 
-// Rows [0, n) of m, and row i of m as a (1, D) matrix.
-Matrix head_rows(const Matrix& m, size_t n) {
-    return xt::view(m, xt::range(0, std::min(n, m.shape()[0])), xt::all());
-}
+// Row i of m as a (1, D) matrix.
 Matrix row(const Matrix& m, size_t i) {
     return xt::view(m, xt::range(i, i + 1), xt::all());
 }
@@ -51,15 +49,15 @@ void elbo_chart(const std::string& out, const History& h, double floor) {
 
 // Originals and reconstructions (z = mu), 64 prior samples, interpolations between test pairs.
 void image_pictures(const std::string& out, Vae& model, const DataSplit& data, Rng& rng) {
-    const Matrix x = head_rows(data.test.images, 10);
-    save_image_grid(out + "/reconstructions.png",
-                    xt::concatenate(xt::xtuple(x, decode(model, encode_mean(model, x))), 0), 10, 28,
-                    28, 3, false, {"test image", "reconstruction (z = mu)"},
-                    "VAE reconstructions from the encoder's mean",
-                    {"test images 1-10", "", "", "", "", "", "", "", "", ""});
+    const Matrix x = head(data.test.images, 10);
+    save_image_rows(
+        out + "/reconstructions.png",
+        {{"test image", x}, {"reconstruction (z = mu)", decode(model, encode_mean(model, x))}},
+        "VAE reconstructions from the encoder's mean",
+        {"test images 1-10", "", "", "", "", "", "", "", "", ""});
     save_image_grid(out + "/samples.png", sample_prior(model, 64, rng), 8, 28, 28, 3, false, {},
                     "decodes of z ~ N(0, I)");
-    const Matrix mu = encode_mean(model, head_rows(data.test.images, 40));
+    const Matrix mu = encode_mean(model, head(data.test.images, 40));
     Matrix rows = xt::zeros<float>({size_t{0}, model.d});
     std::vector<std::string> labels;
     for (size_t p = 0; p < 6; ++p) {  // pairs of test images of different classes: (p, 3p + 7)
@@ -157,10 +155,8 @@ void fill_summary(Json& s, const Run& run, const Elbo& det, double floor, const 
                   const Options& opt, float beta, size_t hidden) {
     const History& h = run.history;
     s.set("lesson", "05_vae").set("data", data.describe()).set("full_data", !data.is_sample);
-    s.set("train_images", data.train.size()).set("test_images", data.test.size());
-    s.set("latent", opt.latent).set("hidden", hidden).set("beta", double(beta));
-    s.set("epochs", opt.epochs);
-    s.set("batch_size", opt.batch_size).set("lr", double(opt.lr)).set("seed", double(opt.seed));
+    set_sizes(s, data).set("latent", opt.latent).set("hidden", hidden).set("beta", double(beta));
+    set_training(s, opt);
     s.set("elbo_estimate",
           "mean over test images of BCE summed over pixels + KL, one z sample per image");
     s.set("test_nelbo", run.test.negative_elbo_mean).set("test_recon", run.test.recon_mean);

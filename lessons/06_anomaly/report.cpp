@@ -10,6 +10,7 @@
 
 #include "ae/expect.hpp"
 #include "ae/plot.hpp"
+#include "ae/run_record.hpp"
 
 namespace ae::l06 {
 
@@ -80,8 +81,7 @@ void class_pictures(const std::string& dir, const std::string& cname, const std:
                         {{"normal", normal}, {"anomalous", anomaly}}, 60);
     }
     extremes_picture(dir + "/extremes.png", cname, sc[1], test, anomalous);
-    std::vector<std::vector<double>> cols{{}};
-    for (size_t i = 0; i < anomalous.size(); ++i) cols[0].push_back(anomalous[i]);
+    std::vector<std::vector<double>> cols{{anomalous.begin(), anomalous.end()}};
     std::vector<std::string> header{"anomalous"};
     for (const auto& s : sc) header.push_back(s.method), cols.push_back(s.test);
     save_csv(dir + "/test_scores.csv", header, cols);
@@ -111,7 +111,7 @@ void print_table(Table& t, int epochs, bool default_run) {
 }
 
 void write_results(const std::string& out, const Table& t, const DataSplit& data,
-                   const Options& opt, const Flags& f, double seconds) {
+                   const Options& opt, const Flags& f, const Timer& total) {
     Chart c{"One-class anomaly detection on Fashion-MNIST: AUC per normal class", "normal class",
             "AUC"};
     c.ymin = 0.4, c.ymax = 1.0, c.key = "outside right top", c.width = 1000;
@@ -128,8 +128,8 @@ void write_results(const std::string& out, const Table& t, const DataSplit& data
         .set("batch_size", opt.batch_size);
     summary.set("lr", double(opt.lr)).set("latent", opt.latent).set("target_fpr", f.fpr);
     summary.set("mean_auc", mean_auc).set("per_class", t.per_class);
-    summary.set("max_trapezoid_rank_auc_gap", t.worst_gap).set("seconds", seconds);
-    summary.save(out + "/summary.json");
+    summary.set("max_trapezoid_rank_auc_gap", t.worst_gap);
+    finish_run(summary, out, total);
 }
 
 }  // namespace
@@ -170,9 +170,7 @@ void report(const Options& opt, const Flags& f, bool default_run, const DataSpli
             Table& table, const Timer& total) {
     if (table.pictures.valid()) table.pictures.get();  // the last class's pictures (or its error)
     print_table(table, opt.epochs, default_run);
-    write_results(opt.out, table, data, opt, f, total.seconds());
-    std::printf("\nPictures and summary.json in %s/ (%.1fs in all)\n", opt.out.c_str(),
-                total.seconds());
+    write_results(opt.out, table, data, opt, f, total);
 }
 
 }  // namespace ae::l06

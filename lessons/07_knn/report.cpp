@@ -10,6 +10,7 @@
 #include "ae/expect.hpp"
 #include "ae/io.hpp"
 #include "ae/plot.hpp"
+#include "ae/run_record.hpp"
 
 namespace ae::l07 {
 
@@ -88,8 +89,7 @@ void pictures(const std::string& out, const std::vector<Representation>& reps,
 Json summarise(const DataSplit& data, const std::vector<Representation>& reps,
                const std::vector<Result>& res, const Flags& f) {
     Json s = run_summary("07_knn", data), per;
-    s.set("train_images", data.train.size()).set("test_images", data.test.size());
-    s.set("k", f.k).set("labels_per_class", f.per_class).set("draws", f.draws);
+    set_sizes(s, data).set("k", f.k).set("labels_per_class", f.per_class).set("draws", f.draws);
     for (size_t r = 0; r < reps.size(); ++r) {
         Json j;
         j.set("source", reps[r].source).set("dim", reps[r].train.shape()[1]);
@@ -110,10 +110,9 @@ void write_outputs(const std::string& out, const DataSplit& data,
     pictures(out, reps, res, f, data.train.size());
     neighbour_picture(out + "/neighbours.png", data, reps.front(), reps.back());
     for (size_t r = 0; r < reps.size(); ++r) {
-        std::vector<std::vector<double>> cols(10);
-        for (const auto& row : res[r].confusion)
-            for (size_t p = 0; p < row.size(); ++p) cols[p].push_back(double(row[p]));
-        save_csv(out + "/confusion_" + std::to_string(r) + ".csv", data.class_names, cols);
+        std::vector<std::vector<double>> rows;
+        for (const auto& row : res[r].confusion) rows.push_back({row.begin(), row.end()});
+        save_csv_rows(out + "/confusion_" + std::to_string(r) + ".csv", data.class_names, rows);
     }
 }
 
@@ -142,11 +141,8 @@ void report(const Options& opt, const Flags& f, bool default_run, const DataSpli
             const std::vector<Representation>& reps, std::vector<Result>& res, double direct,
             const Timer& total) {
     for (auto& r : res) {  // mean and sample standard deviation over the draws
-        double s = 0, s2 = 0;
-        for (double a : r.few) s += a, s2 += a * a;
-        const double n = double(r.few.size());
-        r.few_mean = s / n;
-        r.few_std = n > 1 ? std::sqrt(std::max(0.0, (s2 - s * s / n) / (n - 1))) : 0;
+        const MeanSd m = mean_sd(r.few);
+        r.few_mean = m.mean, r.few_std = m.sd;
     }
     std::printf("\n%zu-NN with %zu labels per class (%zu random draws, mean +- std):\n", f.k,
                 f.per_class, f.draws);
@@ -163,10 +159,8 @@ void report(const Options& opt, const Flags& f, bool default_run, const DataSpli
     write_outputs(opt.out, data, reps, res, f);
     Json summary = summarise(data, reps, res, f);
     summary.set("direct_loop_seconds_raw_pixels_extrapolated", direct);
-    summary.set("epochs_if_trained_here", opt.epochs).set("seconds", total.seconds());
-    summary.save(opt.out + "/summary.json");
-    std::printf("\nPictures and summary.json in %s/ (%.1fs in all)\n", opt.out.c_str(),
-                total.seconds());
+    summary.set("epochs_if_trained_here", opt.epochs);
+    finish_run(summary, opt.out, total);
 }
 
 }  // namespace ae::l07

@@ -11,6 +11,7 @@
 #include "ae/expect.hpp"
 #include "ae/io.hpp"
 #include "ae/plot.hpp"
+#include "ae/run_record.hpp"
 
 namespace ae::l08 {
 
@@ -89,14 +90,13 @@ void pictures(const std::string& out, const DataSplit& data, ConvAutoencoder& mo
               const Results& r) {
     const Matrix x = gather_rows(data.test.images, first_of_each_class(data.test));
     const l01::Pca& p = b.pca;
-    const Matrix grid =
-        xt::concatenate(xt::xtuple(x, reconstruct(model, x), l02::reconstruct(b.mlp, x),
-                                   l01::pca_decode(p, l01::pca_encode(p, x))),
-                        0);
     const std::string z = std::to_string(model.config.latent);
-    save_image_grid(out + "/reconstructions.png", grid, 10, 28, 28, 4, false,
-                    {"input", "conv AE", "MLP AE", "PCA-" + z},
-                    "Test images and their reconstructions (Z = " + z + ")", data.class_names);
+    save_image_rows(out + "/reconstructions.png",
+                    {{"input", x},
+                     {"conv AE", reconstruct(model, x)},
+                     {"MLP AE", l02::reconstruct(b.mlp, x)},
+                     {"PCA-" + z, l01::pca_decode(p, l01::pca_encode(p, x))}},
+                    "Test images and their reconstructions (Z = " + z + ")", data.class_names, 4);
     filters(out, model);
     feature_maps_pictures(out, model, data);
     const Matrix xy =
@@ -157,11 +157,8 @@ void report(const Options& opt, bool default_run, const DataSplit& data, ConvAut
     summary.set("model", model.config.describe())
         .set("encoder", model.encoder.name())
         .set("decoder", model.decoder.name())
-        .set("latent", model.config.latent)
-        .set("epochs", h.epochs.size())
-        .set("batch_size", opt.batch_size)
-        .set("lr", double(opt.lr))
-        .set("seed", double(opt.seed))
+        .set("latent", model.config.latent);
+    set_training(summary, opt, (long long)h.epochs.size())
         .set("parameters_conv_ae", conv_params)
         .set("parameters_mlp_ae", mlp_params)
         .set("test_mse_pca", b.pca_mse)
@@ -173,12 +170,9 @@ void report(const Options& opt, bool default_run, const DataSplit& data, ConvAut
         .set("train_mse_per_epoch", h.train_loss())
         .set("seconds_per_epoch", h.seconds())
         .set("model_path", r.model_path)
-        .set("train_seconds", h.total_seconds())
-        .set("seconds", total.seconds());
-    summary.save(out + "/summary.json");
+        .set("train_seconds", h.total_seconds());
     if (r.saved) std::printf("  model saved to %s\n", r.model_path.c_str());
-    std::printf("\nPictures and summary.json in %s/ (%.1fs in all)\n", out.c_str(),
-                total.seconds());
+    finish_run(summary, out, total);
 }
 
 }  // namespace ae::l08

@@ -11,6 +11,7 @@
 #include "ae/expect.hpp"
 #include "ae/io.hpp"
 #include "ae/plot.hpp"
+#include "ae/run_record.hpp"
 #include "exercise.hpp"
 
 namespace ae::l09 {
@@ -36,17 +37,9 @@ struct Stat {
     size_t n = 0;
 };
 Stat stat(const std::vector<double>& v) {
-    Stat s;
-    s.n = v.size();
-    if (v.empty()) return s;
-    s.mean = 0;
-    for (double a : v) s.mean += a / double(v.size());
-    if (v.size() > 1) {
-        double ss = 0;
-        for (double a : v) ss += (a - s.mean) * (a - s.mean);
-        s.sd = std::sqrt(ss / double(v.size() - 1));  // sample standard deviation
-    }
-    return s;
+    if (v.empty()) return {};
+    const MeanSd m = mean_sd(v);  // sample standard deviation
+    return {m.mean, m.sd, v.size()};
 }
 Stat stat_of(const Results& r, const std::string& id, size_t per) {
     auto m = r.acc.find(id);
@@ -116,28 +109,21 @@ void accuracy_chart(const std::string& out, const Results& r) {
 // it, and the original.
 void masked_picture(const std::string& out, const DataSplit& data, l02::Autoencoder& plain,
                     l02::Autoencoder& masked, const MaskSpec& spec) {
-    std::vector<size_t> idx;
-    for (int c = 0; c < kClasses; ++c)
-        for (size_t i = 0; i < data.test.size(); ++i)
-            if (data.test.labels[i] == c) {
-                idx.push_back(i);
-                break;
-            }
-    const Matrix x = gather_rows(data.test.images, idx);
+    const Matrix x = gather_rows(data.test.images, first_of_each_class(data.test));
     Rng rng(1234);
     const Matrix m = patch_mask(x.shape()[0], spec.side, spec.patch, spec.fraction, rng);
     const Matrix xin = apply_mask(x, m);
     // The masked input shows the masked patches mid-grey, so they stand out from black pixels.
     const Matrix shown = xin + 0.5f * m;
-    const Matrix rows[4] = {shown, l02::reconstruct(masked, xin), l02::reconstruct(plain, xin), x};
-    Matrix grid({4 * x.shape()[0], x.shape()[1]});
-    for (size_t k = 0; k < 4; ++k)
-        xt::view(grid, xt::range(k * x.shape()[0], (k + 1) * x.shape()[0]), xt::all()) = rows[k];
     char title[120];
     std::snprintf(title, sizeof title, "Test images, %.0f%% of %zux%zu patches masked (grey)",
                   100.0 * spec.fraction, spec.patch, spec.patch);
-    save_image_grid(out + "/masked_reconstructions.png", grid, x.shape()[0], 28, 28, 4, false,
-                    {"masked input", "masked AE", "plain AE", "original"}, title, data.class_names);
+    save_image_rows(out + "/masked_reconstructions.png",
+                    {{"masked input", shown},
+                     {"masked AE", l02::reconstruct(masked, xin)},
+                     {"plain AE", l02::reconstruct(plain, xin)},
+                     {"original", x}},
+                    title, data.class_names, 4);
 }
 
 void curves_chart(const std::string& out, size_t per,

@@ -10,6 +10,7 @@
 
 #include "ae/expect.hpp"
 #include "ae/io.hpp"
+#include "ae/run_record.hpp"
 
 namespace ae::l10 {
 
@@ -140,12 +141,10 @@ void report(const Options& opt, bool default_run, const Data& d, const Settings&
     save_csv(out + "/long_scores.csv",
              {"step", "signal", "kind", "ae_score", "ae_flag", "feature_score", "feature_flag"},
              {step, d.long_test, kind, l.ae_test, fa, l.feat_test, ff});
-    Json summary;
-    summary.set("lesson", "10_timeseries")
-        .set("beats_source", d.beats_source)
-        .set("long_source", d.long_source)
-        .set("kinds", d.kind_names)
-        .set("epochs", opt.epochs)
+    Json summary;  // the data and the settings, then each detector's figures
+    summary.set("lesson", "10_timeseries").set("beats_source", d.beats_source);
+    summary.set("long_source", d.long_source).set("kinds", d.kind_names);
+    summary.set("epochs", opt.epochs)
         .set("latent", opt.latent)
         .set("seed", double(opt.seed))
         .set("window", set.window)
@@ -161,11 +160,8 @@ void report(const Options& opt, bool default_run, const Data& d, const Settings&
         .set("steps_autoencoder", eval_json(l.ae, d.kind_names))
         .set("steps_features", eval_json(l.feat, d.kind_names))
         .set("events_autoencoder", events_json(l.ae_events, d.kind_names))
-        .set("events_features", events_json(l.feat_events, d.kind_names))
-        .set("seconds", total.seconds());
-    summary.save(out + "/summary.json");
-    std::printf("\nPictures, long_scores.csv and summary.json in %s/ (%.1fs in all)\n", out.c_str(),
-                total.seconds());
+        .set("events_features", events_json(l.feat_events, d.kind_names));
+    finish_run(summary, out, total, "Pictures, long_scores.csv and summary.json");
 }
 
 }  // namespace ae::l10

@@ -10,6 +10,7 @@
 
 #include "ae/io.hpp"
 #include "ae/plot.hpp"
+#include "ae/run_record.hpp"
 
 namespace ae::l11 {
 
@@ -280,8 +281,7 @@ void report(const Options& opt, const Flags& f, const DataSplit& data, const Lab
     std::vector<std::string> tnames;
     for (const auto& t : kTransforms) tnames.push_back(t.name);
     inv_json.set("transforms", tnames);
-    const Matrix x = xt::view(data.test.images, xt::range(0, f.points), xt::all());
-    pictures(opt.out, f, data, x, labels, r);
+    pictures(opt.out, f, data, head(data.test.images, f.points), labels, r);
     invariance_pictures(opt.out, inv);
     distribution_pictures(opt.out, r);
     direction_pictures(opt.out, data, r);
@@ -298,10 +298,7 @@ void report(const Options& opt, const Flags& f, const DataSplit& data, const Lab
     s.set("arithmetic", arith_json).set("active_units", active_json);
     s.set("vae_traversals", trav_json);
     s.set("maps", maps).set("epochs_if_trained_here", opt.epochs).set("seed", double(opt.seed));
-    s.set("seconds", total.seconds());
-    s.save(opt.out + "/summary.json");
-    std::printf("\nPictures and summary.json in %s/ (%.1fs in all)\n", opt.out.c_str(),
-                total.seconds());
+    finish_run(s, opt.out, total);
 }
 
 }  // namespace ae::l11

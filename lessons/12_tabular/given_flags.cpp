@@ -1,4 +1,7 @@
-// Lesson 12's own flags (report.hpp); the common ones are added by ae::CommandLine.
+// Lesson 12's own flags (report.hpp) and the check of their combination; the common ones are
+// added by ae::CommandLine.
+#include <iostream>
+
 #include "ae/cli.hpp"
 #include "report.hpp"
 
@@ -29,6 +32,15 @@ void add_flags(CLI::App& app, Settings& set) {
         ->check(real_flag(0, 0.9, "the share of entries masked per batch"));
     app.add_option("--top", set.top, "rows in the table of anomalies")
         ->check(whole_flag(1, 100, "rows in the table of anomalies"));
+}
+
+int check_settings(const Settings& set) {
+    // The numeric flags are checked by CommandLine::parse (their ranges are in add_flags).
+    if (!set.csv.empty() && set.label_column.empty()) {
+        std::cerr << "--csv needs --label-column NAME (the column holding each row's label)\n";
+        return 2;
+    }
+    return -1;
 }
 
 }  // namespace ae::l12

@@ -12,17 +12,9 @@
 
 #include "ae/expect.hpp"
 #include "ae/io.hpp"
+#include "ae/run_record.hpp"
 
 namespace ae::l12 {
-
-int check_settings(const Settings& set) {
-    // The numeric flags are checked by CommandLine::parse (their ranges are in add_flags).
-    if (!set.csv.empty() && set.label_column.empty()) {
-        std::cerr << "--csv needs --label-column NAME (the column holding each row's label)\n";
-        return 2;
-    }
-    return -1;
-}
 
 void print_data(const Table& t, const Table& cars) {
     const size_t anomalies = size_t(std::count(t.anomalous.begin(), t.anomalous.end(), 1));
@@ -41,13 +33,6 @@ namespace {
 // The README's figures for the default run (the committed tables, default flags).
 const ExpectedFigures kExpected = {{"autoencoder_auc", {0.88, 0.93}},
                                    {"masked_ae_rmse", {0.46, 0.56}}};
-
-std::pair<double, double> mean_sd(const std::vector<double>& v) {
-    const double m = std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
-    double sq = 0;
-    for (double x : v) sq += (x - m) * (x - m);
-    return {m, v.size() > 1 ? std::sqrt(sq / double(v.size() - 1)) : 0.0};
-}
 
 std::vector<double> pick(const std::vector<ImputeScore>& s, double ImputeScore::*field) {
     std::vector<double> v;
@@ -112,7 +97,7 @@ void report(const Options& opt, bool default_run, const Settings& set, const Ano
     }
     std::printf(
         "  autoencoder AUC: %s\n",
-        kExpected.against("autoencoder_auc", mean_sd(a.methods[0].auc).first, default_run).c_str());
+        kExpected.against("autoencoder_auc", mean_sd(a.methods[0].auc).mean, default_run).c_str());
     const std::vector<size_t> order = ranked(a);
     make_dirs(out);
     const Json top = anomalies_table(a, order, size_t(set.top), out);
@@ -132,9 +117,9 @@ void report(const Options& opt, bool default_run, const Settings& set, const Ano
             std::vector<double> v;
             for (const auto& s : im.score[m])
                 v.push_back(im.table.categorical[c] ? s.column_accuracy[c] : s.column_rmse[c]);
-            cols.set(im.table.columns[c], mean_sd(v).first);
+            cols.set(im.table.columns[c], mean_sd(v).mean);
             csv += im.methods[m] + "," + im.table.columns[c] + "," +
-                   std::to_string(mean_sd(v).first) + "\n";
+                   std::to_string(mean_sd(v).mean) + "\n";
         }
         imp.set(im.methods[m], Json()
                                    .set("rmse_mean", r)
@@ -150,35 +135,22 @@ void report(const Options& opt, bool default_run, const Settings& set, const Ano
     std::printf("\n");
     std::printf("  masked AE RMSE: %s\n",
                 kExpected
-                    .against("masked_ae_rmse", mean_sd(pick(im.score[2], &ImputeScore::rmse)).first,
+                    .against("masked_ae_rmse", mean_sd(pick(im.score[2], &ImputeScore::rmse)).mean,
                              default_run)
                     .c_str());
     write_text(out + "/imputation.csv", csv);
     draw_pictures(out, a, im, order);
 
-    Json summary;
-    summary.set("lesson", "12_tabular")
-        .set("anomaly_source", a.table.source)
-        .set("impute_source", im.table.source)
-        .set("epochs", opt.epochs)
-        .set("latent", opt.latent)
-        .set("hidden", set.hidden)
-        .set("seed", double(opt.seed))
-        .set("splits", set.splits)
-        .set("train_fraction", set.train_fraction)
-        .set("auc", aucs)
-        .set("top_feature_of_top_rows", top)
-        .set("hide_rate", set.hide_rate)
-        .set("mask_rate", set.mask_rate)
-        .set("hidden_entries_first", im.score[0][0].hidden)
-        .set("imputation", imp)
-        .set("pca_k", ks)
-        .set("pca_rounds", rounds)
-        .set("seconds", total.seconds());
-    summary.save(out + "/summary.json");
-    std::printf(
-        "\nPictures, anomalies.csv, imputation.csv and summary.json in %s/ (%.1fs in all)\n",
-        out.c_str(), total.seconds());
+    Json summary;  // the data, the settings, the anomaly scores, the imputation
+    summary.set("lesson", "12_tabular").set("anomaly_source", a.table.source);
+    summary.set("impute_source", im.table.source).set("epochs", opt.epochs);
+    summary.set("latent", opt.latent).set("hidden", set.hidden).set("seed", double(opt.seed));
+    summary.set("splits", set.splits).set("train_fraction", set.train_fraction);
+    summary.set("auc", aucs).set("top_feature_of_top_rows", top);
+    summary.set("hide_rate", set.hide_rate).set("mask_rate", set.mask_rate);
+    summary.set("hidden_entries_first", im.score[0][0].hidden).set("imputation", imp);
+    summary.set("pca_k", ks).set("pca_rounds", rounds);
+    finish_run(summary, out, total, "Pictures, anomalies.csv, imputation.csv and summary.json");
 }
 
 }  // namespace ae::l12
