@@ -56,7 +56,7 @@ double penalized_step(l02::Autoencoder& model, const Matrix& x, const Penalty& p
         grad_h += penalty.weight * p.grad;
         objective += penalty.weight * p.value;
     }
-    model.encoder.backward(grad_h);
+    model.encoder.backward_params_only(grad_h);  // the images need no gradient
     // The contractive penalty also depends on W directly: its gradient goes to W and b.
     if (penalty.kind == PenaltyKind::Contractive) {
         Dense& enc = encoder_layer(model);

@@ -45,7 +45,8 @@ double train_step(Autoencoder& model, const Matrix& x_in, const Matrix& target, 
     const LossValue loss = reconstruction_loss(model.config.loss, out, target);
     const auto params = model.params();
     zero_grad(params);
-    model.encoder.backward(model.decoder.backward(loss.grad));
+    // The images need no gradient: the encoder's first layer skips dL/d(input).
+    model.encoder.backward_params_only(model.decoder.backward(loss.grad));
     opt.step(params);
     return loss.value;
 }

@@ -79,7 +79,7 @@ VaeLoss loss_and_gradients(Vae& model, const Matrix& x, const Matrix& eps, float
         reparameterize_backward(logvar, eps, model.decoder.backward(loss.grad_logits));
     const Matrix grad_h = model.mu_head.backward(g.mu + loss.grad_mu) +
                           model.logvar_head.backward(g.logvar + loss.grad_logvar);
-    model.trunk.backward(grad_h);
+    model.trunk.backward_params_only(grad_h);  // x needs no gradient: skip the widest product
     return loss;
 }
 
