@@ -62,6 +62,21 @@ int Budget::steps_for(size_t n, bool frozen) const {
 std::vector<CurvePoint> train_classifier(Classifier& model, const Matrix& x, const Labels& y,
                                          const Budget& budget, bool scratch, uint64_t seed,
                                          const Matrix& curve_x, const Labels& curve_y) {
+    if (model.frozen && model.encoder.size() > 0) {
+        // A probe: the frozen encoder gives each image the same code at every step, so the codes
+        // are computed once and the head trains on them alone (the same batches and numbers,
+        // without re-encoding every batch at each of the probe's many steps).
+        Classifier head_only;
+        head_only.head = std::move(model.head);
+        head_only.frozen = true;
+        const auto codes_of = [&](const Matrix& m) {
+            return m.size() > 0 ? model.encoder.forward(m) : Matrix{};
+        };
+        auto curve = train_classifier(head_only, codes_of(x), y, budget, scratch, seed,
+                                      codes_of(curve_x), curve_y);
+        model.head = std::move(head_only.head);
+        return curve;
+    }
     const size_t n = x.shape()[0];
     const int per_epoch = int((n + size_t(budget.batch) - 1) / size_t(budget.batch));
     TrainSpec spec;

@@ -64,6 +64,7 @@ struct CurvePoint {
 // is the spec's optimiser, the encoder's a second Adam at budget.encoder_lr, or at head_lr when
 // scratch is true: a scratch encoder is new too). When curve_x is not empty, the test accuracy
 // on (curve_x, curve_y) is recorded after about kCurvePoints evenly spaced epochs and the last.
+// A frozen encoder's codes are computed once, not per batch: a probe trains its head alone.
 std::vector<CurvePoint> train_classifier(Classifier& model, const Matrix& x, const Labels& y,
                                          const Budget& budget, bool scratch, uint64_t seed,
                                          const Matrix& curve_x = {}, const Labels& curve_y = {});
