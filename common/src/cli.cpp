@@ -15,6 +15,7 @@
 #include "ae/cleanup.hpp"
 #include "ae/device.hpp"
 #include "ae/error.hpp"
+#include "ae/linalg.hpp"
 #include "ae/io.hpp"
 #include "ae/progress.hpp"
 #include "ae/training.hpp"
@@ -353,6 +354,7 @@ std::string environment_notes(const Options& o) {
 }
 
 int guarded_main(const std::function<int()>& body) {
+    sleep_idle_blas_threads();  // may start this program again, with OpenBLAS told to sleep
     keep_freed_memory();
     install_cleanup_on_signals();  // a killed run leaves no temporaries (ae/cleanup.hpp)
     int rc = 1;

@@ -9,6 +9,16 @@
 
 namespace ae {
 
+// OpenBLAS's helper threads spin (sched_yield) for about 2^28 cycles after each product before
+// they sleep, so between the many small products of a training step they never sleep, and on 2
+// cores they take the core from the step's other work and double its CPU time.
+// OPENBLAS_THREAD_TIMEOUT=4 makes them sleep at once, but OpenBLAS reads it as it loads, before
+// main: so this starts the program again (exec of /proc/self/exe: same pid and arguments) with
+// it set. A value already set is kept, and so is a run under valgrind. Called first by
+// guarded_main (ae/cli.hpp); returns only when no restart was needed or possible.
+// Figures: bench/README.md.
+void sleep_idle_blas_threads();
+
 // C = alpha * op(A) op(B) + beta * C, op = transpose when the flag is set.
 // C must already have shape (rows of op(A), cols of op(B)); beta = 1 accumulates into C.
 void gemm(const Matrix& A, bool transA, const Matrix& B, bool transB, Matrix& C, float alpha = 1.f,
