@@ -76,6 +76,28 @@ Parsed parse(std::vector<std::string> args, const std::string& out,
     return p;
 }
 
+// A bad command line and what its error must say (every one of `said`).
+struct Refusal {
+    std::vector<std::string> args;
+    std::vector<std::string> said;
+};
+
+// Each command line (with the flags `extra` adds, --out at out) is refused with exit 2 and a
+// message holding every part of its `said`; `also` checks what else that parse must show.
+void check_each_refused(const std::vector<Refusal>& cases, const std::string& out,
+                        const std::function<void(CLI::App&)>& extra,
+                        const std::function<void(const Parsed&)>& also) {
+    for (const Refusal& c : cases) {
+        const Parsed p = parse(c.args, out, extra);
+        INFO("flags: " << c.args[0] << " " << c.args[1].substr(0, 60)
+                       << "; stderr: " << p.err.substr(0, 2000));
+        CHECK(p.rc == 2);
+        for (const auto& s : c.said)
+            CHECK_MESSAGE(p.err.find(s) != std::string::npos, "no '", s, "'");
+        also(p);
+    }
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -102,11 +124,7 @@ TEST_CASE(
 TEST_CASE("common cli: each bad flag exits 2 naming the flag, the value and the range") {
     TempDir dir("bad");
     const std::string out = (dir.path() / "out").string();
-    struct Case {
-        std::vector<std::string> args;
-        std::vector<std::string> said;  // every one must be in the message
-    };
-    const std::vector<Case> cases = {
+    const std::vector<Refusal> cases = {
         {{"--lr", "nan"}, {"--lr", "nan", "(0, 1000]"}},
         {{"--lr", "inf"}, {"--lr", "inf", "(0, 1000]"}},
         {{"--lr", "0"}, {"--lr", "got 0", "above 0"}},
@@ -128,15 +146,10 @@ TEST_CASE("common cli: each bad flag exits 2 naming the flag, the value and the 
         {{"--seed", "99999999999999999999"}, {"--seed", "whole number"}},
         {{"--train-limit", "1e9"}, {"--train-limit", "1e9"}},
     };
-    for (const Case& c : cases) {
-        const Parsed p = parse(c.args, out);
-        INFO("flags: " << c.args[0] << " " << c.args[1] << "; stderr: " << p.err);
-        CHECK(p.rc == 2);
-        for (const auto& s : c.said)
-            CHECK_MESSAGE(p.err.find(s) != std::string::npos, "no '", s, "'");
+    check_each_refused(cases, out, {}, [](const Parsed& p) {
         // The bound is a plain number, never a 309-digit float.
         CHECK(p.err.find("000000000000000000000") == std::string::npos);
-    }
+    });
 }
 
 TEST_CASE("common cli: an --out that is a file, or under one, fails at parse time (exit 1)") {
@@ -182,12 +195,8 @@ TEST_CASE(
     const std::string out = (dir.path() / "out").string();
     LessonFlags f;
     const auto extra = [&f](CLI::App& app) { f.add(app); };
-    struct Case {
-        std::vector<std::string> args;
-        std::vector<std::string> said;
-    };
     const std::string huge(100000, '7');
-    const std::vector<Case> cases = {
+    const std::vector<Refusal> cases = {
         {{"--k", "nan"}, {"--k", "got nan", "whole number from 1 to 100"}},
         {{"--k", "101"}, {"--k", "101", "from 1 to 100"}},
         {{"--k", "99999999999999999999"}, {"--k", "99999999999999999999", "from 1 to 100"}},
@@ -202,16 +211,10 @@ TEST_CASE(
         {{"--betas", "-1,2"}, {"--betas", "got -1", "[0, 100]"}},
         {{"--level", huge}, {"--level", "(100000 characters)"}},
     };
-    for (const Case& c : cases) {
-        const Parsed p = parse(c.args, out, extra);
-        INFO("flags: " << c.args[0] << " " << c.args[1].substr(0, 60)
-                       << "; stderr: " << p.err.substr(0, 2000));
-        CHECK(p.rc == 2);
-        for (const auto& s : c.said)
-            CHECK_MESSAGE(p.err.find(s) != std::string::npos, "no '", s, "'");
+    check_each_refused(cases, out, extra, [&out](const Parsed& p) {
         CHECK_MESSAGE(p.err.size() < 20000, "the 100,000-character value is not echoed whole");
         CHECK_MESSAGE(!fs::exists(out), "a bad flag fails before --out is made");
-    }
+    });
     const Parsed ok =
         parse({"--k", "100", "--rate", "0.5", "--level", "0", "--betas", "0,1.5"}, out, extra);
     REQUIRE_MESSAGE(ok.rc == -1, ok.err);

@@ -2,7 +2,6 @@
 // file and say what is wrong.
 #include <doctest/doctest.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,6 +10,7 @@
 #include "ae/data.hpp"
 #include "ae/error.hpp"
 #include "ae/io.hpp"
+#include "test_files.hpp"
 #include "test_util.hpp"
 
 namespace fs = std::filesystem;
@@ -18,28 +18,9 @@ using namespace ae;
 
 namespace {
 
-std::string tmp_dir(const std::string& name) {
-    const fs::path d = test::temp_root() / ("data-" + name);
-    fs::create_directories(d);
-    return d.string();
-}
-
-std::string be32(uint32_t v) {
-    return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
-}
-
-void write_raw(const std::string& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary) << bytes;
-}
-
-void write_gz(const std::string& path, const std::string& bytes) {
-    gzFile f = gzopen(path.c_str(), "wb");
-    gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
-    gzclose(f);
-}
-
 std::string images_bytes(uint32_t n, uint32_t rows, uint32_t cols, size_t payload) {
-    return be32(0x803) + be32(n) + be32(rows) + be32(cols) + std::string(payload, char(255));
+    return test::be32(0x803) + test::be32(n) + test::be32(rows) + test::be32(cols) +
+           std::string(payload, char(255));
 }
 
 template <class F>
@@ -68,11 +49,11 @@ TEST_CASE("common data: reads the committed sample, 500/100 images per class, pi
 }
 
 TEST_CASE("common data: plain and gzip IDX files give the same images") {
-    const std::string dir = tmp_dir("plain");
-    const std::string bytes = be32(0x803) + be32(2) + be32(2) + be32(2) +
+    const std::string dir = test::fresh_dir("data-plain");
+    const std::string bytes = test::be32(0x803) + test::be32(2) + test::be32(2) + test::be32(2) +
                               std::string("\x00\xff\x80\x01\x02\x03\x04\x05", 8);
-    write_raw(dir + "/a", bytes);
-    write_gz(dir + "/a.gz", bytes);
+    test::write_raw(dir + "/a", bytes);
+    test::write_gz(dir + "/a.gz", bytes);
     size_t rows = 0, cols = 0;
     const Matrix a = read_idx_images(dir + "/a", &rows, &cols), b = read_idx_images(dir + "/a.gz");
     CHECK(rows == 2);
@@ -86,7 +67,7 @@ TEST_CASE("common data: plain and gzip IDX files give the same images") {
 }
 
 TEST_CASE("common data: damaged IDX files are clear errors naming the file") {
-    const std::string dir = tmp_dir("damaged");
+    const std::string dir = test::fresh_dir("data-damaged");
     SUBCASE("missing file: says where and how to install") {
         const std::string msg = error_of([&] { read_idx_images(dir + "/nope.gz"); });
         CHECK(msg.find(dir + "/nope.gz") != std::string::npos);
@@ -94,25 +75,25 @@ TEST_CASE("common data: damaged IDX files are clear errors naming the file") {
         CHECK(msg.find("apt-get install dataset-fashion-mnist") != std::string::npos);
     }
     SUBCASE("wrong magic number (a label file read as images)") {
-        write_gz(dir + "/labels.gz", be32(0x801) + be32(3) + "\x01\x02\x03");
+        test::write_gz(dir + "/labels.gz", test::be32(0x801) + test::be32(3) + "\x01\x02\x03");
         const std::string msg = error_of([&] { read_idx_images(dir + "/labels.gz"); });
         CHECK(msg.find("magic number is 0x801, expected 0x803") != std::string::npos);
         CHECK(msg.find(dir + "/labels.gz") != std::string::npos);
     }
     SUBCASE("truncated payload") {
-        write_gz(dir + "/short.gz", images_bytes(10, 28, 28, 784 * 3));
+        test::write_gz(dir + "/short.gz", images_bytes(10, 28, 28, 784 * 3));
         const std::string msg = error_of([&] { read_idx_images(dir + "/short.gz"); });
         CHECK(msg.find("truncated") != std::string::npos);
         CHECK(msg.find("expected 7840 bytes") != std::string::npos);
         CHECK(msg.find("found 2352") != std::string::npos);
     }
     SUBCASE("truncated header") {
-        write_gz(dir + "/hdr.gz", be32(0x803) + "\x00\x00");
+        test::write_gz(dir + "/hdr.gz", test::be32(0x803) + "\x00\x00");
         CHECK(error_of([&] { read_idx_images(dir + "/hdr.gz"); }).find("truncated") !=
               std::string::npos);
     }
     SUBCASE("extra bytes after the promised images") {
-        write_gz(dir + "/long.gz", images_bytes(1, 2, 2, 6));
+        test::write_gz(dir + "/long.gz", images_bytes(1, 2, 2, 6));
         CHECK(error_of([&] { read_idx_images(dir + "/long.gz"); }).find("unexpected bytes") !=
               std::string::npos);
     }
@@ -120,26 +101,29 @@ TEST_CASE("common data: damaged IDX files are clear errors naming the file") {
         // Varied pixels, so the compressed stream is long enough to damage in its middle.
         std::string payload(50 * 784, '\0');
         for (size_t i = 0; i < payload.size(); ++i) payload[i] = char((i * 2654435761u) >> 13);
-        write_gz(dir + "/ok.gz", be32(0x803) + be32(50) + be32(28) + be32(28) + payload);
+        test::write_gz(dir + "/ok.gz", test::be32(0x803) + test::be32(50) + test::be32(28) +
+                                           test::be32(28) + payload);
         std::string gz = read_text(dir + "/ok.gz");
         REQUIRE(gz.size() > 1000);
         for (size_t i = gz.size() / 3; i < gz.size() / 3 + 64; ++i) gz[i] = char(gz[i] ^ 0x5a);
-        write_raw(dir + "/bad.gz", gz);
+        test::write_raw(dir + "/bad.gz", gz);
         const std::string msg = error_of([&] { read_idx_images(dir + "/bad.gz"); });
         CHECK(msg.find(dir + "/bad.gz") != std::string::npos);
         CHECK((msg.find("damaged") != std::string::npos ||
                msg.find("truncated") != std::string::npos));
     }
     SUBCASE("label out of range") {
-        write_gz(dir + "/l.gz", be32(0x801) + be32(2) + "\x01\x0c");
+        test::write_gz(dir + "/l.gz", test::be32(0x801) + test::be32(2) + "\x01\x0c");
         CHECK(error_of([&] { read_idx_labels(dir + "/l.gz"); }).find("label 12 at position 1") !=
               std::string::npos);
     }
     SUBCASE("images and labels of different lengths") {
-        write_gz(dir + "/train-images-idx3-ubyte.gz", images_bytes(3, 28, 28, 3 * 784));
-        write_gz(dir + "/train-labels-idx1-ubyte.gz", be32(0x801) + be32(2) + "\x01\x02");
-        write_gz(dir + "/t10k-images-idx3-ubyte.gz", images_bytes(3, 28, 28, 3 * 784));
-        write_gz(dir + "/t10k-labels-idx1-ubyte.gz", be32(0x801) + be32(3) + "\x01\x02\x03");
+        test::write_gz(dir + "/train-images-idx3-ubyte.gz", images_bytes(3, 28, 28, 3 * 784));
+        test::write_gz(dir + "/train-labels-idx1-ubyte.gz",
+                       test::be32(0x801) + test::be32(2) + "\x01\x02");
+        test::write_gz(dir + "/t10k-images-idx3-ubyte.gz", images_bytes(3, 28, 28, 3 * 784));
+        test::write_gz(dir + "/t10k-labels-idx1-ubyte.gz",
+                       test::be32(0x801) + test::be32(3) + "\x01\x02\x03");
         DataRequest req;
         req.dir = dir;
         const std::string msg = error_of([&] { load_data(req); });
@@ -187,20 +171,20 @@ TEST_CASE("common data: max_train and max_test keep the first images with their 
 
 TEST_CASE(
     "common data: images that are not 28x28, or none, are refused at the header with their shape") {
-    const std::string dir = tmp_dir("shape");
+    const std::string dir = test::fresh_dir("data-shape");
     DataRequest request;
     request.dir = dir;
     const std::string train = dir + "/train-images-idx3-ubyte.gz";
-    write_gz(dir + "/t10k-images-idx3-ubyte.gz", images_bytes(1, 28, 28, 784));
+    test::write_gz(dir + "/t10k-images-idx3-ubyte.gz", images_bytes(1, 28, 28, 784));
     SUBCASE("32x32 images") {
-        write_gz(train, images_bytes(2, 32, 32, 2 * 32 * 32));
+        test::write_gz(train, images_bytes(2, 32, 32, 2 * 32 * 32));
         const std::string msg = error_of([&] { load_data(request); });
         CHECK_MESSAGE(msg.find(train + " holds 2 images of 32x32, expected images of 28x28") !=
                           std::string::npos,
                       msg);
     }
     SUBCASE("a set of 0 images") {
-        write_gz(train, images_bytes(0, 28, 28, 0));
+        test::write_gz(train, images_bytes(0, 28, 28, 0));
         const std::string msg = error_of([&] { load_data(request); });
         CHECK_MESSAGE(msg.find(train + " holds 0 images of 28x28, expected at least one image") !=
                           std::string::npos,
@@ -210,7 +194,7 @@ TEST_CASE(
         std::mt19937 gen(1);  // incompressible bytes, so the file is as large as deflate needs
         std::string noise(1100000, '\0');
         for (char& c : noise) c = char(gen());
-        write_gz(dir + "/huge.gz", images_bytes(64, 4096, 4096, 0) + noise);
+        test::write_gz(dir + "/huge.gz", images_bytes(64, 4096, 4096, 0) + noise);
         const std::string msg = error_of([&] { read_idx_images(dir + "/huge.gz"); });
         CHECK_MESSAGE((msg.find("64 images of 4096x4096") != std::string::npos &&
                        msg.find(std::to_string(kMaxIdxPixels)) != std::string::npos),

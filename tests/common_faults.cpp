@@ -6,7 +6,6 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -19,33 +18,13 @@
 #include "ae/error.hpp"
 #include "ae/io.hpp"
 #include "ae/plot.hpp"
+#include "test_files.hpp"
 #include "test_util.hpp"
 
 namespace fs = std::filesystem;
 using namespace ae;
 
 namespace {
-
-std::string fresh_dir(const std::string& name) {
-    const fs::path d = test::temp_root() / ("faults-" + name);
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d.string();
-}
-
-std::string be32(uint32_t v) {
-    return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
-}
-
-void write_raw(const std::string& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
-}
-
-void write_gz(const std::string& path, const std::string& bytes) {
-    gzFile f = gzopen(path.c_str(), "wb");
-    gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
-    gzclose(f);
-}
 
 std::string file_text(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
@@ -138,10 +117,11 @@ Matrix noise_images(size_t n) {
 }  // namespace
 
 TEST_CASE("common faults: an IDX header that claims more than the file holds is refused first") {
-    const std::string dir = fresh_dir("idx");
+    const std::string dir = test::fresh_dir("faults-idx");
     const std::string images = dir + "/images", labels = dir + "/labels";
     SUBCASE("plain: 5,000,000 images of 28x28 in a 16-byte file, with 512 MB to spare") {
-        write_raw(images, be32(0x803) + be32(5000000) + be32(28) + be32(28));
+        test::write_raw(images,
+                        test::be32(0x803) + test::be32(5000000) + test::be32(28) + test::be32(28));
         const std::string got = with_little_memory([&] { read_idx_images(images); });
         CHECK_MESSAGE(contains(got, "DataError: " + images + ": file is truncated"), got);
         CHECK_MESSAGE(contains(got, "5000000 images of 28x28"), got);
@@ -149,26 +129,28 @@ TEST_CASE("common faults: an IDX header that claims more than the file holds is 
         CHECK_MESSAGE(contains(got, "found 0"), got);
     }
     SUBCASE("plain: a count of 0xFFFFFFFF images") {
-        write_raw(images, be32(0x803) + be32(0xFFFFFFFF) + be32(28) + be32(28) + "abcd");
+        test::write_raw(images, test::be32(0x803) + test::be32(0xFFFFFFFF) + test::be32(28) +
+                                    test::be32(28) + "abcd");
         const std::string got = with_little_memory([&] { read_idx_images(images); });
         CHECK_MESSAGE(contains(got, "DataError: " + images), got);
         CHECK_MESSAGE(contains(got, "4294967295 images of 28x28"), got);
         CHECK_MESSAGE(contains(got, "found 4"), got);
     }
     SUBCASE("plain: 4 billion labels in an 8-byte file") {
-        write_raw(labels, be32(0x801) + be32(4000000000u));
+        test::write_raw(labels, test::be32(0x801) + test::be32(4000000000u));
         const std::string got = with_little_memory([&] { read_idx_labels(labels); });
         CHECK_MESSAGE(contains(got, "DataError: " + labels + ": file is truncated"), got);
         CHECK_MESSAGE(contains(got, "4000000000 labels"), got);
     }
     SUBCASE("plain: more bytes than the header claims") {
-        write_raw(labels, be32(0x801) + be32(2) + "\x01\x02\x03");
+        test::write_raw(labels, test::be32(0x801) + test::be32(2) + "\x01\x02\x03");
         const std::string got = outcome([&] { read_idx_labels(labels); });
         CHECK_MESSAGE(contains(got, "DataError: " + labels + ": unexpected bytes after 2 labels"),
                       got);
     }
     SUBCASE("gzip: 5,000,000 images in a tiny compressed file, with 512 MB to spare") {
-        write_gz(images + ".gz", be32(0x803) + be32(5000000) + be32(28) + be32(28));
+        test::write_gz(images + ".gz",
+                       test::be32(0x803) + test::be32(5000000) + test::be32(28) + test::be32(28));
         const std::string got = with_little_memory([&] { read_idx_images(images + ".gz"); });
         CHECK_MESSAGE(contains(got, "DataError: " + images + ".gz: file is truncated or damaged"),
                       got);
@@ -176,7 +158,7 @@ TEST_CASE("common faults: an IDX header that claims more than the file holds is 
         CHECK_MESSAGE(contains(got, "holds at most"), got);
     }
     SUBCASE("gzip: 4 billion labels") {
-        write_gz(labels + ".gz", be32(0x801) + be32(4000000000u) + "\x01\x02");
+        test::write_gz(labels + ".gz", test::be32(0x801) + test::be32(4000000000u) + "\x01\x02");
         const std::string got = with_little_memory([&] { read_idx_labels(labels + ".gz"); });
         CHECK_MESSAGE(contains(got, "DataError: " + labels + ".gz"), got);
         CHECK_MESSAGE(contains(got, "4000000000 labels"), got);
@@ -185,57 +167,57 @@ TEST_CASE("common faults: an IDX header that claims more than the file holds is 
 }
 
 TEST_CASE("common faults: a .npy header that lies is refused before allocating") {
-    const std::string dir = fresh_dir("npy"), p = dir + "/m.npy";
-    // A version-1 file with this header dict and `data` after it.
-    auto npy = [](const std::string& dict, const std::string& data) {
-        const std::string h = dict + "\n";
+    const std::string dir = test::fresh_dir("faults-npy"), p = dir + "/m.npy";
+    // A version-1 file of float32 in C order, with this header shape and `data` after it.
+    auto npy = [](const std::string& shape, const std::string& data) {
+        const std::string h =
+            "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }\n";
         return std::string("\x93NUMPY\x01\x00", 8) + char(h.size() & 0xff) + char(h.size() >> 8) +
                h + data;
     };
-    const std::string dict2x2 = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }";
+    // Writes the file and loads it with 512 MB to spare; what came (the error's message).
+    auto load_with_little_memory = [&p](const std::string& bytes) {
+        test::write_raw(p, bytes);
+        return with_little_memory([&p] { load_npy(p); });
+    };
     SUBCASE("a version-2 header length of 4 GB, with 512 MB to spare") {
-        write_raw(p, std::string("\x93NUMPY\x02\x00\xff\xff\xff\xff", 12) + "{'descr'");
-        const std::string got = with_little_memory([&] { load_npy(p); });
+        const std::string got = load_with_little_memory(
+            std::string("\x93NUMPY\x02\x00\xff\xff\xff\xff", 12) + "{'descr'");
         CHECK_MESSAGE(contains(got, "DataError: " + p + ": damaged .npy header"), got);
         CHECK_MESSAGE(contains(got, "claims 4294967295 bytes"), got);
     }
     SUBCASE("a negative dimension") {
-        write_raw(p, npy("{'descr': '<f4', 'fortran_order': False, 'shape': (-1, 2), }",
-                         std::string(8, '\0')));
-        const std::string got = with_little_memory([&] { load_npy(p); });
+        const std::string got = load_with_little_memory(npy("(-1, 2)", std::string(8, '\0')));
         CHECK_MESSAGE(contains(got, "DataError: " + p + ": damaged .npy shape (-1, 2)"), got);
     }
     SUBCASE("dimensions whose product overflows") {
-        write_raw(p, npy("{'descr': '<f4', 'fortran_order': False, "
-                         "'shape': (4294967296, 4294967296), }",
-                         std::string(16, '\0')));
-        const std::string got = with_little_memory([&] { load_npy(p); });
+        const std::string got =
+            load_with_little_memory(npy("(4294967296, 4294967296)", std::string(16, '\0')));
         CHECK_MESSAGE(contains(got, "DataError: " + p), got);
         CHECK_MESSAGE(contains(got, "(4294967296, 4294967296)"), got);
     }
     SUBCASE("more data claimed than the file holds, with 512 MB to spare") {
-        write_raw(p, npy("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }",
-                         std::string(16, '\0')));
-        const std::string got = with_little_memory([&] { load_npy(p); });
+        const std::string got =
+            load_with_little_memory(npy("(100000, 100000)", std::string(16, '\0')));
         CHECK_MESSAGE(contains(got, "DataError: " + p + ": truncated"), got);
         CHECK_MESSAGE(contains(got, "40000000000 bytes"), got);
         CHECK_MESSAGE(contains(got, "the file holds 16 bytes of data"), got);
     }
     SUBCASE("bytes after the data") {
-        write_raw(p, npy(dict2x2, std::string(20, '\0')));
+        test::write_raw(p, npy("(2, 2)", std::string(20, '\0')));
         const std::string got = outcome([&] { load_npy(p); });
         CHECK_MESSAGE(contains(got, "DataError: " + p + ": damaged"), got);
         CHECK_MESSAGE(contains(got, "holds 20 bytes of data"), got);
     }
     SUBCASE("an intact file still loads") {
-        write_raw(p, npy(dict2x2, std::string(16, '\0')));
+        test::write_raw(p, npy("(2, 2)", std::string(16, '\0')));
         CHECK(load_npy(p).shape()[1] == 2);
     }
     fs::remove_all(dir);
 }
 
 TEST_CASE("common faults: a directory where a file is expected is a DataError naming it") {
-    const std::string dir = fresh_dir("isdir");
+    const std::string dir = test::fresh_dir("faults-isdir");
     const std::string sub = dir + "/model.ckpt";
     fs::create_directories(sub);
     Matrix w({2, 2}), g({2, 2});
@@ -255,7 +237,7 @@ TEST_CASE("common faults: a directory where a file is expected is a DataError na
 }
 
 TEST_CASE("common faults: a checkpoint far larger than the model is refused before reading it") {
-    const std::string dir = fresh_dir("bigckpt"), p = dir + "/big.ckpt";
+    const std::string dir = test::fresh_dir("faults-bigckpt"), p = dir + "/big.ckpt";
     Matrix w({2, 2}), g({2, 2});
     const std::vector<Param> params{{"w", &w, &g}};
     save_checkpoint(p, params, "tiny");
@@ -267,11 +249,11 @@ TEST_CASE("common faults: a checkpoint far larger than the model is refused befo
 }
 
 TEST_CASE("common faults: a picture whose write fails creates or replaces no file") {
-    const std::string dir = fresh_dir("fullpng");
+    const std::string dir = test::fresh_dir("faults-fullpng");
     const Matrix images = noise_images(20);
     SUBCASE("image grid (stb), over an existing file") {
         const std::string png = dir + "/grid.png";
-        write_raw(png, "old");
+        test::write_raw(png, "old");
         const std::string got =
             in_child(RLIMIT_FSIZE, 4096, [&] { save_image_grid(png, images, 10); });
         CHECK_MESSAGE(contains(got, "Error: error while writing " + png), got);
@@ -289,7 +271,7 @@ TEST_CASE("common faults: a picture whose write fails creates or replaces no fil
     SUBCASE("chart (gnuplot), over an existing file") {
         if (!gnuplot_available()) return;
         const std::string png = dir + "/chart.png";
-        write_raw(png, "old");
+        test::write_raw(png, "old");
         Series s{"loss", {1, 2, 3}, {3, 2, 1}};
         const std::string got = in_child(RLIMIT_FSIZE, 4096, [&] {
             line_chart(png, Chart{"t", "x", "y"}, {s});
@@ -314,16 +296,16 @@ TEST_CASE("common faults: a picture whose write fails creates or replaces no fil
 }
 
 TEST_CASE("common faults: the next write removes temporaries of killed runs, not of live ones") {
-    const std::string dir = fresh_dir("stale");
+    const std::string dir = test::fresh_dir("faults-stale");
     const std::string dead = std::to_string(dead_pid());
     const std::vector<std::string> stale = {".grid.png.tmp-" + dead + "-0",
                                             ".chart.png.tmp-" + dead + "-3.gp",
                                             ".summary.json.tmp-" + dead + "-1"};
-    for (const auto& n : stale) write_raw(dir + "/" + n, "half");
+    for (const auto& n : stale) test::write_raw(dir + "/" + n, "half");
     // Ours (alive) and files that only look similar stay.
     const std::string live = ".other.png.tmp-" + std::to_string(::getpid()) + "-0";
     const std::vector<std::string> keep = {live, "notes.tmp-1-2", ".x.tmp-abc", "data.csv"};
-    for (const auto& n : keep) write_raw(dir + "/" + n, "keep");
+    for (const auto& n : keep) test::write_raw(dir + "/" + n, "keep");
     write_text(dir + "/summary.json", "{}\n");
     for (const auto& n : stale) CHECK_MESSAGE(!fs::exists(dir + "/" + n), n);
     for (const auto& n : keep) CHECK_MESSAGE(fs::exists(dir + "/" + n), n);
@@ -333,20 +315,20 @@ TEST_CASE("common faults: the next write removes temporaries of killed runs, not
 }
 
 TEST_CASE("common faults: check_writable_dir proves the output folder works before training") {
-    const std::string dir = fresh_dir("writable");
+    const std::string dir = test::fresh_dir("faults-writable");
     SUBCASE("creates a missing folder and leaves nothing in it") {
         check_writable_dir(dir + "/a/b");
         CHECK(fs::is_directory(dir + "/a/b"));
         CHECK(fs::is_empty(dir + "/a/b"));
     }
     SUBCASE("a file given as the folder") {
-        write_raw(dir + "/file", "x");
+        test::write_raw(dir + "/file", "x");
         const std::string got = outcome([&] { check_writable_dir(dir + "/file"); });
         CHECK_MESSAGE(contains(got, "Error: output folder " + dir + "/file is a file"), got);
         CHECK_MESSAGE(contains(got, "--out"), got);
     }
     SUBCASE("a folder under a file") {
-        write_raw(dir + "/file", "x");
+        test::write_raw(dir + "/file", "x");
         const std::string got = outcome([&] { check_writable_dir(dir + "/file/sub"); });
         CHECK_MESSAGE(contains(got, "Error: cannot create the output folder " + dir + "/file/sub"),
                       got);

@@ -137,6 +137,30 @@ double kl_d(const test::MatD& h, double rho) {
     }
     return value;
 }
+
+// kl_sparsity_penalty(h, 0.05) of two units (`kind`: dead or saturated) over N = 3 examples
+// whose rho_hat is clamped to r (written `clamp`): the value, 2 x [0.05 log(0.05 / r) + 0.95
+// log(0.95 / (1 - r))], and the gradient, the derivative taken at the clamped rho_hat divided by
+// N, never 0 so that training can `move` the unit. A gradient that is not finite is the
+// caller's to report, with its cause.
+void check_clamped_units(const LossValue& p, double r, const std::string& kind,
+                         const std::string& clamp, const std::string& move) {
+    const double expected = 2 * (0.05 * std::log(0.05 / r) + 0.95 * std::log(0.95 / (1 - r)));
+    test::check_value(
+        p.value, expected, 1e-4,
+        "kl_sparsity_penalty().value of two " + kind + " units (rho_hat clamped to " + clamp + ")");
+    const Matrix row = {
+        {float((-0.05 / r + 0.95 / (1 - r)) / 3), float((-0.05 / r + 0.95 / (1 - r)) / 3)}};
+    if (!all_finite(p.grad)) return;
+    if (p.grad(0, 0) == 0.f)
+        FAIL_CHECK("kl_sparsity_penalty().grad of a "
+                   << kind << " unit: expected " << row(0, 0)
+                   << ", got 0: the contract asks for the derivative taken at "
+                   << "the clamped rho_hat, so that training can " << move);
+    else
+        test::check_close(p.grad, xt::concatenate(xt::xtuple(row, row, row), 0), 1e-4,
+                          "kl_sparsity_penalty().grad of two " + kind + " units (N = 3)");
+}
 }  // namespace
 
 TEST_CASE("04 step 2 kl_sparsity_penalty: matches hand-computed values, zero at the target") {
@@ -185,49 +209,21 @@ TEST_CASE("04 step 2 kl_sparsity_penalty: matches hand-computed values, zero at 
     }
     SUBCASE("a dead unit (all zeros): large but finite, thanks to the clamp") {
         const LossValue p = kl_sparsity_penalty(xt::zeros<float>({3, 2}), 0.05);
-        // rho_hat clamped to 1e-6: 2 units x [0.05 log(0.05 / 1e-6) + 0.95 log(0.95 / (1 - 1e-6))]
-        const double r = 1e-6,
-                     expected = 2 * (0.05 * std::log(0.05 / r) + 0.95 * std::log(0.95 / (1 - r)));
-        test::check_value(
-            p.value, expected, 1e-4,
-            "kl_sparsity_penalty().value of two dead units (rho_hat clamped to 1e-6)");
         CHECK_MESSAGE(all_finite(p.grad),
                       "kl_sparsity_penalty().grad of a dead unit must be finite: "
                       "clamp rho_hat before dividing by it");
-        // The contract: the derivative at the clamped rho_hat, divided by N = 3, never 0.
-        const Matrix row = {
-            {float((-0.05 / r + 0.95 / (1 - r)) / 3), float((-0.05 / r + 0.95 / (1 - r)) / 3)}};
-        if (all_finite(p.grad) && p.grad(0, 0) == 0.f)
-            FAIL_CHECK("kl_sparsity_penalty().grad of a dead unit: expected "
-                       << row(0, 0) << ", got 0: the contract asks for the derivative taken at "
-                       << "the clamped rho_hat, so that training can revive the unit");
-        else
-            test::check_close(p.grad, xt::concatenate(xt::xtuple(row, row, row), 0), 1e-4,
-                              "kl_sparsity_penalty().grad of two dead units (N = 3)");
+        check_clamped_units(p, 1e-6, "dead", "1e-6", "revive the unit");
     }
     SUBCASE("a saturated unit (all ones): large but finite, clamped from above") {
         const LossValue p = kl_sparsity_penalty(xt::ones<float>({3, 2}), 0.05);
-        const double r = 1 - 1e-6,
-                     expected = 2 * (0.05 * std::log(0.05 / r) + 0.95 * std::log(0.95 / (1 - r)));
         REQUIRE_MESSAGE(std::isfinite(p.value),
                         "kl_sparsity_penalty().value of two units that "
                         "are always on (rho_hat = 1) is ",
                         p.value, ": rho_hat must stay inside [1e-6, 1 - 1e-6], both ends");
-        test::check_value(
-            p.value, expected, 1e-4,
-            "kl_sparsity_penalty().value of two saturated units (rho_hat clamped to 1 - 1e-6)");
         CHECK_MESSAGE(all_finite(p.grad),
                       "kl_sparsity_penalty().grad of a saturated unit must "
                       "be finite: rho_hat must stay below 1 - 1e-6");
-        const Matrix row = {
-            {float((-0.05 / r + 0.95 / (1 - r)) / 3), float((-0.05 / r + 0.95 / (1 - r)) / 3)}};
-        if (all_finite(p.grad) && p.grad(0, 0) == 0.f)
-            FAIL_CHECK("kl_sparsity_penalty().grad of a saturated unit: expected "
-                       << row(0, 0) << ", got 0: the contract asks for the derivative taken at "
-                       << "the clamped rho_hat, so that training can pull the unit back");
-        else if (all_finite(p.grad))
-            test::check_close(p.grad, xt::concatenate(xt::xtuple(row, row, row), 0), 1e-4,
-                              "kl_sparsity_penalty().grad of two saturated units (N = 3)");
+        check_clamped_units(p, 1 - 1e-6, "saturated", "1 - 1e-6", "pull the unit back");
     }
 }
 

@@ -197,13 +197,7 @@ TEST_CASE("05 step 2 kl_divergence: gradients of the mean match central differen
     const Matrix mu = rng.normal(5, 3), logvar = rng.normal(5, 3, 0.f, 0.8f);
     const Kl kl = kl_divergence(mu, logvar);
     MatD mud = test::to_double(mu), lvd = test::to_double(logvar);
-    auto loss = [&] {
-        double s = 0;
-        for (size_t i = 0; i < 5; ++i)
-            for (size_t k = 0; k < 3; ++k)
-                s += 0.5 * (mud[i][k] * mud[i][k] + std::exp(lvd[i][k]) - 1 - lvd[i][k]);
-        return s / 5;
-    };
+    auto loss = [&] { return test::kl_standard_normal_ref(mud, lvd); };
     test::check_gradient(kl.grad_mu, mud, loss, "kl_divergence().grad_mu");
     test::check_gradient(kl.grad_logvar, lvd, loss, "kl_divergence().grad_logvar");
 }
@@ -347,12 +341,27 @@ TEST_CASE("05 step 5 sample_prior: shape, range, and codes drawn from N(0, I)") 
                   "two calls draw different codes");
 }
 
-TEST_CASE("05 step 6 interpolate: evenly spaced points from z0 to z1, decoded") {
+namespace {
+
+// Step 6's two tests walk between the same two codes of a VAE whose decoder is the identity.
+struct InterpolateSetup {
     Vae m = identity_decoder_vae(3);
     const Matrix z0 = {{-1.f, 0.f, 2.f}}, z1 = {{1.f, 1.f, -2.f}};
-    const Matrix img = interpolate(m, z0, z1, 5);
-    REQUIRE_MESSAGE(has_shape(img, 5, 3),
-                    "interpolate() must be (steps, D), got " << shape_str(img));
+    // interpolate(m, z0, z1, steps), required to be (steps, D).
+    Matrix run(size_t steps) {
+        const Matrix img = interpolate(m, z0, z1, steps);
+        REQUIRE_MESSAGE(has_shape(img, steps, 3), "interpolate(z0, z1, " << steps << ") must be ("
+                                                                         << steps << ", D), got "
+                                                                         << shape_str(img));
+        return img;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("05 step 6 interpolate: evenly spaced points from z0 to z1, decoded") {
+    InterpolateSetup s;
+    const Matrix img = s.run(5);
     // Logits of row k = z0 + (k / 4) (z1 - z0).
     const Matrix expected = {{-1.f, 0.f, 2.f},
                              {-0.5f, 0.25f, 1.f},
@@ -363,15 +372,12 @@ TEST_CASE("05 step 6 interpolate: evenly spaced points from z0 to z1, decoded") 
 }
 
 TEST_CASE("05 step 6 interpolate: one step gives the decode of z0, zero steps throw") {
-    Vae m = identity_decoder_vae(3);
-    const Matrix z0 = {{-1.f, 0.f, 2.f}}, z1 = {{1.f, 1.f, -2.f}};
-    const Matrix one = interpolate(m, z0, z1, 1);
-    REQUIRE_MESSAGE(has_shape(one, 1, 3),
-                    "interpolate(z0, z1, 1) must be (1, D), got " << shape_str(one));
+    InterpolateSetup s;
+    const Matrix one = s.run(1);
     REQUIRE_MESSAGE(all_finite(one),
                     "interpolate(z0, z1, 1) has NaN: with one step there are no gaps to divide "
                     "by; the one point is z0");
-    test::check_close(logit(one), z0, 1e-4, "logits of interpolate(z0, z1, 1)");
-    CHECK_THROWS_AS_MESSAGE(interpolate(m, z0, z1, 0), ae::Error,
+    test::check_close(logit(one), s.z0, 1e-4, "logits of interpolate(z0, z1, 1)");
+    CHECK_THROWS_AS_MESSAGE(interpolate(s.m, s.z0, s.z1, 0), ae::Error,
                             "interpolate(z0, z1, 0) must throw ae::Error (no image to return)");
 }

@@ -28,6 +28,10 @@ ConvGeometry geo(size_t c, size_t h, size_t w, size_t k, size_t s, size_t p) {
 size_t out_len(size_t in, size_t k, size_t s, size_t p) {
     return (in + 2 * p - k) / s + 1;
 }
+// OH * OW: the convolution's output pixels per image, which are the transposed one's input.
+size_t out_pixels(const ConvGeometry& g) {
+    return out_len(g.h, g.k, g.stride, g.pad) * out_len(g.w, g.k, g.stride, g.pad);
+}
 MatD to_d(const Matrix& m) {
     return test::to_double(m);
 }
@@ -50,74 +54,65 @@ double weighted_sum(const MatD& R, const MatD& y) {
     return s;
 }
 
-// The convolution by its definition, seven loops, channel-last: y[n][(oy*OW + ox)*F + f] =
-// b[f] + sum over c, ky, kx of x[n][(iy*W + ix)*C + c] * W[(ky*K + kx)*C + c][f].
-MatD conv_ref(const MatD& x, const MatD& W, const MatD& b, const ConvGeometry& g) {
+// Every (output pixel o = oy*OW + ox, kernel tap t = ky*K + kx, input pixel i = iy*W + ix) of the
+// convolution g, by its definition: iy = oy*stride + ky - pad (ix alike), the taps that fall on
+// the padding skipped. The three references below are this one walk.
+template <class Visit>
+void for_each_tap(const ConvGeometry& g, Visit visit) {
     const size_t oh = out_len(g.h, g.k, g.stride, g.pad), ow = out_len(g.w, g.k, g.stride, g.pad);
-    const size_t F = W[0].size();
-    MatD y(x.size(), std::vector<double>(oh * ow * F));
-    for (size_t n = 0; n < x.size(); ++n)
-        for (size_t f = 0; f < F; ++f)
-            for (size_t oy = 0; oy < oh; ++oy)
-                for (size_t ox = 0; ox < ow; ++ox) {
-                    double s = b[0][f];
-                    for (size_t c = 0; c < g.c; ++c)
-                        for (size_t ky = 0; ky < g.k; ++ky)
-                            for (size_t kx = 0; kx < g.k; ++kx) {
-                                const long iy = long(oy * g.stride + ky) - long(g.pad);
-                                const long ix = long(ox * g.stride + kx) - long(g.pad);
-                                if (iy < 0 || ix < 0 || iy >= long(g.h) || ix >= long(g.w))
-                                    continue;
-                                s += x[n][(size_t(iy) * g.w + size_t(ix)) * g.c + c] *
-                                     W[(ky * g.k + kx) * g.c + c][f];
-                            }
-                    y[n][(oy * ow + ox) * F + f] = s;
+    for (size_t oy = 0; oy < oh; ++oy)
+        for (size_t ox = 0; ox < ow; ++ox)
+            for (size_t ky = 0; ky < g.k; ++ky)
+                for (size_t kx = 0; kx < g.k; ++kx) {
+                    const long iy = long(oy * g.stride + ky) - long(g.pad);
+                    const long ix = long(ox * g.stride + kx) - long(g.pad);
+                    if (iy < 0 || ix < 0 || iy >= long(g.h) || ix >= long(g.w)) continue;
+                    visit(oy * ow + ox, ky * g.k + kx, size_t(iy) * g.w + size_t(ix));
                 }
+}
+
+// The convolution by its definition, channel-last: y[n][o*F + f] = b[f] + sum over the taps t
+// (input pixel i) and channels c of x[n][i*C + c] * W[t*C + c][f].
+MatD conv_ref(const MatD& x, const MatD& W, const MatD& b, const ConvGeometry& g) {
+    const size_t F = W[0].size();
+    MatD y(x.size(), std::vector<double>(out_pixels(g) * F));
+    for (size_t n = 0; n < x.size(); ++n) {
+        for (size_t o = 0; o < out_pixels(g); ++o)
+            for (size_t f = 0; f < F; ++f) y[n][o * F + f] = b[0][f];
+        for_each_tap(g, [&](size_t o, size_t t, size_t i) {
+            for (size_t c = 0; c < g.c; ++c)
+                for (size_t f = 0; f < F; ++f)
+                    y[n][o * F + f] += x[n][i * g.c + c] * W[t * g.c + c][f];
+        });
+    }
     return y;
 }
 
-// The transposed convolution by its definition: every input value x[n][(oy*OW + ox)*F + f]
-// spreads through the kernel onto the output pixels the convolution g would have read.
+// The transposed convolution by its definition: every input value x[n][o*F + f] spreads through
+// the kernel onto the pixels i that the convolution g would have read for output pixel o.
 MatD convt_ref(const MatD& x, const MatD& W, const MatD& b, const ConvGeometry& g) {
-    const size_t oh = out_len(g.h, g.k, g.stride, g.pad), ow = out_len(g.w, g.k, g.stride, g.pad);
     const size_t F = W[0].size();
     MatD y(x.size(), std::vector<double>(g.h * g.w * g.c));
     for (size_t n = 0; n < x.size(); ++n) {
         for (size_t p = 0; p < g.h * g.w; ++p)
             for (size_t c = 0; c < g.c; ++c) y[n][p * g.c + c] = b[0][c];
-        for (size_t oy = 0; oy < oh; ++oy)
-            for (size_t ox = 0; ox < ow; ++ox)
-                for (size_t f = 0; f < F; ++f)
-                    for (size_t ky = 0; ky < g.k; ++ky)
-                        for (size_t kx = 0; kx < g.k; ++kx)
-                            for (size_t c = 0; c < g.c; ++c) {
-                                const long iy = long(oy * g.stride + ky) - long(g.pad);
-                                const long ix = long(ox * g.stride + kx) - long(g.pad);
-                                if (iy < 0 || ix < 0 || iy >= long(g.h) || ix >= long(g.w))
-                                    continue;
-                                y[n][(size_t(iy) * g.w + size_t(ix)) * g.c + c] +=
-                                    x[n][(oy * ow + ox) * F + f] * W[(ky * g.k + kx) * g.c + c][f];
-                            }
+        for_each_tap(g, [&](size_t o, size_t t, size_t i) {
+            for (size_t f = 0; f < F; ++f)
+                for (size_t c = 0; c < g.c; ++c)
+                    y[n][i * g.c + c] += x[n][o * F + f] * W[t * g.c + c][f];
+        });
     }
     return y;
 }
 
 // im2col by its definition, for the col2im tests (so they do not depend on your im2col).
 MatD im2col_ref(const MatD& x, const ConvGeometry& g) {
-    const size_t oh = out_len(g.h, g.k, g.stride, g.pad), ow = out_len(g.w, g.k, g.stride, g.pad);
-    MatD cols(x.size() * oh * ow, std::vector<double>(g.k * g.k * g.c, 0.0));
+    MatD cols(x.size() * out_pixels(g), std::vector<double>(g.k * g.k * g.c, 0.0));
     for (size_t n = 0; n < x.size(); ++n)
-        for (size_t oy = 0; oy < oh; ++oy)
-            for (size_t ox = 0; ox < ow; ++ox)
-                for (size_t ky = 0; ky < g.k; ++ky)
-                    for (size_t kx = 0; kx < g.k; ++kx)
-                        for (size_t c = 0; c < g.c; ++c) {
-                            const long iy = long(oy * g.stride + ky) - long(g.pad);
-                            const long ix = long(ox * g.stride + kx) - long(g.pad);
-                            if (iy < 0 || ix < 0 || iy >= long(g.h) || ix >= long(g.w)) continue;
-                            cols[(n * oh + oy) * ow + ox][(ky * g.k + kx) * g.c + c] =
-                                x[n][(size_t(iy) * g.w + size_t(ix)) * g.c + c];
-                        }
+        for_each_tap(g, [&](size_t o, size_t t, size_t i) {
+            for (size_t c = 0; c < g.c; ++c)
+                cols[n * out_pixels(g) + o][t * g.c + c] = x[n][i * g.c + c];
+        });
     return cols;
 }
 
@@ -154,13 +149,23 @@ Inputs conv_inputs(Rng& rng, const Case& t) {
     return {rng.uniform(t.n, g.h * g.w * g.c, -1, 1), rng.normal(g.k * g.k * g.c, t.f),
             rng.normal(1, t.f)};
 }
-size_t convt_in(const ConvGeometry& g) {
-    return out_len(g.h, g.k, g.stride, g.pad) * out_len(g.w, g.k, g.stride, g.pad);
-}
 Inputs convt_inputs(Rng& rng, const Case& t) {
     const ConvGeometry& g = t.g;
-    return {rng.uniform(t.n, convt_in(g) * t.f, -1, 1), rng.normal(g.k * g.k * g.c, t.f),
+    return {rng.uniform(t.n, out_pixels(g) * t.f, -1, 1), rng.normal(g.k * g.k * g.c, t.f),
             rng.normal(1, g.c)};
+}
+
+// A layer's dW, db and dx for L = sum R * y, where y = ref(x, W, b) in double, against central
+// differences of that L; db may invite more mistakes than the batch size (db_mistakes).
+using LayerRef = MatD (*)(const MatD&, const MatD&, const MatD&, const ConvGeometry&);
+void check_layer_grads(const ConvGrads& grads, const Inputs& in, const Matrix& R, LayerRef ref,
+                       const Case& t, const std::vector<test::Mistake>& db_mistakes) {
+    MatD xd = to_d(in.x), Wd = to_d(in.W), bd = to_d(in.b);
+    const MatD Rd = to_d(R);
+    const auto loss = [&] { return weighted_sum(Rd, ref(xd, Wd, bd, t.g)); };
+    test::check_gradient(grads.dW, Wd, loss, what(t) + ": dW", 1e-3, 1e-5, by_batch(t));
+    test::check_gradient(grads.db, bd, loss, what(t) + ": db", 1e-3, 1e-5, db_mistakes);
+    test::check_gradient(grads.dx, xd, loss, what(t) + ": dx", 1e-3, 1e-5, by_batch(t));
 }
 
 }  // namespace
@@ -266,8 +271,7 @@ TEST_CASE("08 step 2b col2im: is the adjoint of im2col on random shapes") {
     Rng rng(4);
     for (const Case& t : cases()) {
         const ConvGeometry& g = t.g;
-        const size_t rows =
-            t.n * out_len(g.h, g.k, g.stride, g.pad) * out_len(g.w, g.k, g.stride, g.pad);
+        const size_t rows = t.n * out_pixels(g);
         const Matrix x = rng.uniform(t.n, g.h * g.w * g.c, -1, 1);
         const Matrix y = rng.uniform(rows, g.k * g.k * g.c, -1, 1);
         const Matrix back = col2im(y, g, t.n);
@@ -318,21 +322,17 @@ TEST_CASE("08 step 4 conv2d_backward: dW, db and dx match central differences in
     Rng rng(7);
     for (const Case& t : cases()) {
         const ConvGeometry& g = t.g;
-        const auto [x, W, b] = conv_inputs(rng, t);
+        const Inputs in = conv_inputs(rng, t);
+        const Matrix& W = in.W;
         Matrix cols;
-        const Matrix y = conv2d_forward(x, W, b, g, cols);
+        const Matrix y = conv2d_forward(in.x, W, in.b, g, cols);
         const Matrix R = rng.normal(y.shape()[0], y.shape()[1]);  // L = sum R * y, dL/dy = R
         const ConvGrads grads = conv2d_backward(R, cols, W, g);
-        MatD xd = to_d(x), Wd = to_d(W), bd = to_d(b);
-        const MatD Rd = to_d(R);
-        const auto loss = [&] { return weighted_sum(Rd, conv_ref(xd, Wd, bd, g)); };
         const double rows = double(t.n * (y.shape()[1] / t.f));  // N*OH*OW output pixels
-        test::check_gradient(grads.dW, Wd, loss, what(t) + ": dW", 1e-3, 1e-5, by_batch(t));
         std::vector<test::Mistake> db_mistakes = by_batch(t);
         db_mistakes.push_back(
             {1 / rows, "db is a sum over every output pixel of every image, not a mean"});
-        test::check_gradient(grads.db, bd, loss, what(t) + ": db", 1e-3, 1e-5, db_mistakes);
-        test::check_gradient(grads.dx, xd, loss, what(t) + ": dx", 1e-3, 1e-5, by_batch(t));
+        check_layer_grads(grads, in, R, conv_ref, t, db_mistakes);
         const ConvGrads no_dx = conv2d_backward(R, cols, W, g, false);
         CHECK_MESSAGE(no_dx.dx.size() == 0, "with input_grad false, dx should stay empty");
         test::check_close(no_dx.dW, grads.dW, 1e-6, what(t) + ": dW without input_grad");
@@ -356,7 +356,7 @@ TEST_CASE("08 step 5a conv_transpose_forward: is the adjoint of the convolution"
     for (const Case& t : cases()) {
         const ConvGeometry& g = t.g;
         const Matrix u = rng.uniform(t.n, g.h * g.w * g.c, -1, 1),
-                     v = rng.uniform(t.n, convt_in(g) * t.f, -1, 1);
+                     v = rng.uniform(t.n, out_pixels(g) * t.f, -1, 1);
         const Matrix W = rng.normal(g.k * g.k * g.c, t.f);
         const Matrix conv_u =
             to_f(conv_ref(to_d(u), to_d(W), MatD(1, std::vector<double>(t.f)), g));
@@ -372,16 +372,11 @@ TEST_CASE("08 step 5b conv_transpose_backward: dW, db and dx match central diffe
     Rng rng(10);
     for (const Case& t : cases()) {
         const ConvGeometry& g = t.g;
-        const auto [x, W, b] = convt_inputs(rng, t);
+        const Inputs in = convt_inputs(rng, t);
         const Matrix R = rng.normal(t.n, g.h * g.w * g.c);
-        const ConvGrads grads = conv_transpose_backward(R, x, W, g);
-        MatD xd = to_d(x), Wd = to_d(W), bd = to_d(b);
-        const MatD Rd = to_d(R);
-        const auto loss = [&] { return weighted_sum(Rd, convt_ref(xd, Wd, bd, g)); };
-        test::check_gradient(grads.dW, Wd, loss, what(t) + ": dW", 1e-3, 1e-5, by_batch(t));
-        test::check_gradient(grads.db, bd, loss, what(t) + ": db", 1e-3, 1e-5, by_batch(t));
-        test::check_gradient(grads.dx, xd, loss, what(t) + ": dx", 1e-3, 1e-5, by_batch(t));
-        CHECK_MESSAGE(conv_transpose_backward(R, x, W, g, false).dx.size() == 0,
+        const ConvGrads grads = conv_transpose_backward(R, in.x, in.W, g);
+        check_layer_grads(grads, in, R, convt_ref, t, by_batch(t));
+        CHECK_MESSAGE(conv_transpose_backward(R, in.x, in.W, g, false).dx.size() == 0,
                       "with input_grad false, dx should stay empty");
     }
 }
@@ -402,8 +397,7 @@ TEST_CASE(
     all.push_back({geo(1, 28, 28, 4, 2, 1), 3, 16});   // its last, transposed
     for (const Case& t : all) {
         const ConvGeometry& g = t.g;
-        const size_t rows =
-            t.n * out_len(g.h, g.k, g.stride, g.pad) * out_len(g.w, g.k, g.stride, g.pad);
+        const size_t rows = t.n * out_pixels(g);
         const auto [x, W, b] = conv_inputs(rng, t);
         test::check_close(fast::im2col(x, g), im2col(x, g), 0, what(t) + ": fast::im2col");
         const Matrix y = rng.uniform(rows, g.k * g.k * g.c, -1, 1);

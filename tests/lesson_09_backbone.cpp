@@ -36,6 +36,13 @@ l02::AeConfig tiny_arch() {
     return a;
 }
 
+// n labels that cycle through the first `classes` classes: 0, 1, ..., classes - 1, 0, 1, ...
+Labels cycling_labels(size_t n, int classes) {
+    Labels y(n);
+    for (size_t i = 0; i < n; ++i) y[i] = int(i) % classes;
+    return y;
+}
+
 std::set<std::string> names(const std::vector<Param>& p) {
     std::set<std::string> s;
     for (const Param& q : p) s.insert(q.name);
@@ -199,8 +206,7 @@ TEST_CASE("09 step 4 classifier_step: a frozen encoder receives no update") {
     Rng rng(4);
     Classifier m = make_classifier(tiny_arch(), nullptr, true, rng);
     const Matrix x = rng.uniform(16, 12);
-    Labels y(16);
-    for (size_t i = 0; i < 16; ++i) y[i] = int(i % 10);
+    const Labels y = cycling_labels(16, 10);
     std::vector<Matrix> enc_before, head_before;
     for (const Param& p : m.encoder_params()) enc_before.push_back(*p.value);
     for (const Param& p : m.head_params()) head_before.push_back(*p.value);
@@ -267,8 +273,7 @@ TEST_CASE("09 step 4 classifier_step: the loss falls on a small problem") {
     Rng rng(9);
     Classifier m = make_classifier(tiny_arch(), nullptr, false, rng);
     const Matrix x = rng.uniform(20, 12);
-    Labels y(20);
-    for (size_t i = 0; i < 20; ++i) y[i] = int(i % 4);
+    const Labels y = cycling_labels(20, 4);
     Adam eo(1e-2f), ho(1e-2f);
     const double first = classifier_step(m, x, y, eo, ho);
     double last = first;

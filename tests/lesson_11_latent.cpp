@@ -40,6 +40,15 @@ double dist2(const Matrix& a, size_t i, const Matrix& b, size_t j) {
     return s;
 }
 
+// The (N, N) matrix of squared distances between the rows of x, in double, stored as float.
+Matrix pairwise_d2(const Matrix& x) {
+    const size_t n = x.shape()[0];
+    Matrix d2({n, n});
+    for (size_t i = 0; i < n; ++i)
+        for (size_t j = 0; j < n; ++j) d2(i, j) = float(dist2(x, i, x, j));
+    return d2;
+}
+
 // Every centroid the mean of its rows (and no cluster empty), every row at its nearest
 // centroid, inertia the sum of the rows' squared distances to their centroids.
 void check_fixed_point(const Matrix& x, const KMeansResult& r, size_t k) {
@@ -195,9 +204,7 @@ TEST_CASE("11 step 1b ari: 1 for a perfect clustering, 0 for one cluster, near 0
 TEST_CASE("11 step 2a conditional_p: each row has the asked perplexity and sums to 1") {
     Rng rng(2);
     const Matrix x = rng.normal(40, 5);
-    Matrix d2({40, 40});
-    for (size_t i = 0; i < 40; ++i)
-        for (size_t j = 0; j < 40; ++j) d2(i, j) = float(dist2(x, i, x, j));
+    const Matrix d2 = pairwise_d2(x);
     for (float perplexity : {5.f, 15.f}) {
         const Matrix p = conditional_p(d2, perplexity);
         REQUIRE(p.shape() == d2.shape());
@@ -223,9 +230,7 @@ TEST_CASE("11 step 2a conditional_p: each row has the asked perplexity and sums 
 TEST_CASE("11 step 2a conditional_p: each row is a Gaussian of the distances") {
     Rng rng(4);
     const Matrix x = rng.normal(12, 3);
-    Matrix d2({12, 12});
-    for (size_t i = 0; i < 12; ++i)
-        for (size_t j = 0; j < 12; ++j) d2(i, j) = float(dist2(x, i, x, j));
+    const Matrix d2 = pairwise_d2(x);
     const Matrix p = conditional_p(d2, 4.f);
     for (size_t i = 0; i < 12; ++i) {
         // log p(j|i) must fall on one straight line of d2(i, j) with a negative slope.
@@ -272,9 +277,7 @@ TEST_CASE("11 step 2d tsne_map: separates three clusters, lowers the KL, centred
     Matrix centres = xt::zeros<float>({size_t(3), size_t(10)});
     centres(0, 0) = 8, centres(1, 1) = 8, centres(2, 2) = 8;
     const Matrix x = blobs(centres, 20, 1.f, truth, 3);
-    Matrix d2({60, 60});
-    for (size_t i = 0; i < 60; ++i)
-        for (size_t j = 0; j < 60; ++j) d2(i, j) = float(dist2(x, i, x, j));
+    const Matrix d2 = pairwise_d2(x);
     const Matrix p = joint_p(conditional_p(d2, 10.f));
     TsneOptions opt;
     opt.iterations = 300, opt.exaggerated = 100, opt.learning_rate = 50.f;

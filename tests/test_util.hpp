@@ -48,6 +48,15 @@ inline const std::filesystem::path& temp_root() {
     return root.path;
 }
 
+// The folder temp_root()/name, emptied and made anew; it stays until the process exits, so a
+// TEST_CASE whose SUBCASEs run it again finds it empty each time (name says which test owns it).
+inline std::string fresh_dir(const std::string& name) {
+    const std::filesystem::path d = temp_root() / name;
+    std::filesystem::remove_all(d);
+    std::filesystem::create_directories(d);
+    return d.string();
+}
+
 // A fresh folder of its own inside temp_root(), removed when it goes out of scope.
 class TempDir {
   public:
@@ -336,6 +345,17 @@ inline std::string temp_file(const std::string& folder, const std::string& name,
 
 inline bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
+}
+
+// The KL divergence of N(mu, exp(logvar)) from N(0, I) in double, summed over the columns and
+// averaged over the rows: mean_i sum_j 1/2 (mu^2 + e^logvar - 1 - logvar). The reference for the
+// library's kl_standard_normal and lesson 05's kl_divergence.
+inline double kl_standard_normal_ref(const MatD& mu, const MatD& logvar) {
+    double s = 0;
+    for (size_t i = 0; i < mu.size(); ++i)
+        for (size_t j = 0; j < mu[i].size(); ++j)
+            s += 0.5 * (mu[i][j] * mu[i][j] + std::exp(logvar[i][j]) - 1 - logvar[i][j]);
+    return s / static_cast<double>(mu.size());
 }
 
 }  // namespace test
