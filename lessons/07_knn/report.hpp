@@ -33,11 +33,11 @@ struct Result {
 void print_all_labels(const std::vector<Representation>& reps, const std::vector<Result>& res,
                       const DataSplit& data, const Flags& f, double direct, bool default_run);
 
-// Fills each result's few_mean and few_std from its draws, then prints the few-label table and
-// the confusion matrix, writes every picture and file and summary.json. The README's ranges
-// apply when default_run (full data, default flags, both checkpoints).
+// Prints the few-label table and the confusion matrix, writes every picture and file and
+// summary.json. The README's ranges apply when default_run (full data, default flags, both
+// checkpoints).
 void report(const Options& opt, const Flags& f, bool default_run, const DataSplit& data,
-            const std::vector<Representation>& reps, std::vector<Result>& res, double direct,
+            const std::vector<Representation>& reps, const std::vector<Result>& res, double direct,
             const Timer& total);
 
 }  // namespace ae::l07
