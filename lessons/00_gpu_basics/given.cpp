@@ -1,11 +1,17 @@
 // Given: the CPU emulation of a CUDA grid for lesson 00, so that your per-thread functions run
 // (and are tested) without a GPU. Also the stand-ins for the GPU functions in a build without
-// CUDA. Used by the lesson program and the tests; nothing to write here.
+// CUDA, and the check of your kernels against the CPU that the program runs first. Used by
+// the lesson program and the tests; nothing to write here.
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
 #include <vector>
 
 #include "ae/device.hpp"
 #include "ae/error.hpp"
+#include "ae/linalg.hpp"  // matmul, the CPU reference
+#include "ae/tensor.hpp"
 #include "exercise.hpp"
 #include "lesson.hpp"
 
@@ -107,5 +113,53 @@ GemmTiming time_gemm_gpu(int, int) {
     l00_no_cuda("time_gemm_gpu");
 }
 #endif
+
+namespace {
+
+std::vector<float> to_vec(const Matrix& m) {
+    return {m.begin(), m.end()};
+}
+
+double max_abs_diff(const std::vector<float>& a, const Matrix& ref) {
+    double d = 0;
+    for (size_t i = 0; i < a.size(); ++i) d = std::max(d, double(std::fabs(a[i] - ref.data()[i])));
+    return d;
+}
+
+// One PASSED line, or FAILED and an ae::Error that says to run the check.
+void verdict(const char* what, double err, double tol) {
+    std::printf("  %-44s max |error| %.2e  %s\n", what, err, err <= tol ? "PASSED" : "FAILED");
+    if (!(err <= tol))
+        throw Error(std::string(what) + ": the result is wrong; run ./workshop check 00");
+}
+
+}  // namespace
+
+// Your kernels against the CPU: in the emulated grid always, on the GPU when there is one.
+void check_kernels(bool gpu) {
+    std::printf("\nYour kernels, checked against the CPU:\n");
+    Rng rng(1);
+    const size_t n = 100003;
+    const Matrix x = rng.uniform(1, n, -1.f, 1.f), y = rng.uniform(1, n, -1.f, 1.f);
+    const Matrix saxpy_ref = 2.f * x + y;
+    std::vector<float> ys = to_vec(y);
+    emulate_saxpy(Launch{64, 128}, n, 2.f, x.data(), ys.data());
+    verdict("SAXPY, emulated grid 64 x 128", max_abs_diff(ys, saxpy_ref), 1e-5);
+    const int M = 100, N = 120, K = 90;
+    const Matrix A = rng.uniform(M, K, -1.f, 1.f), B = rng.uniform(K, N, -1.f, 1.f),
+                 C = matmul(A, B);
+    std::vector<float> c(size_t(M) * N);
+    emulate_matmul_naive(M, N, K, A.data(), B.data(), c.data());
+    verdict("naive matmul 100x90 * 90x120, emulated", max_abs_diff(c, C), 1e-4);
+    emulate_matmul_tiled(M, N, K, A.data(), B.data(), c.data());
+    verdict("tiled matmul, emulated blocks + shared tiles", max_abs_diff(c, C), 1e-4);
+    if (!gpu) return;
+    verdict("SAXPY on the GPU (your host code)",
+            max_abs_diff(saxpy_on_gpu(2.f, to_vec(x), to_vec(y)), saxpy_ref), 1e-5);
+    verdict("naive matmul on the GPU",
+            max_abs_diff(matmul_on_gpu(false, M, N, K, to_vec(A), to_vec(B)), C), 1e-4);
+    verdict("tiled matmul on the GPU",
+            max_abs_diff(matmul_on_gpu(true, M, N, K, to_vec(A), to_vec(B)), C), 1e-4);
+}
 
 }  // namespace ae::l00

@@ -83,4 +83,8 @@ struct GemmTiming {
 };
 GemmTiming time_gemm_gpu(int n, int reps);
 
+// Your kernels against the CPU, in the emulated grid always, on the GPU when there is one: one
+// PASSED line per kernel, or FAILED and an ae::Error that says to run ./workshop check 00.
+void check_kernels(bool gpu);
+
 }  // namespace ae::l00

@@ -1,4 +1,4 @@
-// Lesson 00, the report (see report.hpp): the kernel checks, the table rows, the charts, CSV
+// Lesson 00, the report (see report.hpp): the table rows, the charts, CSV
 // files and summary.json. Nothing to write here; main.cpp holds the experiment.
 #include "report.hpp"
 
@@ -6,10 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "ae/error.hpp"
 #include "ae/expect.hpp"  // Expected: a range the README quotes
 #include "ae/io.hpp"
-#include "ae/linalg.hpp"
 #include "ae/plot.hpp"
 #include "exercise.hpp"
 
@@ -21,22 +19,6 @@ namespace {
 // kernel emulated one thread at a time.
 const ExpectedFigures kExpected = {{"blas_gflops_256", {130, 196}},
                                    {"emulated_gflops_256", {2.2, 3.3}}};
-
-std::vector<float> to_vec(const Matrix& m) {
-    return {m.begin(), m.end()};
-}
-
-double max_abs_diff(const std::vector<float>& a, const Matrix& ref) {
-    double d = 0;
-    for (size_t i = 0; i < a.size(); ++i) d = std::max(d, double(std::fabs(a[i] - ref.data()[i])));
-    return d;
-}
-
-void verdict(const char* what, double err, double tol) {
-    std::printf("  %-44s max |error| %.2e  %s\n", what, err, err <= tol ? "PASSED" : "FAILED");
-    if (!(err <= tol))
-        throw Error(std::string(what) + ": the result is wrong; run ./workshop check 00");
-}
 
 double gflops(double n, double ms) {
     return 2 * n * n * n / ms / 1e6;
@@ -107,33 +89,6 @@ void files(const std::string& out, const SaxpyRows& e, const GemmRows& g, bool g
 }
 
 }  // namespace
-
-// Your kernels against the CPU: in the emulated grid always, on the GPU when there is one.
-void check_kernels(bool gpu) {
-    std::printf("\nYour kernels, checked against the CPU:\n");
-    Rng rng(1);
-    const size_t n = 100003;
-    const Matrix x = rng.uniform(1, n, -1.f, 1.f), y = rng.uniform(1, n, -1.f, 1.f);
-    const Matrix saxpy_ref = 2.f * x + y;
-    std::vector<float> ys = to_vec(y);
-    emulate_saxpy(Launch{64, 128}, n, 2.f, x.data(), ys.data());
-    verdict("SAXPY, emulated grid 64 x 128", max_abs_diff(ys, saxpy_ref), 1e-5);
-    const int M = 100, N = 120, K = 90;
-    const Matrix A = rng.uniform(M, K, -1.f, 1.f), B = rng.uniform(K, N, -1.f, 1.f),
-                 C = matmul(A, B);
-    std::vector<float> c(size_t(M) * N);
-    emulate_matmul_naive(M, N, K, A.data(), B.data(), c.data());
-    verdict("naive matmul 100x90 * 90x120, emulated", max_abs_diff(c, C), 1e-4);
-    emulate_matmul_tiled(M, N, K, A.data(), B.data(), c.data());
-    verdict("tiled matmul, emulated blocks + shared tiles", max_abs_diff(c, C), 1e-4);
-    if (!gpu) return;
-    verdict("SAXPY on the GPU (your host code)",
-            max_abs_diff(saxpy_on_gpu(2.f, to_vec(x), to_vec(y)), saxpy_ref), 1e-5);
-    verdict("naive matmul on the GPU",
-            max_abs_diff(matmul_on_gpu(false, M, N, K, to_vec(A), to_vec(B)), C), 1e-4);
-    verdict("tiled matmul on the GPU",
-            max_abs_diff(matmul_on_gpu(true, M, N, K, to_vec(A), to_vec(B)), C), 1e-4);
-}
 
 void print_saxpy_header() {
     std::printf(

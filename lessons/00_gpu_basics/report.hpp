@@ -1,6 +1,6 @@
-// Lesson 00, the report of the program: the check of your kernels (PASSED / FAILED), the rows of
-// the two timing tables as they are measured, then the charts, CSV files and summary.json in the
-// output folder, with the figures the README quotes next to their ranges. main.cpp calls it.
+// Lesson 00, the report of the program: the rows of the two timing tables as they are measured,
+// then the charts, CSV files and summary.json in the output folder, with the figures the README
+// quotes next to their ranges. main.cpp calls it.
 #pragma once
 #include <string>
 #include <vector>
@@ -9,10 +9,6 @@
 #include "lesson.hpp"
 
 namespace ae::l00 {
-
-// Your kernels against the CPU, in the emulated grid always, on the GPU when there is one: one
-// PASSED line per kernel, or FAILED and an ae::Error that says to run ./workshop check 00.
-void check_kernels(bool gpu);
 
 // SAXPY timings per size (the GPU columns stay empty without a GPU).
 struct SaxpyRows {

@@ -47,4 +47,10 @@ History train_linear_ae(LinearAE& model, const Matrix& x, const TrainSpec& spec,
         on_epoch);
 }
 
+double kept_fraction(const Pca& p) {
+    double kept = 0;
+    for (double v : p.variance) kept += v;
+    return kept / p.total_variance;
+}
+
 }  // namespace ae::l01

@@ -32,4 +32,7 @@ LinearAE init_linear_ae(size_t d, size_t z, Rng& rng);
 History train_linear_ae(LinearAE& model, const Matrix& x, const TrainSpec& spec,
                         const EpochFn& on_epoch = nullptr);
 
+// The fraction of the total variance held by p's components (given.cpp).
+double kept_fraction(const Pca& p);
+
 }  // namespace ae::l01

@@ -116,12 +116,6 @@ void files(const std::string& out, const Options& opt, const DataSplit& data, co
 
 }  // namespace
 
-double kept_fraction(const Pca& p) {
-    double kept = 0;
-    for (double v : p.variance) kept += v;
-    return kept / p.total_variance;
-}
-
 void print_baselines(const Baselines& b, bool default_run) {
     std::printf(
         "PCA-%zu: test MSE per pixel %s (mean image: %.5f), %.2fs\n", b.pca.components.shape()[0],

@@ -26,9 +26,6 @@ struct Results {
     Angles angles;  // between the decoder's rows and PCA's components
 };
 
-// The fraction of the total variance held by b.pca's components.
-double kept_fraction(const Pca& p);
-
 // Prints PCA's figures as soon as they are known (before training).
 void print_baselines(const Baselines& b, bool default_run);
 

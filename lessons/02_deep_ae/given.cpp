@@ -3,6 +3,7 @@
 // given_checkpoint.cpp saving/loading a trained model (lessons 06 and 07 load
 // out/02_deep_ae/model.ckpt). It calls the functions you write in exercise.cpp.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -236,6 +237,30 @@ History train_layerwise(Autoencoder& model, const Matrix& x, TrainSpec spec, int
         append(train_autoencoder(model, x, spec, on_epoch));
     }
     return all;
+}
+
+// Error figures (lesson.hpp): per image, their mean, and by class.
+std::vector<double> per_image_mse(const Matrix& x_hat, const Matrix& x) {
+    std::vector<double> err(x.shape()[0], 0.0);
+    for (size_t i = 0; i < x.shape()[0]; ++i) {
+        for (size_t j = 0; j < x.shape()[1]; ++j)
+            err[i] += std::pow(double(x_hat(i, j)) - x(i, j), 2);
+        err[i] /= double(x.shape()[1]);
+    }
+    return err;
+}
+
+double mean_of(const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return v.empty() ? NAN : s / double(v.size());
+}
+
+std::vector<double> per_class_mean(const std::vector<double>& err, const Labels& labels) {
+    std::vector<double> sum(10, 0.0), count(10, 0.0);
+    for (size_t i = 0; i < err.size(); ++i) sum[labels[i]] += err[i], count[labels[i]] += 1;
+    for (int c = 0; c < 10; ++c) sum[c] = count[c] > 0 ? sum[c] / count[c] : NAN;
+    return sum;
 }
 
 }  // namespace ae::l02

@@ -135,4 +135,12 @@ void save_autoencoder(const std::string& path, Autoencoder& model, const std::st
 Autoencoder load_autoencoder(const std::string& path, size_t input = 0,
                              std::string* note = nullptr);
 
+// Error figures of a trained model (given.cpp), which the report draws and prints.
+// x_hat: (N, D), x: (N, D) -> N values, the mean over each row of (x_hat - x)^2, in double.
+std::vector<double> per_image_mse(const Matrix& x_hat, const Matrix& x);
+// The mean of v (NaN when v is empty).
+double mean_of(const std::vector<double>& v);
+// The mean of err over the images of each class 0-9 (NaN for a class with no image).
+std::vector<double> per_class_mean(const std::vector<double>& err, const Labels& labels);
+
 }  // namespace ae::l02

@@ -15,22 +15,6 @@
 
 namespace ae::l02 {
 
-std::vector<double> per_image_mse(const Matrix& x_hat, const Matrix& x) {
-    std::vector<double> err(x.shape()[0], 0.0);
-    for (size_t i = 0; i < x.shape()[0]; ++i) {
-        for (size_t j = 0; j < x.shape()[1]; ++j)
-            err[i] += std::pow(double(x_hat(i, j)) - x(i, j), 2);
-        err[i] /= double(x.shape()[1]);
-    }
-    return err;
-}
-
-double mean_of(const std::vector<double>& v) {
-    double s = 0;
-    for (double x : v) s += x;
-    return v.empty() ? NAN : s / double(v.size());
-}
-
 namespace {
 
 // The README's figures for the default run (full data, Z = 32, MSE, 20 epochs).
@@ -42,13 +26,6 @@ const ExpectedFigures kExpected = {{"test_mse_deep_ae", {0.0095, 0.0108}},
 Matrix latent_2d(const Matrix& train_codes, const Matrix& test_codes) {
     if (test_codes.shape()[1] == 2) return test_codes;
     return l01::pca_encode(l01::pca(train_codes, 2), test_codes);
-}
-
-std::vector<double> per_class_mean(const std::vector<double>& err, const Labels& labels) {
-    std::vector<double> sum(10, 0.0), count(10, 0.0);
-    for (size_t i = 0; i < err.size(); ++i) sum[labels[i]] += err[i], count[labels[i]] += 1;
-    for (int c = 0; c < 10; ++c) sum[c] = count[c] > 0 ? sum[c] / count[c] : NAN;
-    return sum;
 }
 
 void curves(const std::string& out, const History& h, const std::string& loss, double pca_mse,

@@ -30,10 +30,6 @@ struct Results {
     long dead_units = -1;       // ReLU code: units never active on the test set (else -1)
 };
 
-// x_hat: (N, D), x: (N, D) -> N values, the mean over each row of (x_hat - x)^2, in double.
-std::vector<double> per_image_mse(const Matrix& x_hat, const Matrix& x);
-double mean_of(const std::vector<double>& v);
-
 // Prints the architecture, the number of parameters and where the model came from.
 void print_model(Autoencoder& model, const std::string& loaded_from);
 

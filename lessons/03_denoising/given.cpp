@@ -1,6 +1,7 @@
 // Lesson 03, the code the lesson gives you (declared in lesson.hpp): corruptions by name, the
 // denoising training loop (ae::train around your denoising_step) and the MSE used to compare
 // noisy, plain and denoised images. It calls the functions you write in exercise.cpp.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -107,6 +108,53 @@ l02::Autoencoder plain_autoencoder(const std::string& path, bool explicit_path, 
     spec.fit.name = "plain AE";
     l02::train_autoencoder(m, train, spec);
     return m;
+}
+
+// The measurements (lesson.hpp): every model on the same noisy test images.
+const std::vector<NoiseKind>& all_kinds() {
+    static const std::vector<NoiseKind> kinds = {NoiseKind::Gaussian, NoiseKind::Masking,
+                                                 NoiseKind::SaltPepper};
+    return kinds;
+}
+
+// The position of kind in all_kinds(): 0 Gaussian, 1 masking, 2 salt-and-pepper.
+size_t kind_index(NoiseKind kind) {
+    const auto& k = all_kinds();
+    return static_cast<size_t>(std::find(k.begin(), k.end(), kind) - k.begin());
+}
+
+Matrix noisy_test(const Matrix& clean, NoiseKind kind, float level, uint64_t seed) {
+    Rng rng(seed + 1000 + 17 * kind_index(kind));
+    return make_corruption(kind, level)(clean, rng);
+}
+
+Denoiser& denoiser_for(NoiseKind k, std::vector<Denoiser>& daes) {
+    for (auto& d : daes)
+        if (d.kind == k) return d;
+    return daes[0];
+}
+float level_for(NoiseKind k, std::vector<Denoiser>& daes) {
+    return denoiser_for(k, daes).kind == k ? denoiser_for(k, daes).level : default_level(k);
+}
+
+Table mse_table(const Matrix& clean, l02::Autoencoder& plain, std::vector<Denoiser>& daes,
+                uint64_t seed) {
+    Table t;
+    t.cols = {"noisy input", "plain AE"};
+    for (const auto& d : daes) t.cols.push_back(d.label());
+    t.mse.assign(t.cols.size(), {});
+    for (size_t r = 0; r <= all_kinds().size(); ++r) {
+        const bool noisy = r < all_kinds().size();
+        const NoiseKind k = noisy ? all_kinds()[r] : NoiseKind::Gaussian;
+        const float level = noisy ? level_for(k, daes) : 0.f;
+        const Matrix x = noisy ? noisy_test(clean, k, level, seed) : clean;
+        t.rows.push_back(noisy ? describe_noise(k, level) : "clean input");
+        t.mse[0].push_back(mse(x, clean));
+        t.mse[1].push_back(mse(l02::reconstruct(plain, x), clean));
+        for (size_t c = 0; c < daes.size(); ++c)
+            t.mse[2 + c].push_back(mse(l02::reconstruct(daes[c].model, x), clean));
+    }
+    return t;
 }
 
 }  // namespace ae::l03

@@ -4,9 +4,11 @@
 // MSE) and its training step are lesson 02's, linked from lesson 02's reference solution.
 // The functions you write are in exercise.hpp.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "02_deep_ae/exercise.hpp"  // l02::train_step, which your step 4 calls
 #include "02_deep_ae/lesson.hpp"    // l02::Autoencoder, make_autoencoder, reconstruct, ...
@@ -54,5 +56,38 @@ l02::Autoencoder plain_autoencoder(const std::string& path, bool explicit_path, 
 
 // Mean over all N*D entries of (a - b)^2, accumulated in double: a: (N, D), b: (N, D).
 double mse(const Matrix& a, const Matrix& b);
+
+// Gaussian, masking, salt-and-pepper: the rows of the table, the grids.
+const std::vector<NoiseKind>& all_kinds();
+
+// One denoising autoencoder and how it was trained.
+struct Denoiser {
+    NoiseKind kind;
+    float level;
+    l02::Autoencoder model;
+    History history;
+    std::string input() const { return describe_noise(kind, level); }
+    std::string label() const { return "DAE (" + input() + ")"; }
+};
+
+// The test images under one corruption, drawn once from a fixed seed, so every model is judged
+// on the very same noisy images.
+Matrix noisy_test(const Matrix& clean, NoiseKind kind, float level, uint64_t seed);
+
+// Test MSE (vs clean) of the noisy input and of each model's output, one row per corruption
+// plus the clean input. cols: "noisy input", "plain AE", then one per denoiser.
+struct Table {
+    std::vector<std::string> rows, cols;
+    std::vector<std::vector<double>> mse;  // mse[col][row]
+};
+// Computes the table on clean: (N, D); report() prints it.
+Table mse_table(const Matrix& clean, l02::Autoencoder& plain, std::vector<Denoiser>& daes,
+                uint64_t seed);
+
+// The denoiser trained on corruption k (else the first), and the level k is tested at.
+Denoiser& denoiser_for(NoiseKind k, std::vector<Denoiser>& daes);
+float level_for(NoiseKind k, std::vector<Denoiser>& daes);
+// The position of kind in all_kinds(): 0 Gaussian, 1 masking, 2 salt-and-pepper.
+size_t kind_index(NoiseKind kind);
 
 }  // namespace ae::l03

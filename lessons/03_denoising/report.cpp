@@ -2,7 +2,6 @@
 // expected ranges, grids, sweeps, curves, CSV files and summary.json. main.cpp is the experiment.
 #include "report.hpp"
 
-#include <algorithm>
 #include <cstdio>
 
 #include "ae/expect.hpp"
@@ -12,23 +11,6 @@
 
 namespace ae::l03 {
 
-const std::vector<NoiseKind>& all_kinds() {
-    static const std::vector<NoiseKind> kinds = {NoiseKind::Gaussian, NoiseKind::Masking,
-                                                 NoiseKind::SaltPepper};
-    return kinds;
-}
-
-// The position of kind in all_kinds(): 0 Gaussian, 1 masking, 2 salt-and-pepper.
-size_t kind_index(NoiseKind kind) {
-    const auto& k = all_kinds();
-    return static_cast<size_t>(std::find(k.begin(), k.end(), kind) - k.begin());
-}
-
-Matrix noisy_test(const Matrix& clean, NoiseKind kind, float level, uint64_t seed) {
-    Rng rng(seed + 1000 + 17 * kind_index(kind));
-    return make_corruption(kind, level)(clean, rng);
-}
-
 namespace {
 
 // The README's figures for the default run (full data, Gaussian 0.3, 10 epochs).
@@ -36,14 +18,15 @@ const ExpectedFigures kExpected = {{"test_mse_noisy_input", {0.0520, 0.0535}},
                                    {"test_mse_plain_ae_on_noisy", {0.0240, 0.0275}},
                                    {"test_mse_denoised", {0.0142, 0.0160}}};
 
-// The denoiser trained on corruption k (else the first), and the level k is tested at.
-Denoiser& denoiser_for(NoiseKind k, std::vector<Denoiser>& daes) {
-    for (auto& d : daes)
-        if (d.kind == k) return d;
-    return daes[0];
-}
-float level_for(NoiseKind k, std::vector<Denoiser>& daes) {
-    return denoiser_for(k, daes).kind == k ? denoiser_for(k, daes).level : default_level(k);
+// The table, one row per input, one column per model.
+void print_table(const Table& t) {
+    std::printf("\nTest MSE per pixel against the clean images:\n  %-22s", "input");
+    for (const auto& c : t.cols) std::printf("  %22s", c.c_str());
+    for (size_t r = 0; r < t.rows.size(); ++r) {
+        std::printf("\n  %-22s", t.rows[r].c_str());
+        for (const auto& col : t.mse) std::printf("  %22.5f", col[r]);
+    }
+    std::printf("\n");
 }
 
 // Grids, one per corruption: rows clean / noisy / plain AE / denoiser (trained on that
@@ -114,36 +97,10 @@ void curve(const std::string& out, Results& r, double noisy, double plain_mse) {
 
 }  // namespace
 
-Table mse_table(const Matrix& clean, l02::Autoencoder& plain, std::vector<Denoiser>& daes,
-                uint64_t seed) {
-    Table t;
-    t.cols = {"noisy input", "plain AE"};
-    for (const auto& d : daes) t.cols.push_back(d.label());
-    t.mse.assign(t.cols.size(), {});
-    for (size_t r = 0; r <= all_kinds().size(); ++r) {
-        const bool noisy = r < all_kinds().size();
-        const NoiseKind k = noisy ? all_kinds()[r] : NoiseKind::Gaussian;
-        const float level = noisy ? level_for(k, daes) : 0.f;
-        const Matrix x = noisy ? noisy_test(clean, k, level, seed) : clean;
-        t.rows.push_back(noisy ? describe_noise(k, level) : "clean input");
-        t.mse[0].push_back(mse(x, clean));
-        t.mse[1].push_back(mse(l02::reconstruct(plain, x), clean));
-        for (size_t c = 0; c < daes.size(); ++c)
-            t.mse[2 + c].push_back(mse(l02::reconstruct(daes[c].model, x), clean));
-    }
-    std::printf("\nTest MSE per pixel against the clean images:\n  %-22s", "input");
-    for (const auto& c : t.cols) std::printf("  %22s", c.c_str());
-    for (size_t r = 0; r < t.rows.size(); ++r) {
-        std::printf("\n  %-22s", t.rows[r].c_str());
-        for (const auto& col : t.mse) std::printf("  %22.5f", col[r]);
-    }
-    std::printf("\n");
-    return t;
-}
-
 void report(const Options& opt, bool default_run, const DataSplit& data,
             const l02::AeConfig& config, l02::Autoencoder& plain, Results& r, const Timer& total) {
     const std::string& out = opt.out;
+    print_table(r.table);
     Denoiser& first = r.daes[0];
     const size_t row = kind_index(first.kind);  // table rows follow all_kinds()
     const double noisy = r.table.mse[0][row], plain_mse = r.table.mse[1][row];

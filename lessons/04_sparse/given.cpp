@@ -98,6 +98,13 @@ CodeStats code_stats(const Matrix& codes, double threshold) {
     return s;
 }
 
+std::vector<double> unit_means_sorted(const Matrix& codes) {
+    const Matrix m = column_means(codes);
+    std::vector<double> v(m.begin(), m.end());
+    std::sort(v.rbegin(), v.rend());
+    return v;
+}
+
 double code_sensitivity(l02::Autoencoder& model, const Matrix& x, const Matrix& e) {
     require_shape(e, x.shape()[0], x.shape()[1], "code_sensitivity: e");
     const Matrix h0 = l02::encode(model, x), h1 = l02::encode(model, x + e);

@@ -4,6 +4,7 @@
 // exercise.hpp.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "02_deep_ae/exercise.hpp"
 #include "ae/nn.hpp"
@@ -52,6 +53,8 @@ struct CodeStats {
     double dead_units = 0;       // fraction of units whose mean activation is below the threshold
 };
 CodeStats code_stats(const Matrix& codes, double threshold = 0.05);
+// The mean activation of each code unit over the rows of codes (N, H), largest first.
+std::vector<double> unit_means_sorted(const Matrix& codes);
 
 // How far the code moves per unit of input change: the mean over the rows of x: (N, D) of
 // |h(x + e) - h(x)| / |e| for the perturbations e: (N, D) (not clipped to the pixel range, so

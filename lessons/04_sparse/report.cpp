@@ -25,13 +25,6 @@ const ExpectedFigures kExpected = {
 
 namespace {
 
-std::vector<double> unit_means_sorted(const Matrix& codes) {
-    const Matrix m = column_means(codes);
-    std::vector<double> v(m.begin(), m.end());
-    std::sort(v.rbegin(), v.rend());
-    return v;
-}
-
 // The features of the 64 busiest units (highest mean activation), each stretched to [0, 1]:
 // encoder filters (columns of W: what a unit responds to) and decoder rows (what it draws).
 void save_features(const std::string& out, const std::string& name, Variant& v) {

@@ -45,4 +45,11 @@ Outcome evaluate(const Scored& s, const Labels& anomalous, double fpr);
 // program at once (with its name) rather than after minutes of training.
 void check_exercise_written();
 
+// The lesson's own flags (the common ones are in ae::Options).
+struct Flags {
+    int normal_class = -1;  // -1: all ten, one after the other
+    double fpr = 0.05;
+    bool no_vae = false;
+};
+
 }  // namespace ae::l06

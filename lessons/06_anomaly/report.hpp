@@ -14,13 +14,6 @@
 
 namespace ae::l06 {
 
-// The lesson's own flags (the common ones are in ae::Options).
-struct Flags {
-    int normal_class = -1;  // -1: all ten, one after the other
-    double fpr = 0.05;
-    bool no_vae = false;
-};
-
 // The results of every class so far: AUC per method and class, and the JSON per class.
 struct Table {
     std::vector<std::string> methods, classes;

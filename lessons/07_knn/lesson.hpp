@@ -64,4 +64,14 @@ double direct_loop_seconds(const Matrix& queries, const Matrix& refs, size_t n);
 // program at once (with its name) rather than after loading and training.
 void check_exercise_written();
 
+// The lesson's own flags (the common ones are in ae::Options).
+struct Flags {
+    size_t k = 5, per_class = 100, draws = 5, block = 512;
+    std::string ae_model, vae_model;  // default: lessons 02 and 05's checkpoints
+    bool retrain = false;
+};
+
+// The k values of accuracy_vs_k.png: one search with the largest, votes with each.
+inline const std::vector<double> kValues = {1, 3, 5, 7, 9, 11, 15};
+
 }  // namespace ae::l07

@@ -10,6 +10,7 @@
 #include "05_vae/lesson.hpp"
 #include "ae/cli.hpp"
 #include "ae/progress.hpp"
+#include "ae/run_record.hpp"  // mean_sd
 #include "lesson.hpp"
 #include "report.hpp"
 
@@ -45,6 +46,10 @@ void few_labels(const std::vector<Representation>& reps, std::vector<Result>& re
             res[r].few.push_back(
                 accuracy(knn_classify(gather_rows(reps[r].train, idx), labels, reps[r].test, f.k),
                          data.test.labels));
+    }
+    for (auto& r : res) {  // mean and sample standard deviation over the draws
+        const MeanSd m = mean_sd(r.few);
+        r.few_mean = m.mean, r.few_std = m.sd;
     }
 }
 

@@ -138,12 +138,8 @@ void print_all_labels(const std::vector<Representation>& reps, const std::vector
 }
 
 void report(const Options& opt, const Flags& f, bool default_run, const DataSplit& data,
-            const std::vector<Representation>& reps, std::vector<Result>& res, double direct,
+            const std::vector<Representation>& reps, const std::vector<Result>& res, double direct,
             const Timer& total) {
-    for (auto& r : res) {  // mean and sample standard deviation over the draws
-        const MeanSd m = mean_sd(r.few);
-        r.few_mean = m.mean, r.few_std = m.sd;
-    }
     std::printf("\n%zu-NN with %zu labels per class (%zu random draws, mean +- std):\n", f.k,
                 f.per_class, f.draws);
     for (size_t r = 0; r < reps.size(); ++r)

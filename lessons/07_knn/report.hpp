@@ -12,16 +12,6 @@
 
 namespace ae::l07 {
 
-// The lesson's own flags (the common ones are in ae::Options).
-struct Flags {
-    size_t k = 5, per_class = 100, draws = 5, block = 512;
-    std::string ae_model, vae_model;  // default: lessons 02 and 05's checkpoints
-    bool retrain = false;
-};
-
-// The k values of accuracy_vs_k.png: one search with the largest, votes with each.
-inline const std::vector<double> kValues = {1, 3, 5, 7, 9, 11, 15};
-
 // What the experiment measured for one representation.
 struct Result {
     double acc_all = 0, seconds = 0, few_mean = 0, few_std = 0;
@@ -33,11 +23,11 @@ struct Result {
 void print_all_labels(const std::vector<Representation>& reps, const std::vector<Result>& res,
                       const DataSplit& data, const Flags& f, double direct, bool default_run);
 
-// Fills each result's few_mean and few_std from its draws, then prints the few-label table and
-// the confusion matrix, writes every picture and file and summary.json. The README's ranges
-// apply when default_run (full data, default flags, both checkpoints).
+// Prints the few-label table and the confusion matrix, writes every picture and file and
+// summary.json. The README's ranges apply when default_run (full data, default flags, both
+// checkpoints).
 void report(const Options& opt, const Flags& f, bool default_run, const DataSplit& data,
-            const std::vector<Representation>& reps, std::vector<Result>& res, double direct,
+            const std::vector<Representation>& reps, const std::vector<Result>& res, double direct,
             const Timer& total);
 
 }  // namespace ae::l07

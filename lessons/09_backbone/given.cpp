@@ -2,6 +2,7 @@
 // under one budget rule, masked-image pretraining and the pretrained checkpoints. They call the
 // functions of exercise.hpp (yours, or the reference for the solution build).
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <memory>
 
@@ -227,6 +228,19 @@ std::string check_labels(const std::vector<int>& labels, const Labels& train_lab
                    "the smallest class of this training set has " + std::to_string(smallest) +
                    " images; --quick uses the 500-per-class sample)";
     return "";
+}
+
+// The flatness figure of a curve (lesson.hpp).
+double late_change(const std::vector<CurvePoint>& c) {
+    if (c.empty()) return NAN;
+    const double last = c.back().step;
+    double sum[2] = {0, 0};
+    int n[2] = {0, 0};
+    for (const CurvePoint& p : c) {
+        const int q = p.step > 0.75 * last ? 1 : p.step > 0.5 * last ? 0 : -1;
+        if (q >= 0) sum[q] += p.test_accuracy, ++n[q];
+    }
+    return n[0] && n[1] ? sum[1] / n[1] - sum[0] / n[0] : NAN;
 }
 
 }  // namespace ae::l09

@@ -110,4 +110,8 @@ std::string check_flags(const std::vector<int>& labels, const std::vector<int>& 
 // "" when every class of train_labels has at least max(labels) images, else the message.
 std::string check_labels(const std::vector<int>& labels, const Labels& train_labels);
 
+// How much a curve still moves at its end: the mean test accuracy over the last quarter of
+// the steps minus the mean over the quarter before (near 0: flat, the run has finished).
+double late_change(const std::vector<CurvePoint>& c);
+
 }  // namespace ae::l09

@@ -149,20 +149,6 @@ void curves_chart(const std::string& out, size_t per,
     line_chart(out + "/curves_" + std::to_string(per) + "_loss.png", cl, loss);
 }
 
-// How much a curve still moves at its end: the mean test accuracy over the last quarter of
-// the steps minus the mean over the quarter before (near 0: flat, the run has finished).
-double late_change(const std::vector<CurvePoint>& c) {
-    if (c.empty()) return NAN;
-    const double last = c.back().step;
-    double sum[2] = {0, 0};
-    int n[2] = {0, 0};
-    for (const CurvePoint& p : c) {
-        const int q = p.step > 0.75 * last ? 1 : p.step > 0.5 * last ? 0 : -1;
-        if (q >= 0) sum[q] += p.test_accuracy, ++n[q];
-    }
-    return n[0] && n[1] ? sum[1] / n[1] - sum[0] / n[0] : NAN;
-}
-
 // Prints, per label count, how much each trained method's curve still rises at its end.
 void print_flatness(const Results& r) {
     if (r.curves.empty()) return;

@@ -158,4 +158,16 @@ Traversals measure_traversals(const Matrix& x, Models& m, size_t most_active = 8
 // program at once (with its name) rather than after loading the models.
 void check_exercise_written();
 
+// The lesson's own flags (the common ones are in ae::Options).
+struct Flags {
+    size_t points = 2000;       // test images clustered and mapped
+    float perplexity = 30.f;    // t-SNE
+    int tsne_iterations = 500;  // t-SNE gradient steps
+    size_t restarts = 3;        // k-means restarts
+    size_t trust_k = 10;        // neighbours of trustworthiness
+    size_t samples = 500;       // random codes decoded per model and prior
+    size_t per_class = 100;     // test images per source class in the class-mean arithmetic
+    ModelFlags models;
+};
+
 }  // namespace ae::l11

@@ -12,18 +12,6 @@
 
 namespace ae::l11 {
 
-// The lesson's own flags (the common ones are in ae::Options).
-struct Flags {
-    size_t points = 2000;       // test images clustered and mapped
-    float perplexity = 30.f;    // t-SNE
-    int tsne_iterations = 500;  // t-SNE gradient steps
-    size_t restarts = 3;        // k-means restarts
-    size_t trust_k = 10;        // neighbours of trustworthiness
-    size_t samples = 500;       // random codes decoded per model and prior
-    size_t per_class = 100;     // test images per source class in the class-mean arithmetic
-    ModelFlags models;
-};
-
 // What the experiment measured.
 struct Results {
     std::vector<std::string> names;         // one per clustered representation (+ "t-SNE map")

@@ -1,9 +1,9 @@
-// Lesson 12's own flags (report.hpp) and the check of their combination; the common ones are
+// Lesson 12's own flags (lesson.hpp) and the check of their combination; the common ones are
 // added by ae::CommandLine.
 #include <iostream>
 
 #include "ae/cli.hpp"
-#include "report.hpp"
+#include "lesson.hpp"
 
 namespace ae::l12 {
 

@@ -1,6 +1,6 @@
-// Lesson 12, the program's settings and flags (with their range check), the results of the two
-// experiments, and the report of one run: the terminal tables with the README's ranges, the
-// pictures (report_pictures.cpp), CSV files and summary.json. main.cpp calls report().
+// Lesson 12, the results of the two experiments (main.cpp) and the report of one run: the terminal
+// tables with the README's ranges, the pictures (report_pictures.cpp), CSV files and summary.json.
+// main.cpp calls report().
 #pragma once
 #include <string>
 #include <vector>
@@ -12,27 +12,6 @@
 #include "lesson.hpp"
 
 namespace ae::l12 {
-
-struct Settings {
-    std::string csv, label_column, normal_label, impute_csv;
-    std::vector<std::string> categorical, impute_categorical;
-    int splits = 5;               // seeded splits (anomalies) and hidings (imputation)
-    double train_fraction = 0.6;  // of the normal rows, for training
-    int hidden = 32;              // hidden layer width of both autoencoders
-    int knn_k = 5;                // k of the kNN distance
-    double ridge = 0.01;          // added to the covariance's diagonal (Mahalanobis)
-    int trees = 100;              // isolation forest
-    double hide_rate = 0.2;       // imputation: entries hidden from the complete table
-    double mask_rate = 0.25;      // imputation: entries hidden per batch in training
-    int pca_max_k = 6, pca_max_rounds = 50;
-    int top = 10;  // rows in the anomaly table
-};
-
-// The lesson's own flags (given_flags.cpp; the common ones are added by CommandLine).
-void add_flags(CLI::App& app, Settings& set);
-// Every numeric flag finite and in its range; prints "--flag VALUE: expected ..." and returns 2
-// when one is not, -1 when all are fine. (One place, so a shared range check can replace it.)
-int check_settings(const Settings& set);
 
 // One detector over the seeded splits: an AUC per split, and the ROC of the first split.
 struct MethodResult {
