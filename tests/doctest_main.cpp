@@ -23,6 +23,15 @@
 
 namespace {
 
+// guarded_main starts a program again when OPENBLAS_THREAD_TIMEOUT is not set (ae/linalg.hpp,
+// sleep_idle_blas_threads). A test that calls guarded_main must not start the whole test binary
+// again in the middle of its run (its temporary folder would be left behind), so the variable is
+// set as the binary starts; OpenBLAS, already loaded, keeps its default here, and the programs
+// the tests start inherit it. The one exception is the child that the restart's own test
+// (tests/common_linalg.cpp) starts with AE_TEST_BLAS_OUT set, to see the restart happen.
+const bool kVariableSet =
+    std::getenv("AE_TEST_BLAS_OUT") != nullptr || setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0) == 0;
+
 // One test case as the learner sees it: the step it belongs to and what went wrong.
 struct CaseResult {
     std::string what;                   // "gradients match central differences"
