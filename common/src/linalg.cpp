@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -51,13 +52,23 @@ void gemm(const Matrix& A, bool transA, const Matrix& B, bool transB, Matrix& C,
         }
         C.resize({m, n});
     }
+    gemm(transA, transB, m, n, k, A.data(), B.data(), C.data(), alpha, beta);
+}
+
+void gemm(bool transA, bool transB, size_t m, size_t n, size_t k, const float* A, const float* B,
+          float* C, float alpha, float beta) {
     if (m == 0 || n == 0) return;
-    if (k == 0) {
-        C *= beta;
+    if (k == 0) {  // no products: C = beta C (BLAS rejects a leading dimension of 0)
+        if (beta == 0.f)
+            std::fill_n(C, m * n, 0.f);
+        else
+            std::for_each(C, C + m * n, [beta](float& c) { c *= beta; });
         return;
     }
-    // xt::blas::gemm passes the transpose flags to cblas_sgemm: no copies.
-    xt::blas::gemm(A, B, C, transA, transB, alpha, beta);
+    // The transposes are BLAS's flags: no copies. The call xt::blas::gemm makes for a matrix.
+    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
+                transB ? CblasTrans : CblasNoTrans, int(m), int(n), int(k), alpha, A,
+                int(transA ? m : k), B, int(transB ? k : n), beta, C, int(n));
 }
 
 Matrix matmul(const Matrix& A, const Matrix& B, bool transA, bool transB) {
@@ -109,11 +120,14 @@ SvdD svd_thin(const MatrixD& a) {
 }
 
 Matrix column_sums(const Matrix& x) {
-    const size_t n = x.shape()[0], d = x.shape()[1];
+    return column_sums(x.data(), x.shape()[0], x.shape()[1]);
+}
+
+Matrix column_sums(const float* x, size_t n, size_t d) {
     Matrix s = xt::zeros<float>({size_t{1}, d});
     // Row by row is cache friendly and vectorises; xtensor's lazy xt::sum(x, {0}) is ~20x slower.
     for (size_t i = 0; i < n; ++i) {
-        const float* row = x.data() + i * d;
+        const float* row = x + i * d;
         float* out = s.data();
         for (size_t j = 0; j < d; ++j) out[j] += row[j];
     }

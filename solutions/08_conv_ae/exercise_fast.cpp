@@ -6,7 +6,6 @@
 #include "08_conv_ae/exercise_fast.hpp"
 
 #include <algorithm>
-#include <xtensor-blas/xblas.hpp>  // cblas_sgemm, as xtensor-blas declares it
 
 #include "ae/error.hpp"
 #include "ae/linalg.hpp"
@@ -60,28 +59,6 @@ void im2col_into(const Matrix& x, const ConvGeometry& g, Matrix& cols) {
         std::copy(src + from, src + from + len, dst + r * kkc + col);
     });
 }
-
-// C (m x n) = op(A) op(B), on row-major buffers: the reference's ae::gemm call (xtensor-blas
-// passes the same arguments to cblas_sgemm), without first copying a matrix to give it a shape.
-void gemm_rows(bool ta, bool tb, size_t m, size_t n, size_t k, const float* A, const float* B,
-               float* C) {
-    if (m == 0 || n == 0) return;
-    if (k == 0) {
-        std::fill_n(C, m * n, 0.f);
-        return;
-    }
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                int(m), int(n), int(k), 1.f, A, int(ta ? m : k), B, int(tb ? k : n), 0.f, C,
-                int(n));
-}
-
-// The column sums of a (rows, cols) buffer, row by row like ae::column_sums.
-Matrix column_sums_rows(const float* p, size_t rows, size_t cols) {
-    Matrix s = xt::zeros<float>({size_t{1}, cols});
-    for (size_t i = 0; i < rows; ++i)
-        for (size_t j = 0; j < cols; ++j) s.data()[j] += p[i * cols + j];
-    return s;
-}
 }  // namespace
 
 Matrix im2col(const Matrix& x, const ConvGeometry& g) {
@@ -115,7 +92,7 @@ Matrix conv2d_forward(const Matrix& x, const Matrix& W, const Matrix& b, const C
     require_shape(b, 1, f, g.describe() + ": b");
     im2col_into(x, g, cols);
     Matrix y({cols.shape()[0], f});
-    gemm_rows(false, false, y.shape()[0], f, cols.shape()[1], cols.data(), W.data(), y.data());
+    gemm(false, false, y.shape()[0], f, cols.shape()[1], cols.data(), W.data(), y.data());
     add_row(y, b);
     y.reshape({n, y.size() / n});
     return y;
@@ -129,11 +106,11 @@ ConvGrads conv2d_backward(const Matrix& grad_out, const Matrix& cols, const Matr
     require_shape(grad_out, n, o.h * o.w * f, g.describe() + ": grad_out");
     ConvGrads out;
     out.dW = Matrix({kkc, f});
-    gemm_rows(true, false, kkc, f, rows, cols.data(), grad_out.data(), out.dW.data());
-    out.db = column_sums_rows(grad_out.data(), rows, f);
+    gemm(true, false, kkc, f, rows, cols.data(), grad_out.data(), out.dW.data());
+    out.db = column_sums(grad_out.data(), rows, f);
     if (input_grad) {
         Matrix gcols({rows, kkc});
-        gemm_rows(false, true, rows, kkc, f, grad_out.data(), W.data(), gcols.data());
+        gemm(false, true, rows, kkc, f, grad_out.data(), W.data(), gcols.data());
         out.dx = fast::col2im(gcols, g, n);
     }
     return out;
@@ -147,7 +124,7 @@ Matrix conv_transpose_forward(const Matrix& x, const Matrix& W, const Matrix& b,
     require_shape(x, 0, o.h * o.w * f, g.describe() + ": transposed-convolution input");
     require_shape(b, 1, g.c, g.describe() + ": b");
     Matrix cols({rows, W.shape()[0]});
-    gemm_rows(false, true, rows, W.shape()[0], f, x.data(), W.data(), cols.data());
+    gemm(false, true, rows, W.shape()[0], f, x.data(), W.data(), cols.data());
     Matrix y = fast::col2im(cols, g, n);
     y.reshape({n * g.h * g.w, g.c});
     add_row(y, b);
@@ -163,11 +140,11 @@ ConvGrads conv_transpose_backward(const Matrix& grad_out, const Matrix& x, const
     const size_t rows = gcols.shape()[0];
     ConvGrads out;
     out.dW = Matrix({kkc, f});
-    gemm_rows(true, false, kkc, f, rows, gcols.data(), x.data(), out.dW.data());
-    out.db = column_sums_rows(grad_out.data(), n * g.h * g.w, g.c);
+    gemm(true, false, kkc, f, rows, gcols.data(), x.data(), out.dW.data());
+    out.db = column_sums(grad_out.data(), n * g.h * g.w, g.c);
     if (input_grad) {
         out.dx = Matrix({n, o.h * o.w * f});
-        gemm_rows(false, false, rows, f, kkc, gcols.data(), W.data(), out.dx.data());
+        gemm(false, false, rows, f, kkc, gcols.data(), W.data(), out.dx.data());
     }
     return out;
 }

@@ -24,6 +24,12 @@ void sleep_idle_blas_threads();
 void gemm(const Matrix& A, bool transA, const Matrix& B, bool transB, Matrix& C, float alpha = 1.f,
           float beta = 0.f);
 
+// The same on row-major buffers: C (m, n) = alpha * op(A) op(B) + beta * C, op(A) (m, k), op(B)
+// (k, n), for data that has the numbers but not the shape of a matrix (a batch of images seen
+// as rows of pixels). The one call to BLAS; with beta = 0, C's old contents are not read.
+void gemm(bool transA, bool transB, size_t m, size_t n, size_t k, const float* A, const float* B,
+          float* C, float alpha = 1.f, float beta = 0.f);
+
 // op(A) op(B) as a new matrix.
 Matrix matmul(const Matrix& A, const Matrix& B, bool transA = false, bool transB = false);
 // The same in double precision (xt::linalg::dot on transposed views, no copies).
@@ -54,8 +60,10 @@ struct SvdD {
 };
 SvdD svd_thin(const MatrixD& a);
 
-// x: (N, D) -> (1, D), the sum of each column (bias gradients).
+// x: (N, D) -> (1, D), the sum of each column (bias gradients), added row by row.
 Matrix column_sums(const Matrix& x);
+// The same for a row-major (rows, cols) buffer.
+Matrix column_sums(const float* x, size_t rows, size_t cols);
 // x: (N, D) -> (1, D)
 Matrix column_means(const Matrix& x);
 // x: (N, D) += row: (1, D), broadcast over the rows (bias add).
